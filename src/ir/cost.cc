@@ -1,0 +1,135 @@
+#include "ir/cost.h"
+
+#include <algorithm>
+
+namespace edgebench::ir {
+namespace {
+
+int64_t Bytes(const Value& value) { return ElementCount(value.shape) * DTypeSize(value.dtype); }
+
+bool IsTrainable(WeightRole role) {
+  return role != WeightRole::kBnMean && role != WeightRole::kBnVariance;
+}
+
+int64_t ElementwiseFlopsPerElement(OpKind op) {
+  switch (op) {
+    case OpKind::kBatchNorm:
+      return 2;
+    case OpKind::kRelu:
+    case OpKind::kRelu6:
+    case OpKind::kLeakyRelu:
+    case OpKind::kAdd:
+      return 1;
+    case OpKind::kSigmoid:
+      return 4;
+    case OpKind::kSoftmax:
+      return 3;
+    default:
+      return 0;
+  }
+}
+
+}  // namespace
+
+NodeCost CountNode(const Graph& graph, const Node& node) {
+  NodeCost cost;
+  const Value& out = graph.value(node.outputs.front());
+  const int64_t out_elements = ElementCount(out.shape);
+  cost.output_bytes = Bytes(out);
+  for (ValueId input : node.inputs) {
+    const Value& value = graph.value(input);
+    if (value.kind != ValueKind::kConstant) continue;
+    cost.weight_bytes += Bytes(value);
+    if (IsTrainable(value.role)) cost.params += ElementCount(value.shape);
+  }
+  const Shape& in = graph.value(node.inputs.front()).shape;
+  switch (node.op) {
+    case OpKind::kConv: {
+      // Each output element accumulates over (C/groups) x kernel taps.
+      const Shape& w = graph.value(node.inputs[1]).shape;
+      cost.macs = out_elements * ElementCount(Shape(w.begin() + 1, w.end()));
+      cost.flops = 2 * cost.macs + (node.inputs.size() == 3 ? out_elements : 0);
+      break;
+    }
+    case OpKind::kFullyConnected: {
+      cost.macs = out_elements * in[1];
+      cost.flops = 2 * cost.macs + (node.inputs.size() == 3 ? out_elements : 0);
+      break;
+    }
+    case OpKind::kMaxPool:
+    case OpKind::kAvgPool: {
+      const auto& attrs = std::get<PoolAttrs>(node.attrs);
+      cost.flops = out_elements * ElementCount(attrs.kernel);
+      break;
+    }
+    case OpKind::kGlobalAvgPool:
+      cost.flops = ElementCount(in);
+      break;
+    case OpKind::kLrn:
+      cost.flops = out_elements * (std::get<LrnAttrs>(node.attrs).size + 3);
+      break;
+    default:
+      cost.flops = out_elements * ElementwiseFlopsPerElement(node.op);
+      break;
+  }
+  return cost;
+}
+
+GraphCost CountGraph(const Graph& graph) {
+  GraphCost total;
+  total.nodes.resize(graph.nodes().size());
+  const std::vector<NodeId> order = graph.ExecutionOrder();
+  const size_t value_count = graph.values().size();
+
+  // Last step at which each value is read; graph outputs are never freed.
+  std::vector<size_t> last_use(value_count, 0);
+  std::vector<bool> consumed(value_count, false);
+  std::vector<bool> is_output(value_count, false);
+  for (ValueId output : graph.outputs()) is_output[static_cast<size_t>(output)] = true;
+  for (size_t step = 0; step < order.size(); ++step) {
+    for (ValueId input : graph.node(order[step]).inputs) {
+      last_use[static_cast<size_t>(input)] = step;
+      consumed[static_cast<size_t>(input)] = true;
+    }
+  }
+
+  // A constant shared by several nodes is stored once, so totals count it once.
+  for (size_t v = 0; v < value_count; ++v) {
+    const Value& value = graph.values()[v];
+    if (value.kind != ValueKind::kConstant || !consumed[v]) continue;
+    total.weight_bytes += Bytes(value);
+    if (IsTrainable(value.role)) total.params += ElementCount(value.shape);
+  }
+
+  int64_t live = 0;
+  for (ValueId input : graph.inputs()) live += Bytes(graph.value(input));
+  total.activation_bytes = live;
+  total.peak_activation_bytes = live;
+  for (size_t step = 0; step < order.size(); ++step) {
+    const Node& node = graph.node(order[step]);
+    NodeCost cost = CountNode(graph, node);
+    total.nodes[static_cast<size_t>(order[step])] = cost;
+    total.macs += cost.macs;
+    total.flops += cost.flops;
+    total.activation_bytes += cost.output_bytes;
+
+    live += cost.output_bytes;  // inputs and output coexist while the node runs
+    total.peak_activation_bytes = std::max(total.peak_activation_bytes, live);
+    for (ValueId output : node.outputs) {
+      auto v = static_cast<size_t>(output);
+      if (!consumed[v] && !is_output[v]) live -= Bytes(graph.value(output));
+    }
+    std::vector<ValueId> freed;
+    for (ValueId input : node.inputs) {
+      auto v = static_cast<size_t>(input);
+      if (graph.value(input).kind == ValueKind::kConstant || is_output[v]) continue;
+      if (last_use[v] != step) continue;
+      if (std::find(freed.begin(), freed.end(), input) != freed.end()) continue;
+      freed.push_back(input);
+      live -= Bytes(graph.value(input));
+    }
+  }
+  return total;
+}
+
+}  // namespace edgebench::ir

@@ -1,0 +1,149 @@
+#include "report/table.h"
+
+#include <csv.h>
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <nlohmann/json.hpp>
+
+namespace edgebench::report {
+namespace {
+
+std::string RenderText(const Table& table) {
+  std::vector<size_t> widths;
+  for (const Column& column : table.columns) widths.push_back(column.header.size());
+  for (const auto& row : table.rows) {
+    for (size_t c = 0; c < row.size(); ++c) widths[c] = std::max(widths[c], row[c].text.size());
+  }
+  std::string out;
+  auto append_row = [&](auto cell_text) {
+    std::string line;
+    for (size_t c = 0; c < table.columns.size(); ++c) {
+      if (c > 0) line += "  ";
+      const std::string& text = cell_text(c);
+      const size_t padding = widths[c] - text.size();
+      if (table.columns[c].right_aligned) line.append(padding, ' ');
+      line += text;
+      if (!table.columns[c].right_aligned) line.append(padding, ' ');
+    }
+    while (!line.empty() && line.back() == ' ') line.pop_back();
+    out += line;
+    out += '\n';
+  };
+  append_row([&](size_t c) -> const std::string& { return table.columns[c].header; });
+  std::string rule;
+  for (size_t c = 0; c < widths.size(); ++c) {
+    if (c > 0) rule += "  ";
+    rule.append(widths[c], '-');
+  }
+  out += rule;
+  out += '\n';
+  for (const auto& row : table.rows) {
+    append_row([&](size_t c) -> const std::string& { return row[c].text; });
+  }
+  return out;
+}
+
+std::string CsvField(const std::string& text) {
+  // csv_write needs up to 2n+2 bytes for a field of n bytes (every quote doubled).
+  std::string buffer(2 * text.size() + 2, '\0');
+  size_t written = csv_write(buffer.data(), buffer.size(), text.data(), text.size());
+  buffer.resize(written);
+  return buffer;
+}
+
+std::string RenderCsv(const Table& table) {
+  std::string out;
+  auto append_row = [&](auto cell_text) {
+    for (size_t c = 0; c < table.columns.size(); ++c) {
+      if (c > 0) out += ',';
+      out += CsvField(cell_text(c));
+    }
+    out += "\n";
+  };
+  append_row([&](size_t c) { return table.columns[c].header; });
+  for (const auto& row : table.rows) append_row([&](size_t c) { return row[c].text; });
+  return out;
+}
+
+std::string RenderJson(const Table& table) {
+  nlohmann::json rows = nlohmann::json::array();
+  for (const auto& row : table.rows) {
+    nlohmann::json object = nlohmann::json::object();
+    for (size_t c = 0; c < table.columns.size(); ++c) {
+      const Cell& cell = row[c];
+      if (cell.number) {
+        object[table.columns[c].key] = *cell.number;
+      } else {
+        object[table.columns[c].key] = cell.text;
+      }
+    }
+    rows.push_back(std::move(object));
+  }
+  return rows.dump(2) + "\n";
+}
+
+std::string MarkdownEscape(const std::string& text) {
+  std::string escaped;
+  for (char ch : text) {
+    if (ch == '|') escaped += '\\';
+    escaped += ch;
+  }
+  return escaped;
+}
+
+std::string RenderMarkdown(const Table& table) {
+  auto append_row = [](std::string& out, auto cell_text, size_t count) {
+    out += '|';
+    for (size_t c = 0; c < count; ++c) {
+      out += ' ';
+      out += MarkdownEscape(cell_text(c));
+      out += " |";
+    }
+    out += '\n';
+  };
+  const size_t count = table.columns.size();
+  std::string out;
+  append_row(out, [&](size_t c) { return table.columns[c].header; }, count);
+  append_row(
+      out, [&](size_t c) { return std::string(table.columns[c].right_aligned ? "---:" : "---"); },
+      count);
+  for (const auto& row : table.rows) {
+    append_row(out, [&](size_t c) { return row[c].text; }, count);
+  }
+  return out;
+}
+
+}  // namespace
+
+std::optional<OutputFormat> ParseOutputFormat(std::string_view text) {
+  if (text == "table") return OutputFormat::kTable;
+  if (text == "csv") return OutputFormat::kCsv;
+  if (text == "json") return OutputFormat::kJson;
+  if (text == "md") return OutputFormat::kMarkdown;
+  return std::nullopt;
+}
+
+Cell TextCell(std::string text) { return {std::move(text), std::nullopt}; }
+
+Cell NumberCell(double value, int decimals) {
+  return {fmt::format("{:.{}f}", value, decimals), value};
+}
+
+Cell IntegerCell(long long value) { return {std::to_string(value), static_cast<double>(value)}; }
+
+std::string Render(const Table& table, OutputFormat format) {
+  switch (format) {
+    case OutputFormat::kTable:
+      return RenderText(table);
+    case OutputFormat::kCsv:
+      return RenderCsv(table);
+    case OutputFormat::kJson:
+      return RenderJson(table);
+    case OutputFormat::kMarkdown:
+      return RenderMarkdown(table);
+  }
+  return {};
+}
+
+}  // namespace edgebench::report

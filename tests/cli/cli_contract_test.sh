@@ -1,0 +1,66 @@
+#!/usr/bin/env bash
+# The command-line contract users and scripts rely on: help and version exit 0, bad
+# usage exits 2 with a message, every output format is well formed.
+set -u
+bin="$1"
+failures=0
+
+expect_exit() {
+  local want="$1"
+  shift
+  "$bin" "$@" >/tmp/edgebench_cli_out.$$ 2>/tmp/edgebench_cli_err.$$
+  local got=$?
+  if [ "$got" -ne "$want" ]; then
+    echo "FAIL: edgebench $* exited $got, want $want"
+    sed 's/^/  stderr: /' /tmp/edgebench_cli_err.$$ | head -5
+    failures=$((failures + 1))
+  fi
+}
+
+expect_output() {
+  local pattern="$1"
+  if ! grep -qE -- "$pattern" /tmp/edgebench_cli_out.$$ /tmp/edgebench_cli_err.$$; then
+    echo "FAIL: output lacks /$pattern/"
+    failures=$((failures + 1))
+  fi
+}
+
+expect_exit 0 --help
+expect_output "models"
+expect_exit 0 --version
+expect_output "^edgebench [0-9]+\.[0-9]+\.[0-9]+ \(revision [0-9a-f]{12}|unknown"
+expect_exit 0 models --help
+expect_output "--format"
+expect_exit 2
+expect_exit 2 no-such-command
+expect_output "no-such-command"
+expect_exit 2 --no-such-option
+expect_exit 2 models --no-such-option
+expect_exit 2 models --format xml
+expect_exit 2 models --show no-such-model
+expect_output "unknown model 'no-such-model'"
+expect_exit 2 models --show vgg16@8
+expect_output "cannot take input"
+
+expect_exit 0 models
+expect_output "^resnet-18 +1x3x224x224 +1\.814"
+expect_output "^c3d +1x3x12x112x112"
+expect_exit 0 models --format csv
+lines=$(wc -l </tmp/edgebench_cli_out.$$)
+[ "$lines" -eq 17 ] || { echo "FAIL: csv has $lines lines, want 17"; failures=$((failures + 1)); }
+expect_exit 0 models --format json
+if command -v python3 >/dev/null; then
+  python3 -c 'import json,sys; rows=json.load(open(sys.argv[1])); assert len(rows)==16, len(rows); assert rows[0]["id"]=="resnet-18"' \
+    /tmp/edgebench_cli_out.$$ || { echo "FAIL: json"; failures=$((failures + 1)); }
+fi
+expect_exit 0 models --format md
+expect_output "^\| model \| input \|"
+expect_exit 0 models --show yolov3@320
+expect_output "^total +19486412800 +61949149"
+
+rm -f /tmp/edgebench_cli_out.$$ /tmp/edgebench_cli_err.$$
+if [ "$failures" -ne 0 ]; then
+  echo "$failures CLI contract check(s) failed"
+  exit 1
+fi
+echo "CLI contract: all checks passed"

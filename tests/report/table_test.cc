@@ -1,0 +1,56 @@
+#include "report/table.h"
+
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+namespace edgebench::report {
+namespace {
+
+Table SampleTable() {
+  Table table;
+  table.columns = {{"name", "model"}, {"gmac", "GMAC", true}};
+  table.rows = {{TextCell("resnet-18"), NumberCell(1.8141, 3)},
+                {TextCell("odd, \"quoted\" | name"), NumberCell(0.5, 1)}};
+  return table;
+}
+
+TEST(TableTest, ParsesKnownFormatsOnly) {
+  EXPECT_EQ(ParseOutputFormat("csv"), OutputFormat::kCsv);
+  EXPECT_EQ(ParseOutputFormat("md"), OutputFormat::kMarkdown);
+  EXPECT_EQ(ParseOutputFormat("xml"), std::nullopt);
+}
+
+TEST(TableTest, TextAlignsColumns) {
+  EXPECT_EQ(Render(SampleTable(), OutputFormat::kTable),
+            "model                  GMAC\n"
+            "--------------------  -----\n"
+            "resnet-18             1.814\n"
+            "odd, \"quoted\" | name    0.5\n");
+}
+
+TEST(TableTest, CsvQuotesFieldsThatNeedIt) {
+  EXPECT_EQ(Render(SampleTable(), OutputFormat::kCsv),
+            "\"model\",\"GMAC\"\n"
+            "\"resnet-18\",\"1.814\"\n"
+            "\"odd, \"\"quoted\"\" | name\",\"0.5\"\n");
+}
+
+TEST(TableTest, JsonKeepsNumbersNumeric) {
+  auto rows = nlohmann::json::parse(Render(SampleTable(), OutputFormat::kJson));
+  ASSERT_EQ(rows.size(), 2u);
+  EXPECT_EQ(rows[0]["name"], "resnet-18");
+  EXPECT_DOUBLE_EQ(rows[0]["gmac"].get<double>(), 1.8141);
+  EXPECT_EQ(rows[1]["name"], "odd, \"quoted\" | name");
+}
+
+TEST(TableTest, MarkdownEscapesPipes) {
+  EXPECT_EQ(Render(SampleTable(), OutputFormat::kMarkdown),
+            "| model | GMAC |\n"
+            "| --- | ---: |\n"
+            "| resnet-18 | 1.814 |\n"
+            "| odd, \"quoted\" \\| name | 0.5 |\n");
+}
+
+}  // namespace
+}  // namespace edgebench::report
