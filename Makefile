@@ -10,7 +10,7 @@ release: deps
 
 # The main job.
 run: release
-	./build/release/src/edgebench models
+	./build/release/edgebench models
 
 # Unit and CLI tests, in the release build and again under ASan + UBSan.
 test: release
