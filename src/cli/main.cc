@@ -4,11 +4,17 @@
 
 #include <CLI/CLI.hpp>
 #include <iostream>
+#include <string_view>
 #include <vector>
 
-#include "cli/build_info.h"
+#include "backends/registry.h"
+#include "cli/backends_command.h"
 #include "cli/command.h"
 #include "cli/models_command.h"
+#include "cli/results_command.h"
+#include "cli/run_command.h"
+#include "common/build_info.h"
+#include "harness/worker.h"
 
 namespace {
 
@@ -21,13 +27,21 @@ std::string VersionText() {
 
 int main(int argc, char** argv) {
   using namespace edgebench::cli;
+  // The harness re-executes this binary as an isolated worker for each job.
+  if (argc > 1 && std::string_view(argv[1]) == edgebench::harness::kWorkerArgument) {
+    return edgebench::harness::WorkerMain(argc, argv, edgebench::backends::DefaultRegistry());
+  }
+  for (int i = 0; i < argc; ++i) Invocation() += (i > 0 ? " " : "") + std::string(argv[i]);
+
   CLI::App app{"edgebench: single-batch DNN inference latency and energy across frameworks",
                "edgebench"};
   app.set_version_flag("--version", VersionText());
   app.require_subcommand(1);
   app.footer("Run 'edgebench COMMAND --help' for a command's options.");
 
-  std::vector<Command> commands = {AddModelsCommand(app)};
+  std::vector<Command> commands = {AddRunCommand(app),     AddVerifyCommand(app),
+                                   AddResultsCommand(app), AddExportCommand(app),
+                                   AddModelsCommand(app),  AddBackendsCommand(app)};
 
   // CLI11 would only say "a subcommand is required"; name the word it did not know.
   if (argc > 1 && argv[1][0] != '-') {

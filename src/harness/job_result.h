@@ -27,8 +27,8 @@ std::optional<JobStatus> ParseJobStatus(const std::string& text);
 
 /// What a job runs: the configuration that --resume matches on.
 struct JobConfig {
-  std::string model;      // canonical model id, e.g. "resnet-18" or "yolov3@320x320"
-  std::string backend;    // backend id, e.g. "reference"
+  std::string model;    // canonical model id, e.g. "resnet-18" or "yolov3@320x320"
+  std::string backend;  // backend id, e.g. "reference"
   int threads = 1;
   std::string cpu_affinity;  // e.g. "0-1"; empty = not pinned
   std::string precision = "fp32";
@@ -39,6 +39,7 @@ struct JobConfig {
 struct PhaseTimes {
   double process_start = 0;  // fork/exec until the worker's main() ran
   double library_load = 0;   // backend library loaded and initialised
+  double model_load = 0;     // model graph built and its seeded weights generated
   double prepare = 0;        // graph built, weights packed, plan made
   double first_run = 0;      // the first inference
 };
@@ -50,8 +51,8 @@ struct SampleSummary {
   double mean = 0, stddev = 0, cov = 0;
   double median_ci_low = 0, median_ci_high = 0;  // 95 % confidence interval of p50
   bool valid = false;
-  std::string verdict_reason;   // why INVALID (empty when VALID)
-  std::string recommendation;   // what to change to get a VALID result
+  std::string verdict_reason;  // why INVALID (empty when VALID)
+  std::string recommendation;  // what to change to get a VALID result
 };
 
 /// Output comparison against the reference backend.
@@ -67,7 +68,7 @@ struct Verification {
 struct JobResult {
   JobConfig config;
   JobStatus status = JobStatus::kFailed;
-  std::string error;           // message, or the worker's stderr tail
+  std::string error;  // message, or the worker's stderr tail
   std::optional<int> exit_code;
   std::optional<int> signal;
   PhaseTimes phases;

@@ -2,7 +2,7 @@
 
 #include <bit>
 #include <cstring>
-#include <string_view>
+#include <string>
 
 namespace edgebench::zoo {
 namespace {
@@ -31,26 +31,36 @@ struct SplitMix64 {
   }
 };
 
+// Fills `out` with center + half_width * u, u uniform in [-1, 1), from the stream named
+// `name` under `seed`.
+void FillUniform(uint64_t seed, const std::string& name, float center, float half_width,
+                 std::vector<float>& out) {
+  uint64_t stream = Fnv1a(kFnvOffset, &seed, sizeof(seed));
+  stream = Fnv1a(stream, name.data(), name.size());
+  SplitMix64 rng{stream};
+  for (float& element : out) {
+    // 24 random bits -> an exactly representable float in [-1, 1).
+    auto bits = static_cast<int32_t>(rng.Next() >> 40);
+    float unit = static_cast<float>(bits - (1 << 23)) * 0x1p-23f;
+    element = center + half_width * unit;
+  }
+}
+
 }  // namespace
 
 void MaterializeWeights(ir::Graph& graph, uint64_t seed) {
   for (size_t v = 0; v < graph.values().size(); ++v) {
     ir::Value& value = graph.mutable_value(static_cast<ir::ValueId>(v));
     if (value.kind != ir::ValueKind::kConstant) continue;
-    uint64_t stream = Fnv1a(kFnvOffset, &seed, sizeof(seed));
-    stream = Fnv1a(stream, value.name.data(), value.name.size());
-    SplitMix64 rng{stream};
-    const auto count = static_cast<size_t>(ir::ElementCount(value.shape));
-    value.data.resize(count);
-    const float center = value.init.center;
-    const float half_width = value.init.half_width;
-    for (size_t i = 0; i < count; ++i) {
-      // 24 random bits -> an exactly representable float in [-1, 1).
-      auto bits = static_cast<int32_t>(rng.Next() >> 40);
-      float unit = static_cast<float>(bits - (1 << 23)) * 0x1p-23f;
-      value.data[i] = center + half_width * unit;
-    }
+    value.data.resize(static_cast<size_t>(ir::ElementCount(value.shape)));
+    FillUniform(seed, value.name, value.init.center, value.init.half_width, value.data);
   }
+}
+
+std::vector<float> SeededInput(const ir::Shape& shape, uint64_t seed) {
+  std::vector<float> data(static_cast<size_t>(ir::ElementCount(shape)));
+  FillUniform(seed, "input", 0.0f, 1.0f, data);
+  return data;
 }
 
 uint64_t WeightsDigest(const ir::Graph& graph) {

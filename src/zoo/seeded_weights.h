@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <vector>
 
 #include "ir/graph.h"
 
@@ -15,6 +16,10 @@ inline constexpr uint64_t kDefaultWeightSeed = 2019;
 /// plus one exactly-rounded float multiply-add, so the same seed yields bit-identical
 /// weights on every platform and in any build order.
 void MaterializeWeights(ir::Graph& graph, uint64_t seed = kDefaultWeightSeed);
+
+/// A deterministic input tensor: uniform in [-1, 1), from (seed, "input") exactly as
+/// weights are generated, so every backend sees the same bits.
+std::vector<float> SeededInput(const ir::Shape& shape, uint64_t seed = kDefaultWeightSeed);
 
 /// FNV-1a digest over each constant's name and raw float bytes, in value order. Used to
 /// prove weights are identical across runs, builds and machines.

@@ -1,0 +1,67 @@
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "backends/host_tensor.h"
+#include "ir/graph.h"
+
+namespace edgebench::backends {
+
+/// Outcome of a backend call. Backends never let exceptions escape: adapters catch the
+/// framework's and return a Status whose message says which model, node and why.
+struct Status {
+  bool ok = true;
+  std::string message;
+
+  static Status Ok() { return {}; }
+  static Status Error(std::string why) { return {false, std::move(why)}; }
+};
+
+/// Whether a backend can run a node, and if not, why (recorded, not an error).
+struct Support {
+  bool supported = true;
+  std::string reason;
+};
+
+/// Options every backend honours (or reports it cannot).
+struct BackendOptions {
+  int threads = 1;
+  std::string precision = "fp32";
+};
+
+/// A model prepared for repeated inference. Inputs are staged before timing; Run() is the
+/// timed call and returns only when the outputs are complete (GPU backends synchronize).
+class Session {
+ public:
+  virtual ~Session() = default;
+  /// Copies inputs into the backend's own buffers (not timed).
+  virtual Status SetInputs(const std::vector<HostTensor>& inputs) noexcept = 0;
+  /// One inference on the staged inputs.
+  virtual Status Run() noexcept = 0;
+  /// Copies the outputs of the last Run() out, in graph output order (not timed).
+  virtual Status GetOutputs(std::vector<HostTensor>& outputs) noexcept = 0;
+};
+
+/// An inference engine. Lifecycle phases are separate calls so the harness can time each:
+/// creation (library load) -> Prepare (build, pack weights, plan) -> first Run -> Run.
+class Backend {
+ public:
+  virtual ~Backend() = default;
+  virtual std::string Id() const = 0;
+  /// Version of the underlying library, e.g. "oneDNN 2.6.3"; the edgebench version for
+  /// built-in engines.
+  virtual std::string Version() const = 0;
+  /// Asked for every node before Prepare, so unsupported models are skipped cleanly.
+  virtual Support Supports(const ir::Graph& graph, const ir::Node& node) const noexcept = 0;
+  /// Builds a session for a graph whose weights are materialized.
+  virtual Status Prepare(const ir::Graph& graph, const BackendOptions& options,
+                         std::unique_ptr<Session>& session) noexcept = 0;
+};
+
+/// First unsupported node of `graph` for `backend`, with the reason; supported=true when
+/// every node is.
+Support CheckGraphSupport(const Backend& backend, const ir::Graph& graph);
+
+}  // namespace edgebench::backends

@@ -1,0 +1,174 @@
+#include "backends/reference/reference_backend.h"
+
+#include <fmt/format.h>
+
+#include "backends/reference/kernels.h"
+#include "common/build_info.h"
+
+namespace edgebench::backends::reference {
+namespace {
+
+class ReferenceSession final : public Session {
+ public:
+  explicit ReferenceSession(const ir::Graph& graph)
+      : graph_(graph), order_(graph.ExecutionOrder()), tensors_(graph.values().size()) {
+    for (size_t v = 0; v < graph.values().size(); ++v) {
+      const ir::Value& value = graph.values()[v];
+      tensors_[v].shape = value.shape;
+      if (value.kind == ir::ValueKind::kConstant) {
+        tensors_[v].data = value.data;
+      } else {
+        tensors_[v].data.assign(static_cast<size_t>(ir::ElementCount(value.shape)), 0.0f);
+      }
+    }
+  }
+
+  Status SetInputs(const std::vector<HostTensor>& inputs) noexcept override {
+    if (inputs.size() != graph_.inputs().size()) {
+      return Status::Error(
+          fmt::format("expected {} inputs, got {}", graph_.inputs().size(), inputs.size()));
+    }
+    for (size_t i = 0; i < inputs.size(); ++i) {
+      HostTensor& slot = tensors_[static_cast<size_t>(graph_.inputs()[i])];
+      if (inputs[i].shape != slot.shape) {
+        return Status::Error(fmt::format("input {} has shape {}, model expects {}", i,
+                                         ir::ShapeToString(inputs[i].shape),
+                                         ir::ShapeToString(slot.shape)));
+      }
+      slot.data = inputs[i].data;
+    }
+    return Status::Ok();
+  }
+
+  Status Run() noexcept override {
+    try {
+      for (ir::NodeId id : order_) Execute(graph_.node(id));
+    } catch (const std::exception& error) {
+      return Status::Error(fmt::format("reference run failed: {}", error.what()));
+    }
+    return Status::Ok();
+  }
+
+  Status GetOutputs(std::vector<HostTensor>& outputs) noexcept override {
+    try {
+      outputs.clear();
+      for (ir::ValueId id : graph_.outputs()) outputs.push_back(tensors_[static_cast<size_t>(id)]);
+    } catch (const std::exception& error) {
+      return Status::Error(error.what());
+    }
+    return Status::Ok();
+  }
+
+ private:
+  const HostTensor& In(const ir::Node& node, size_t i) const {
+    return tensors_[static_cast<size_t>(node.inputs[i])];
+  }
+  const HostTensor* OptionalIn(const ir::Node& node, size_t i) const {
+    return node.inputs.size() > i ? &In(node, i) : nullptr;
+  }
+
+  void Execute(const ir::Node& node) {
+    HostTensor& y = tensors_[static_cast<size_t>(node.outputs.front())];
+    switch (node.op) {
+      case ir::OpKind::kConv:
+        Conv(std::get<ir::ConvAttrs>(node.attrs), In(node, 0), In(node, 1), OptionalIn(node, 2), y);
+        break;
+      case ir::OpKind::kBatchNorm:
+        BatchNorm(std::get<ir::BatchNormAttrs>(node.attrs).epsilon, In(node, 0), In(node, 1),
+                  In(node, 2), In(node, 3), In(node, 4), y);
+        break;
+      case ir::OpKind::kRelu:
+        Relu(In(node, 0), y);
+        break;
+      case ir::OpKind::kRelu6:
+        Relu6(In(node, 0), y);
+        break;
+      case ir::OpKind::kLeakyRelu:
+        LeakyRelu(std::get<ir::LeakyReluAttrs>(node.attrs).alpha, In(node, 0), y);
+        break;
+      case ir::OpKind::kSigmoid:
+        Sigmoid(In(node, 0), y);
+        break;
+      case ir::OpKind::kSoftmax:
+        Softmax(std::get<ir::SoftmaxAttrs>(node.attrs).axis, In(node, 0), y);
+        break;
+      case ir::OpKind::kMaxPool:
+        MaxPool(std::get<ir::PoolAttrs>(node.attrs), In(node, 0), y);
+        break;
+      case ir::OpKind::kAvgPool:
+        AvgPool(std::get<ir::PoolAttrs>(node.attrs), In(node, 0), y);
+        break;
+      case ir::OpKind::kGlobalAvgPool:
+        GlobalAvgPool(In(node, 0), y);
+        break;
+      case ir::OpKind::kFullyConnected:
+        FullyConnected(In(node, 0), In(node, 1), OptionalIn(node, 2), y);
+        break;
+      case ir::OpKind::kAdd:
+        Add(In(node, 0), In(node, 1), y);
+        break;
+      case ir::OpKind::kConcat: {
+        std::vector<const HostTensor*> xs;
+        for (size_t i = 0; i < node.inputs.size(); ++i) xs.push_back(&In(node, i));
+        Concat(std::get<ir::ConcatAttrs>(node.attrs).axis, xs, y);
+        break;
+      }
+      case ir::OpKind::kFlatten:
+      case ir::OpKind::kReshape:
+        CopyData(In(node, 0), y);
+        break;
+      case ir::OpKind::kUpsampleNearest:
+        UpsampleNearest(std::get<ir::UpsampleAttrs>(node.attrs), In(node, 0), y);
+        break;
+      case ir::OpKind::kLrn:
+        Lrn(std::get<ir::LrnAttrs>(node.attrs), In(node, 0), y);
+        break;
+    }
+  }
+
+  const ir::Graph& graph_;
+  std::vector<ir::NodeId> order_;
+  std::vector<HostTensor> tensors_;  // indexed by ValueId
+};
+
+}  // namespace
+
+std::string ReferenceBackend::Version() const {
+  return fmt::format("edgebench {}", BuildVersion());
+}
+
+Support ReferenceBackend::Supports(const ir::Graph&, const ir::Node&) const noexcept {
+  return {};  // every IR op has a reference kernel
+}
+
+Status ReferenceBackend::Prepare(const ir::Graph& graph, const BackendOptions& options,
+                                 std::unique_ptr<Session>& session) noexcept {
+  if (options.precision != "fp32") {
+    return Status::Error(fmt::format("reference runs fp32 only, not {}", options.precision));
+  }
+  try {
+    for (const ir::Value& value : graph.values()) {
+      if (value.kind == ir::ValueKind::kConstant &&
+          static_cast<int64_t>(value.data.size()) != ir::ElementCount(value.shape)) {
+        return Status::Error(fmt::format("weights of '{}' are not materialized", value.name));
+      }
+    }
+    session = std::make_unique<ReferenceSession>(graph);
+  } catch (const std::exception& error) {
+    return Status::Error(fmt::format("reference prepare failed: {}", error.what()));
+  }
+  return Status::Ok();
+}
+
+Status RunReference(const ir::Graph& graph, const std::vector<HostTensor>& inputs,
+                    std::vector<HostTensor>& outputs) {
+  ReferenceBackend backend;
+  std::unique_ptr<Session> session;
+  Status status = backend.Prepare(graph, {}, session);
+  if (status.ok) status = session->SetInputs(inputs);
+  if (status.ok) status = session->Run();
+  if (status.ok) status = session->GetOutputs(outputs);
+  return status;
+}
+
+}  // namespace edgebench::backends::reference

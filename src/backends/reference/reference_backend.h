@@ -1,0 +1,23 @@
+#pragma once
+
+#include "backends/backend.h"
+
+namespace edgebench::backends::reference {
+
+/// The built-in oracle: runs every IR op with the naive kernels of kernels.h, one thread,
+/// double accumulation. Slow by design; every other backend is verified against it.
+class ReferenceBackend final : public Backend {
+ public:
+  std::string Id() const override { return "reference"; }
+  std::string Version() const override;
+  Support Supports(const ir::Graph& graph, const ir::Node& node) const noexcept override;
+  /// The graph (and its weights) must outlive the session.
+  Status Prepare(const ir::Graph& graph, const BackendOptions& options,
+                 std::unique_ptr<Session>& session) noexcept override;
+};
+
+/// Runs a graph once on the reference kernels: the convenience the verifier and tests use.
+Status RunReference(const ir::Graph& graph, const std::vector<HostTensor>& inputs,
+                    std::vector<HostTensor>& outputs);
+
+}  // namespace edgebench::backends::reference

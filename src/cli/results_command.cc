@@ -1,0 +1,173 @@
+#include "cli/results_command.h"
+
+#include <fmt/format.h>
+
+#include <filesystem>
+#include <iostream>
+#include <memory>
+
+#include "harness/job_json.h"
+#include "report/results_table.h"
+#include "store/results_store.h"
+
+namespace edgebench::cli {
+namespace {
+
+struct ResultsOptions {
+  std::string db = "edgebench.db";
+  std::string format = "table";
+  int64_t run = 0;  // 0 = latest
+  bool samples = false;
+};
+
+// Opens an existing database only: reading results must never create an empty file.
+std::optional<store::ResultsStore> OpenExisting(const std::string& path) {
+  if (!std::filesystem::exists(path)) {
+    std::cerr << "edgebench: no results database at " << path
+              << " (run 'edgebench run' first or pass --db)\n";
+    return std::nullopt;
+  }
+  try {
+    return store::ResultsStore::Open(path);
+  } catch (const store::StoreError& error) {
+    std::cerr << "edgebench: " << error.what() << "\n";
+    return std::nullopt;
+  }
+}
+
+int RunResults(const ResultsOptions& options) {
+  auto format = report::ParseOutputFormat(options.format);
+  auto store = OpenExisting(options.db);
+  if (!format || !store) return kExitFailure;
+  std::optional<int64_t> run = options.run > 0 ? std::optional(options.run) : store->LatestRunId();
+  if (!run) {
+    std::cerr << "edgebench: " << options.db << " holds no runs yet\n";
+    return kExitFailure;
+  }
+  std::vector<store::StoredJob> jobs = store->Jobs(*run);
+  if (jobs.empty() && options.run > 0) {
+    bool exists = false;
+    for (const store::StoredRun& stored : store->Runs()) exists = exists || stored.id == *run;
+    if (!exists) {
+      std::cerr << fmt::format("edgebench: no run {} in {}\n", *run, options.db);
+      return kExitUsage;
+    }
+  }
+  std::cout << report::Render(report::ResultsTable(jobs), *format);
+  return kExitOk;
+}
+
+nlohmann::json JobJson(const store::ResultsStore& store, const store::StoredJob& job) {
+  nlohmann::json json = harness::ToJson(job.result);
+  const harness::SampleSummary& s = job.result.summary;
+  json["id"] = job.id;
+  json["finished_at"] = job.finished_at;
+  json["samples"] = store.Samples(job.id);
+  json["summary"] = {{"count", s.count},
+                     {"min", s.min},
+                     {"p50", s.p50},
+                     {"p90", s.p90},
+                     {"p95", s.p95},
+                     {"p99", s.p99},
+                     {"max", s.max},
+                     {"mean", s.mean},
+                     {"stddev", s.stddev},
+                     {"cov", s.cov},
+                     {"median_ci_low", s.median_ci_low},
+                     {"median_ci_high", s.median_ci_high},
+                     {"valid", s.valid},
+                     {"verdict_reason", s.verdict_reason},
+                     {"recommendation", s.recommendation}};
+  return json;
+}
+
+int RunExport(const ResultsOptions& options) {
+  auto store = OpenExisting(options.db);
+  if (!store) return kExitFailure;
+  if (options.format == "json") {
+    nlohmann::json runs = nlohmann::json::array();
+    for (const store::StoredRun& run : store->Runs()) {
+      nlohmann::json jobs = nlohmann::json::array();
+      for (const store::StoredJob& job : store->Jobs(run.id)) jobs.push_back(JobJson(*store, job));
+      runs.push_back(
+          {{"id", run.id},
+           {"started_at", run.started_at},
+           {"finished_at",
+            run.finished_at ? nlohmann::json(*run.finished_at) : nlohmann::json(nullptr)},
+           {"device_label", run.info.device_label},
+           {"command_line", run.info.command_line},
+           {"build_revision", run.info.build_revision},
+           {"tool_version", run.info.tool_version},
+           {"environment", nlohmann::json::parse(run.info.environment_json, nullptr, false)},
+           {"jobs", std::move(jobs)}});
+    }
+    std::cout << runs.dump(2) << "\n";
+    return kExitOk;
+  }
+  report::Table table;
+  if (options.samples) {
+    table.columns = {{"run_id", "run_id"},   {"job_id", "job_id"}, {"model", "model"},
+                     {"backend", "backend"}, {"seq", "seq"},       {"seconds", "seconds"}};
+    for (const store::StoredRun& run : store->Runs()) {
+      for (const store::StoredJob& job : store->Jobs(run.id)) {
+        std::vector<double> samples = store->Samples(job.id);
+        for (size_t i = 0; i < samples.size(); ++i) {
+          table.rows.push_back({report::IntegerCell(run.id),
+                                report::IntegerCell(job.id),
+                                report::TextCell(job.result.config.model),
+                                report::TextCell(job.result.config.backend),
+                                report::IntegerCell(static_cast<long long>(i)),
+                                {fmt::format("{:.9g}", samples[i]), samples[i]}});
+        }
+      }
+    }
+  } else {
+    for (const store::StoredRun& run : store->Runs()) {
+      report::Table run_table = report::ResultsTable(store->Jobs(run.id));
+      if (table.columns.empty()) {
+        table.columns = {{"run_id", "run_id"}, {"device", "device"}, {"started_at", "started_at"}};
+        table.columns.insert(table.columns.end(), run_table.columns.begin(),
+                             run_table.columns.end());
+      }
+      for (auto& row : run_table.rows) {
+        row.insert(row.begin(),
+                   {report::IntegerCell(run.id), report::TextCell(run.info.device_label),
+                    report::TextCell(run.started_at)});
+        table.rows.push_back(std::move(row));
+      }
+    }
+  }
+  std::cout << report::Render(table, report::OutputFormat::kCsv);
+  return kExitOk;
+}
+
+void AddDbOption(CLI::App* sub, ResultsOptions& options) {
+  sub->add_option("--db", options.db, "Results database (SQLite)")->capture_default_str();
+}
+
+}  // namespace
+
+Command AddResultsCommand(CLI::App& app) {
+  auto options = std::make_shared<ResultsOptions>();
+  CLI::App* sub = app.add_subcommand("results", "Print a stored run's results");
+  AddDbOption(sub, *options);
+  sub->add_option("--run", options->run, "Run id (default: the latest)")
+      ->check(CLI::PositiveNumber);
+  sub->add_option("--format", options->format, "Output format: table, csv, json or md")
+      ->check(CLI::IsMember({"table", "csv", "json", "md"}));
+  return {sub, [options] { return RunResults(*options); }};
+}
+
+Command AddExportCommand(CLI::App& app) {
+  auto options = std::make_shared<ResultsOptions>();
+  options->format = "csv";
+  CLI::App* sub = app.add_subcommand("export", "Dump every stored run, job and sample");
+  AddDbOption(sub, *options);
+  sub->add_option("--format", options->format, "csv (one row per job) or json (everything)")
+      ->check(CLI::IsMember({"csv", "json"}))
+      ->capture_default_str();
+  sub->add_flag("--samples", options->samples, "With csv: one row per raw sample instead");
+  return {sub, [options] { return RunExport(*options); }};
+}
+
+}  // namespace edgebench::cli

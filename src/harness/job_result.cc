@@ -1,0 +1,50 @@
+#include "harness/job_result.h"
+
+#include <array>
+
+namespace edgebench::harness {
+namespace {
+
+// Every status, for the reverse lookup. The names are stored in results databases,
+// so they may be added to but never renamed.
+constexpr std::array kAllStatuses = {
+    JobStatus::kOk,           JobStatus::kUnsupported, JobStatus::kUnavailable,
+    JobStatus::kVerifyFailed, JobStatus::kFailed,      JobStatus::kCrashed,
+    JobStatus::kExited,       JobStatus::kTimeout,     JobStatus::kOutOfMemory,
+};
+
+}  // namespace
+
+const char* JobStatusName(JobStatus status) {
+  // No default: -Wswitch (an error here) then flags a new status missing its name.
+  switch (status) {
+    case JobStatus::kOk:
+      return "ok";
+    case JobStatus::kUnsupported:
+      return "unsupported";
+    case JobStatus::kUnavailable:
+      return "unavailable";
+    case JobStatus::kVerifyFailed:
+      return "verify_failed";
+    case JobStatus::kFailed:
+      return "failed";
+    case JobStatus::kCrashed:
+      return "crashed";
+    case JobStatus::kExited:
+      return "exited";
+    case JobStatus::kTimeout:
+      return "timeout";
+    case JobStatus::kOutOfMemory:
+      return "out_of_memory";
+  }
+  return "unknown";
+}
+
+std::optional<JobStatus> ParseJobStatus(const std::string& text) {
+  for (JobStatus status : kAllStatuses) {
+    if (text == JobStatusName(status)) return status;
+  }
+  return std::nullopt;
+}
+
+}  // namespace edgebench::harness

@@ -1,0 +1,224 @@
+#include "harness/job_runner.h"
+
+#include <fcntl.h>
+#include <fmt/format.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <array>
+#include <cerrno>
+#include <cmath>
+#include <cstring>
+
+#include "harness/monotonic_clock.h"
+
+namespace edgebench::harness {
+namespace {
+
+struct Pipe {
+  int read_end = -1;
+  int write_end = -1;
+  bool Open() {
+    int fds[2];
+    if (pipe2(fds, O_CLOEXEC) != 0) return false;
+    read_end = fds[0];
+    write_end = fds[1];
+    return true;
+  }
+  void CloseRead() {
+    if (read_end >= 0) close(read_end);
+    read_end = -1;
+  }
+  void CloseWrite() {
+    if (write_end >= 0) close(write_end);
+    write_end = -1;
+  }
+  ~Pipe() {
+    CloseRead();
+    CloseWrite();
+  }
+};
+
+// Runs in the forked child before exec: only async-signal-safe calls.
+[[noreturn]] void ExecWorker(const std::string& executable, const std::string& request,
+                             Pipe& result, Pipe& errors, std::optional<int64_t> memory_limit) {
+  // A worker must not outlive a parent that was killed (e.g. kill -9 of the run).
+  prctl(PR_SET_PDEATHSIG, SIGKILL);
+  if (memory_limit) {
+    rlimit limit{static_cast<rlim_t>(*memory_limit), static_cast<rlim_t>(*memory_limit)};
+    setrlimit(RLIMIT_AS, &limit);
+  }
+  dup2(errors.write_end, STDERR_FILENO);
+  // The result pipe must survive exec: move it to a descriptor without O_CLOEXEC.
+  int result_fd = dup(result.write_end);
+  char fd_text[16];
+  int length = 0;
+  for (int value = result_fd; value > 0 || length == 0; value /= 10) {
+    fd_text[length++] = static_cast<char>('0' + value % 10);
+  }
+  for (int i = 0; i < length / 2; ++i) std::swap(fd_text[i], fd_text[length - 1 - i]);
+  fd_text[length] = '\0';
+  const char* argv[] = {executable.c_str(), "__worker", request.c_str(), fd_text, nullptr};
+  execv(executable.c_str(), const_cast<char* const*>(argv));
+  _exit(127);
+}
+
+// Appends what is readable on `fd` to `text`; returns false at end of file.
+bool Drain(int fd, std::string& text) {
+  std::array<char, 65536> buffer;
+  ssize_t n = read(fd, buffer.data(), buffer.size());
+  if (n > 0) {
+    text.append(buffer.data(), static_cast<size_t>(n));
+    return true;
+  }
+  return n < 0 && (errno == EINTR || errno == EAGAIN);
+}
+
+std::string Tail(const std::string& text, size_t bytes) {
+  return text.size() <= bytes ? text : "..." + text.substr(text.size() - bytes);
+}
+
+bool LooksLikeOutOfMemory(const std::string& stderr_text) {
+  for (const char* marker : {"bad_alloc", "out of memory", "Out of memory", "Cannot allocate"}) {
+    if (stderr_text.find(marker) != std::string::npos) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+std::optional<int64_t> ParseByteSize(const std::string& text) {
+  if (text.empty()) return std::nullopt;
+  size_t consumed = 0;
+  double value = 0;
+  try {
+    value = std::stod(text, &consumed);
+  } catch (const std::exception&) {
+    return std::nullopt;
+  }
+  std::string suffix = text.substr(consumed);
+  double scale = 1;
+  if (suffix == "K" || suffix == "k" || suffix == "KiB") {
+    scale = 1024.0;
+  } else if (suffix == "M" || suffix == "MiB") {
+    scale = 1024.0 * 1024;
+  } else if (suffix == "G" || suffix == "GiB") {
+    scale = 1024.0 * 1024 * 1024;
+  } else if (!suffix.empty() && suffix != "B") {
+    return std::nullopt;
+  }
+  const double bytes = value * scale;
+  if (!std::isfinite(bytes) || bytes < 1 || bytes > 9.0e18) return std::nullopt;
+  return static_cast<int64_t>(bytes);
+}
+
+JobResult RunJobInWorker(const WorkerRequest& request_in, const RunnerOptions& options) {
+  JobResult result;
+  result.config = request_in.config;
+  const std::string executable =
+      options.worker_executable.empty() ? "/proc/self/exe" : options.worker_executable;
+  Pipe result_pipe;
+  Pipe error_pipe;
+  if (!result_pipe.Open() || !error_pipe.Open()) {
+    result.error = fmt::format("cannot create pipes: {}", std::strerror(errno));
+    return result;
+  }
+  WorkerRequest request = request_in;
+  request.spawn_time = MonotonicSeconds();
+  const std::string request_text = ToJson(request).dump();
+
+  const pid_t pid = fork();
+  if (pid < 0) {
+    result.error = fmt::format("cannot fork a worker: {}", std::strerror(errno));
+    return result;
+  }
+  if (pid == 0)
+    ExecWorker(executable, request_text, result_pipe, error_pipe, options.memory_limit_bytes);
+  result_pipe.CloseWrite();
+  error_pipe.CloseWrite();
+
+  std::string report;
+  std::string errors;
+  bool result_open = true;
+  bool errors_open = true;
+  bool timed_out = false;
+  const double deadline = request.spawn_time + options.timeout_seconds;
+  while (result_open || errors_open) {
+    const double remaining = deadline - MonotonicSeconds();
+    if (remaining <= 0) {
+      kill(pid, SIGKILL);
+      timed_out = true;
+      break;
+    }
+    pollfd fds[2] = {{result_open ? result_pipe.read_end : -1, POLLIN, 0},
+                     {errors_open ? error_pipe.read_end : -1, POLLIN, 0}};
+    const int timeout_ms = static_cast<int>(std::min(remaining * 1000.0, 1000.0)) + 1;
+    if (poll(fds, 2, timeout_ms) < 0 && errno != EINTR) break;
+    if (result_open && (fds[0].revents & (POLLIN | POLLHUP | POLLERR))) {
+      result_open = Drain(result_pipe.read_end, report);
+    }
+    if (errors_open && (fds[1].revents & (POLLIN | POLLHUP | POLLERR))) {
+      errors_open = Drain(error_pipe.read_end, errors);
+      if (errors.size() > 4 * options.stderr_tail_bytes) {
+        errors = errors.substr(errors.size() - options.stderr_tail_bytes);
+      }
+    }
+  }
+
+  // A worker may close its pipes and still hang; the deadline holds until it exits.
+  int wait_status = 0;
+  rusage usage{};
+  while (true) {
+    const pid_t done = wait4(pid, &wait_status, timed_out ? 0 : WNOHANG, &usage);
+    if (done == pid || (done < 0 && errno != EINTR)) break;
+    if (done == 0 && MonotonicSeconds() > deadline) {
+      kill(pid, SIGKILL);
+      timed_out = true;
+    } else if (done == 0) {
+      usleep(1000);
+    }
+  }
+  result.peak_rss_bytes = static_cast<int64_t>(usage.ru_maxrss) * 1024;
+  const std::string stderr_tail = Tail(errors, options.stderr_tail_bytes);
+
+  if (timed_out) {
+    result.status = JobStatus::kTimeout;
+    result.signal = SIGKILL;
+    result.error =
+        fmt::format("timed out after {:.0f} s; stderr: {}", options.timeout_seconds, stderr_tail);
+    return result;
+  }
+  if (WIFEXITED(wait_status) && WEXITSTATUS(wait_status) == 0 && !report.empty()) {
+    try {
+      JobResult reported = JobResultFromJson(nlohmann::json::parse(report));
+      reported.peak_rss_bytes = result.peak_rss_bytes;
+      reported.exit_code = 0;
+      return reported;
+    } catch (const std::exception& error) {
+      result.error = fmt::format("worker sent an unreadable result ({}); stderr: {}", error.what(),
+                                 stderr_tail);
+      return result;
+    }
+  }
+  const bool memory_capped = options.memory_limit_bytes.has_value();
+  if (WIFSIGNALED(wait_status)) {
+    result.signal = WTERMSIG(wait_status);
+    result.status = memory_capped && LooksLikeOutOfMemory(errors) ? JobStatus::kOutOfMemory
+                                                                  : JobStatus::kCrashed;
+    result.error = fmt::format("worker killed by signal {} ({}); stderr: {}", *result.signal,
+                               strsignal(*result.signal), stderr_tail);
+  } else if (WIFEXITED(wait_status)) {
+    result.exit_code = WEXITSTATUS(wait_status);
+    result.status = memory_capped && LooksLikeOutOfMemory(errors) ? JobStatus::kOutOfMemory
+                                                                  : JobStatus::kExited;
+    result.error = fmt::format("worker exited with code {} without a result; stderr: {}",
+                               *result.exit_code, stderr_tail);
+  }
+  return result;
+}
+
+}  // namespace edgebench::harness

@@ -1,0 +1,124 @@
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "harness/job_result.h"
+
+struct sqlite3;
+
+namespace edgebench::store {
+
+/// Schema version this build writes and understands (stored in PRAGMA user_version).
+/// Each version has one migration step in results_store.cc.
+inline constexpr int kSchemaVersion = 1;
+
+/// PRAGMA application_id of every edgebench results database ("EDGB" in ASCII), so a
+/// foreign SQLite file is recognised before anything is written to it.
+inline constexpr int32_t kApplicationId = 0x45444742;
+
+/// Any failure to open, read or write a results database. The message names the file.
+class StoreError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+/// What describes one `edgebench run` invocation; the store adds the timestamps.
+struct RunInfo {
+  std::string device_label;      // user-chosen name of the machine under test
+  std::string command_line;      // argv joined, as typed
+  std::string environment_json;  // JSON object: CPU, OS, governor, library versions...
+  std::string build_revision;    // git revision of the edgebench binary
+  std::string tool_version;      // edgebench version, e.g. "0.1.0"
+};
+
+/// A run as stored. Times are ISO-8601 UTC with milliseconds, e.g. "2024-05-01T12:00:00.000Z".
+struct StoredRun {
+  int64_t id = 0;
+  RunInfo info;
+  std::string started_at;
+  std::optional<std::string> finished_at;  // nullopt while running, or if the run died
+};
+
+/// A job as stored. `result.samples` is left empty by ResultsStore::Jobs(), since a
+/// report over many jobs rarely needs every sample; load them with Samples(id).
+struct StoredJob {
+  int64_t id = 0;
+  int64_t run_id = 0;
+  std::string finished_at;  // when the job was recorded, ISO-8601 UTC
+  harness::JobResult result;
+};
+
+/// Canonical text of the configuration --resume matches on, e.g.
+/// "model=resnet-18;backend=reference;threads=1;affinity=;precision=fp32;seed=2019".
+/// '\\', ';' and '=' inside values are escaped with a backslash so distinct configs never
+/// share a key. The format is stored in databases: changing it breaks resuming old runs.
+std::string ConfigKey(const harness::JobConfig& config);
+
+/// The benchmark results database: an SQLite file holding runs, their jobs, each job's
+/// samples and verification. Every job is written in its own transaction and synced, so
+/// a crash (even SIGKILL or power loss) loses at most the job being recorded.
+///
+/// Several processes may open the same file (SQLite WAL: readers do not block the
+/// writer). One ResultsStore must not be used from two threads at once. A NaN statistic
+/// or sample is stored as SQL NULL and reads back as NaN.
+class ResultsStore {
+ public:
+  /// Opens `path`, creating it if missing and upgrading an older schema in place.
+  /// Throws StoreError, leaving the file untouched, when it is not an SQLite file, is an
+  /// SQLite file of another application, or was written by a newer edgebench.
+  static ResultsStore Open(const std::string& path);
+
+  /// A moved-from store may only be assigned to or destroyed.
+  ResultsStore(ResultsStore&&) noexcept;
+  ResultsStore& operator=(ResultsStore&&) noexcept;
+  ~ResultsStore();
+
+  const std::string& path() const { return path_; }
+
+  /// Records the start of a run (started_at = now); returns its id.
+  int64_t BeginRun(const RunInfo& info);
+  /// Sets the run's finished_at to now. Throws StoreError for an unknown id.
+  void FinishRun(int64_t run_id);
+
+  /// Stores one job with its samples and verification in a single transaction;
+  /// returns the job's id. Throws StoreError (nothing stored) for an unknown run.
+  int64_t RecordJob(int64_t run_id, const harness::JobResult& result);
+
+  /// True when any run already holds a job with this configuration whose outcome would
+  /// not change by running it again: ok, unsupported, unavailable or verify_failed.
+  /// Failed, crashed, exited, timeout and out_of_memory jobs may be transient (a loaded
+  /// machine, a limit since raised), so `edgebench run --resume` retries them.
+  bool HasCompletedJob(const harness::JobConfig& config) const;
+
+  /// Every run, oldest first.
+  std::vector<StoredRun> Runs() const;
+  /// Jobs of one run, or of all runs for nullopt, in the order they were recorded.
+  std::vector<StoredJob> Jobs(std::optional<int64_t> run_id) const;
+  /// A job's steady-state samples in seconds, in run order.
+  std::vector<double> Samples(int64_t job_id) const;
+  /// The most recently begun run, or nullopt for an empty database.
+  std::optional<int64_t> LatestRunId() const;
+
+  /// Test hook: called inside RecordJob's open transaction after each sample row is
+  /// written (argument: the sample's index), so tests can kill the process mid-job.
+  void SetSampleWrittenHookForTesting(std::function<void(int64_t)> hook);
+
+ private:
+  struct DbCloser {
+    void operator()(sqlite3* db) const;
+  };
+
+  ResultsStore(std::string path, std::unique_ptr<sqlite3, DbCloser> db);
+
+  std::string path_;
+  std::unique_ptr<sqlite3, DbCloser> db_;
+  std::function<void(int64_t)> sample_written_hook_;
+};
+
+}  // namespace edgebench::store
