@@ -10,7 +10,7 @@ release: deps
 
 # The main job.
 run: release
-	./build/release/edgebench models
+	./build/release/edgebench run
 
 # Unit and CLI tests, in the release build and again under ASan + UBSan.
 test: release

@@ -11,7 +11,7 @@
 
 #include "harness/statistics.h"
 
-// No main() here: zoo_counting_bench.cc provides the one BENCHMARK_MAIN of edgebench_bench.
+// No main() here: bench_main.cc provides the one BENCHMARK_MAIN of edgebench_bench.
 namespace {
 
 std::vector<double> NoisyLatencies(int64_t n) {

@@ -31,4 +31,3 @@ BENCHMARK_CAPTURE(BM_CountOneModel, yolov3, "yolov3")->Unit(benchmark::kMillisec
 
 }  // namespace
 
-BENCHMARK_MAIN();

@@ -12,9 +12,9 @@
 
 #include "backends/reference/reference_backend.h"
 #include "harness/cpu_affinity.h"
+#include "harness/measure_loop.h"
 #include "harness/monotonic_clock.h"
 #include "harness/reference_cache.h"
-#include "harness/statistics.h"
 #include "harness/verification.h"
 #include "zoo/model_zoo.h"
 #include "zoo/seeded_weights.h"
@@ -40,40 +40,6 @@ bool ReferenceOutputs(const WorkerRequest& request, const ir::Graph& graph,
   }
   if (!request.cache_dir.empty()) SaveReferenceOutputs(path, outputs);
   return true;
-}
-
-// Runs warm-up, then samples until the stopping rule is met. Only the Run() call sits
-// between the two clock reads.
-void Measure(backends::Session& session, const MeasureOptions& options, JobResult& result) {
-  const double warmup_start = MonotonicSeconds();
-  for (int64_t i = 0;
-       i < options.warmup_runs || MonotonicSeconds() - warmup_start < options.warmup_time; ++i) {
-    backends::Status status = session.Run();
-    if (!status.ok) {
-      result.status = JobStatus::kFailed;
-      result.error = "warm-up run failed: " + status.message;
-      return;
-    }
-  }
-  const StoppingRules rules{.min_runs = options.min_runs,
-                            .min_time = options.min_time,
-                            .max_runs = options.max_runs,
-                            .max_time = options.max_time,
-                            .target_ci_half_width = options.target_ci};
-  result.samples.reserve(static_cast<size_t>(std::min<int64_t>(options.max_runs, 1 << 20)));
-  const double start = MonotonicSeconds();
-  do {
-    const double before = MonotonicSeconds();
-    backends::Status status = session.Run();
-    const double after = MonotonicSeconds();
-    if (!status.ok) {
-      result.status = JobStatus::kFailed;
-      result.error = "run failed: " + status.message;
-      return;
-    }
-    result.samples.push_back(after - before);
-  } while (!EnoughSamples(result.samples, MonotonicSeconds() - start, rules));
-  result.status = JobStatus::kOk;
 }
 
 void ExecuteJobOrThrow(const WorkerRequest& request, const backends::BackendRegistry& registry,
@@ -169,7 +135,7 @@ void ExecuteJobOrThrow(const WorkerRequest& request, const backends::BackendRegi
     result.status = JobStatus::kOk;
     return;
   }
-  Measure(*session, request.measure, result);
+  MeasureSession(*session, request.measure, result);
 }
 
 }  // namespace

@@ -10,7 +10,7 @@ namespace {
 
 // Damps each residual branch's last batch norm so variance grows slowly over dozens of
 // blocks with random weights (zero-init-residual in spirit, without killing the branch).
-constexpr float kResidualGain = 0.3f;
+constexpr float kResidualGain = 0.2f;
 
 ValueId ConvBn(GraphBuilder& b, const std::string& name, ValueId x, int64_t out, int64_t k,
                int64_t stride, int64_t pad, float gain = 1.0f) {

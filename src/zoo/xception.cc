@@ -16,7 +16,7 @@ constexpr float kBnEpsilon = 1e-3f;
 // With random weights every residual branch adds its full variance to the trunk, and
 // twelve such additions would grow activations by orders of magnitude. Damping the
 // branch's last batch norm keeps seeded outputs in a numerically useful range.
-constexpr float kResidualBranchGain = 0.3f;
+constexpr float kResidualBranchGain = 0.1f;
 
 constexpr int64_t kEntryChannels[] = {128, 256, 728};
 constexpr int kMiddleBlocks = 8;

@@ -10,8 +10,11 @@ namespace {
 
 class ReferenceSession final : public Session {
  public:
-  explicit ReferenceSession(const ir::Graph& graph)
-      : graph_(graph), order_(graph.ExecutionOrder()), tensors_(graph.values().size()) {
+  ReferenceSession(const ir::Graph& graph, NodeObserver observer)
+      : graph_(graph),
+        order_(graph.ExecutionOrder()),
+        tensors_(graph.values().size()),
+        observer_(std::move(observer)) {
     for (size_t v = 0; v < graph.values().size(); ++v) {
       const ir::Value& value = graph.values()[v];
       tensors_[v].shape = value.shape;
@@ -42,7 +45,11 @@ class ReferenceSession final : public Session {
 
   Status Run() noexcept override {
     try {
-      for (ir::NodeId id : order_) Execute(graph_.node(id));
+      for (ir::NodeId id : order_) {
+        const ir::Node& node = graph_.node(id);
+        Execute(node);
+        if (observer_) observer_(node, tensors_[static_cast<size_t>(node.outputs.front())]);
+      }
     } catch (const std::exception& error) {
       return Status::Error(fmt::format("reference run failed: {}", error.what()));
     }
@@ -129,7 +136,27 @@ class ReferenceSession final : public Session {
   const ir::Graph& graph_;
   std::vector<ir::NodeId> order_;
   std::vector<HostTensor> tensors_;  // indexed by ValueId
+  NodeObserver observer_;
 };
+
+Status PrepareReference(const ir::Graph& graph, const BackendOptions& options,
+                        NodeObserver observer, std::unique_ptr<Session>& session) noexcept {
+  if (options.precision != "fp32") {
+    return Status::Error(fmt::format("reference runs fp32 only, not {}", options.precision));
+  }
+  try {
+    for (const ir::Value& value : graph.values()) {
+      if (value.kind == ir::ValueKind::kConstant &&
+          static_cast<int64_t>(value.data.size()) != ir::ElementCount(value.shape)) {
+        return Status::Error(fmt::format("weights of '{}' are not materialized", value.name));
+      }
+    }
+    session = std::make_unique<ReferenceSession>(graph, std::move(observer));
+  } catch (const std::exception& error) {
+    return Status::Error(fmt::format("reference prepare failed: {}", error.what()));
+  }
+  return Status::Ok();
+}
 
 }  // namespace
 
@@ -143,28 +170,13 @@ Support ReferenceBackend::Supports(const ir::Graph&, const ir::Node&) const noex
 
 Status ReferenceBackend::Prepare(const ir::Graph& graph, const BackendOptions& options,
                                  std::unique_ptr<Session>& session) noexcept {
-  if (options.precision != "fp32") {
-    return Status::Error(fmt::format("reference runs fp32 only, not {}", options.precision));
-  }
-  try {
-    for (const ir::Value& value : graph.values()) {
-      if (value.kind == ir::ValueKind::kConstant &&
-          static_cast<int64_t>(value.data.size()) != ir::ElementCount(value.shape)) {
-        return Status::Error(fmt::format("weights of '{}' are not materialized", value.name));
-      }
-    }
-    session = std::make_unique<ReferenceSession>(graph);
-  } catch (const std::exception& error) {
-    return Status::Error(fmt::format("reference prepare failed: {}", error.what()));
-  }
-  return Status::Ok();
+  return PrepareReference(graph, options, {}, session);
 }
 
 Status RunReference(const ir::Graph& graph, const std::vector<HostTensor>& inputs,
-                    std::vector<HostTensor>& outputs) {
-  ReferenceBackend backend;
+                    std::vector<HostTensor>& outputs, const NodeObserver& observer) {
   std::unique_ptr<Session> session;
-  Status status = backend.Prepare(graph, {}, session);
+  Status status = PrepareReference(graph, {}, observer, session);
   if (status.ok) status = session->SetInputs(inputs);
   if (status.ok) status = session->Run();
   if (status.ok) status = session->GetOutputs(outputs);

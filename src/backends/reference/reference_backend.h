@@ -1,5 +1,7 @@
 #pragma once
 
+#include <functional>
+
 #include "backends/backend.h"
 
 namespace edgebench::backends::reference {
@@ -16,8 +18,12 @@ class ReferenceBackend final : public Backend {
                  std::unique_ptr<Session>& session) noexcept override;
 };
 
-/// Runs a graph once on the reference kernels: the convenience the verifier and tests use.
+/// Sees each node's output as the reference computes it (tests, diagnostics).
+using NodeObserver = std::function<void(const ir::Node& node, const HostTensor& output)>;
+
+/// Runs a graph once on the reference kernels: the convenience the verifier and tests
+/// use. `observer`, when set, is called after every node.
 Status RunReference(const ir::Graph& graph, const std::vector<HostTensor>& inputs,
-                    std::vector<HostTensor>& outputs);
+                    std::vector<HostTensor>& outputs, const NodeObserver& observer = {});
 
 }  // namespace edgebench::backends::reference

@@ -1,0 +1,92 @@
+#!/usr/bin/env bash
+# `edgebench run` end to end, as a user drives it: results stored and tabulated, a run
+# killed with SIGKILL mid-job leaves an intact database, --resume runs only what is
+# missing, and bad input is refused with exit 2 without touching anything.
+set -u
+bin="$1"
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+failures=0
+fail() {
+  echo "FAIL: $*"
+  failures=$((failures + 1))
+}
+quick=(--min-time 0.05 --max-time 0.3 --min-runs 3 --warmup-runs 1 --warmup-time 0
+       --cache-dir "$work/cache")
+sql() { sqlite3 "$1" "$2"; }
+
+# 1. A small run: every job stored with its samples and shown in the table.
+"$bin" run --models cifarnet,vgg-s-32 --backends reference --db "$work/a.db" "${quick[@]}" \
+  >"$work/out" 2>"$work/err" || fail "run exited $?: $(tail -3 "$work/err")"
+grep -qE "^cifarnet +reference +1 +ok" "$work/out" || fail "result table lacks cifarnet row"
+[ "$(sql "$work/a.db" "SELECT count(*) FROM jobs WHERE status='ok'")" = 2 ] || fail "2 ok jobs"
+[ "$(sql "$work/a.db" "SELECT count(*) FROM samples")" -ge 6 ] || fail "raw samples stored"
+"$bin" results --db "$work/a.db" --format csv | grep -q '"vgg-s-32"' || fail "results csv"
+"$bin" export --db "$work/a.db" --format json | python3 -c \
+  'import json,sys; r=json.load(sys.stdin); assert len(r[0]["jobs"])==2 and r[0]["jobs"][0]["samples"]' \
+  || fail "export json"
+
+# 2. kill -9 in the middle of the third job: finished jobs intact, file consistent. Each
+# job stops at 5 runs; resnet-18 on the reference engine needs seconds for that.
+"$bin" run --models cifarnet,vgg-s-32,resnet-18 --backends reference --db "$work/k.db" \
+  --min-time 30 --max-time 60 --min-runs 3 --max-runs 5 --warmup-runs 1 --warmup-time 0 \
+  --cache-dir "$work/cache" >/dev/null 2>&1 &
+runner=$!
+for _ in $(seq 1 600); do
+  done_jobs=$(sql "$work/k.db" "SELECT count(*) FROM jobs" 2>/dev/null || echo 0)
+  [ "${done_jobs:-0}" -ge 2 ] && break
+  sleep 0.1
+done
+sleep 1  # the third job is now running in its worker
+kill -9 "$runner"
+wait "$runner" 2>/dev/null
+sleep 0.5
+[ "$(sql "$work/k.db" "PRAGMA integrity_check")" = ok ] || fail "integrity_check after kill -9"
+[ "$(sql "$work/k.db" "SELECT count(*) FROM jobs WHERE status='ok'")" = 2 ] ||
+  fail "the two finished jobs survive kill -9"
+[ "$(sql "$work/k.db" "SELECT count(*) FROM jobs j WHERE sample_count != \
+  (SELECT count(*) FROM samples s WHERE s.job_id = j.id)")" = 0 ] || fail "samples intact"
+if pgrep -f "__worker.*resnet-18" >/dev/null; then fail "orphaned worker survived its parent"; fi
+
+# 3. --resume runs only the missing job.
+"$bin" run --models cifarnet,vgg-s-32,resnet-18 --backends reference --db "$work/k.db" \
+  --resume "${quick[@]}" >"$work/out" 2>"$work/err" || fail "resume exited $?"
+[ "$(grep -c "skipped (--resume)" "$work/err")" = 2 ] || fail "resume skips the 2 done jobs"
+[ "$(sql "$work/k.db" "SELECT count(*) FROM jobs WHERE status='ok'")" = 3 ] ||
+  fail "resume completes the run"
+
+# 4. verify: reference checked against itself is trivially fine; a clean exit.
+"$bin" verify --models cifarnet --backends reference --db "$work/v.db" \
+  --cache-dir "$work/cache" >/dev/null 2>&1 || fail "verify exited $?"
+
+# 5. Bad input: usage errors exit 2, a foreign file is refused and left untouched.
+expect_usage() {
+  "$bin" "$@" >/dev/null 2>"$work/err"
+  local rc=$?
+  [ "$rc" -eq 2 ] || fail "edgebench $* exited $rc, want 2"
+  [ -s "$work/err" ] || fail "edgebench $* printed no error"
+}
+expect_usage run --models nope --db "$work/u.db"
+expect_usage run --backends nope --db "$work/u.db"
+expect_usage run --mem-limit 12Q --db "$work/u.db"
+expect_usage run --pin abc --db "$work/u.db"
+expect_usage run --threads 0 --db "$work/u.db"
+expect_usage run --min-time 5 --max-time 1 --db "$work/u.db"
+expect_usage run --format xml --db "$work/u.db"
+expect_usage export --format xml --db "$work/a.db"
+[ ! -e "$work/u.db" ] || fail "a refused command created a database"
+echo "not a database" >"$work/text.db"
+cp "$work/text.db" "$work/text.orig"
+"$bin" run --models cifarnet --backends reference --db "$work/text.db" >/dev/null 2>"$work/err"
+[ $? -eq 1 ] || fail "non-SQLite --db must exit 1"
+grep -q "text.db" "$work/err" || fail "error names the file"
+cmp -s "$work/text.db" "$work/text.orig" || fail "non-SQLite file was modified"
+"$bin" results --db "$work/none.db" >/dev/null 2>&1
+[ $? -eq 1 ] || fail "results on a missing database must exit 1"
+[ ! -e "$work/none.db" ] || fail "results created a database"
+
+if [ "$failures" -ne 0 ]; then
+  echo "$failures run contract check(s) failed"
+  exit 1
+fi
+echo "run contract: all checks passed"
