@@ -191,9 +191,14 @@ ValueId GraphBuilder::Upsample(const std::string& name, ValueId x, std::vector<i
   return Emit(name, ir::OpKind::kUpsampleNearest, ir::UpsampleAttrs{std::move(scales)}, {x});
 }
 
-ValueId GraphBuilder::Lrn(const std::string& name, ValueId x, int64_t size, float alpha,
-                          float beta, float bias) {
+ValueId GraphBuilder::Lrn(const std::string& name, ValueId x, int64_t size, float alpha, float beta,
+                          float bias) {
   return Emit(name, ir::OpKind::kLrn, ir::LrnAttrs{size, alpha, beta, bias}, {x});
+}
+
+ValueId GraphBuilder::GlobalPoolClassifier(ValueId features, int64_t classes) {
+  ValueId pooled = Flatten("flatten", GlobalAvgPool("avgpool", features));
+  return Softmax("prob", FullyConnected("fc", pooled, classes));
 }
 
 ir::Graph GraphBuilder::Finish(const std::vector<ValueId>& outputs) {

@@ -39,8 +39,8 @@ class GraphBuilder {
   struct ConvSpec {
     int64_t out_channels = 0;
     std::vector<int64_t> kernel;
-    std::vector<int64_t> strides;  // empty = 1 per dim
-    Padding padding;               // empty = no padding
+    std::vector<int64_t> strides;    // empty = 1 per dim
+    Padding padding;                 // empty = no padding
     std::vector<int64_t> dilations;  // empty = 1 per dim
     int64_t groups = 1;
     bool bias = true;
@@ -77,14 +77,17 @@ class GraphBuilder {
   ValueId Lrn(const std::string& name, ValueId x, int64_t size, float alpha, float beta,
               float bias);
 
+  /// The usual classifier head: global average pool, flatten, fully connected layer
+  /// named "fc" with `classes` outputs, softmax "prob". Returns the probabilities.
+  ValueId GlobalPoolClassifier(ValueId features, int64_t classes);
+
   /// Marks outputs and returns the finished graph; the builder is spent afterwards.
   ir::Graph Finish(const std::vector<ValueId>& outputs);
 
  private:
   ValueId Emit(const std::string& name, ir::OpKind op, ir::Attrs attrs,
                std::vector<ValueId> inputs);
-  ValueId Weight(const std::string& name, Shape shape, ir::WeightRole role,
-                 ir::WeightInit init);
+  ValueId Weight(const std::string& name, Shape shape, ir::WeightRole role, ir::WeightInit init);
 
   ir::Graph graph_;
   ValueId input_;

@@ -208,11 +208,7 @@ ir::Graph BuildInceptionV4(const ir::Shape& input) {
   x = ReductionB(b, x);
   for (int i = 0; i < kInceptionCBlocks; ++i) x = InceptionC(b, BlockName(7, i), x);
 
-  x = b.GlobalAvgPool("avg_pool", x);
-  x = b.Flatten("flatten", x);
-  x = b.FullyConnected("logits", x, kNumClasses);
-  ValueId probs = b.Softmax("predictions", x);
-  return b.Finish({probs});
+  return b.Finish({b.GlobalPoolClassifier(x, kNumClasses)});
 }
 
 }  // namespace edgebench::zoo

@@ -23,9 +23,8 @@ MobileNetV1Features MobileNetV1Body(GraphBuilder& b, ValueId input) {
   struct Separable {
     int64_t channels, stride;
   };
-  const Separable layers[] = {{64, 1},  {128, 2}, {128, 1}, {256, 2},  {256, 1},
-                              {512, 2}, {512, 1}, {512, 1}, {512, 1},  {512, 1},
-                              {512, 1}, {1024, 2}, {1024, 1}};
+  const Separable layers[] = {{64, 1},  {128, 2}, {128, 1}, {256, 2}, {256, 1},  {512, 2}, {512, 1},
+                              {512, 1}, {512, 1}, {512, 1}, {512, 1}, {1024, 2}, {1024, 1}};
   MobileNetV1Features features{};
   ValueId x = ConvBnRelu6Same(b, "conv0", input, 32, 3, 2);
   for (int i = 0; i < 13; ++i) {
@@ -41,8 +40,7 @@ MobileNetV1Features MobileNetV1Body(GraphBuilder& b, ValueId input) {
 ir::Graph BuildMobileNetV1(const ir::Shape& input) {
   GraphBuilder b("mobilenet-v1", input);
   ValueId x = MobileNetV1Body(b, b.input()).stride32;
-  x = b.Flatten("flatten", b.GlobalAvgPool("avgpool", x));
-  return b.Finish({b.Softmax("prob", b.FullyConnected("fc", x, 1000))});
+  return b.Finish({b.GlobalPoolClassifier(x, 1000)});
 }
 
 }  // namespace edgebench::zoo

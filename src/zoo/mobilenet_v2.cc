@@ -8,8 +8,8 @@
 namespace edgebench::zoo {
 namespace {
 
-ValueId ConvBnRelu6(GraphBuilder& b, const std::string& name, ValueId x, int64_t out,
-                    int64_t k, int64_t stride, int64_t groups = 1) {
+ValueId ConvBnRelu6(GraphBuilder& b, const std::string& name, ValueId x, int64_t out, int64_t k,
+                    int64_t stride, int64_t groups = 1) {
   ValueId y = b.Conv2d(name, x, out, k, stride, k / 2, /*bias=*/false, groups);
   return b.Relu6(name + "_relu6", b.BatchNorm(name + "_bn", y));
 }
@@ -35,18 +35,17 @@ ir::Graph BuildMobileNetV2(const ir::Shape& input) {
   struct Stage {
     int64_t expand, channels, repeats, stride;
   };
-  const Stage stages[] = {{1, 16, 1, 1},  {6, 24, 2, 2},  {6, 32, 3, 2}, {6, 64, 4, 2},
-                          {6, 96, 3, 1},  {6, 160, 3, 2}, {6, 320, 1, 1}};
+  const Stage stages[] = {{1, 16, 1, 1}, {6, 24, 2, 2},  {6, 32, 3, 2}, {6, 64, 4, 2},
+                          {6, 96, 3, 1}, {6, 160, 3, 2}, {6, 320, 1, 1}};
   int block = 0;
   for (const Stage& stage : stages) {
     for (int64_t i = 0; i < stage.repeats; ++i) {
-      x = InvertedResidual(b, "block" + std::to_string(block++), x, stage.expand,
-                           stage.channels, i == 0 ? stage.stride : 1);
+      x = InvertedResidual(b, "block" + std::to_string(block++), x, stage.expand, stage.channels,
+                           i == 0 ? stage.stride : 1);
     }
   }
   x = ConvBnRelu6(b, "head", x, 1280, 1, 1);
-  x = b.Flatten("flatten", b.GlobalAvgPool("avgpool", x));
-  return b.Finish({b.Softmax("prob", b.FullyConnected("fc", x, 1000))});
+  return b.Finish({b.GlobalPoolClassifier(x, 1000)});
 }
 
 }  // namespace edgebench::zoo

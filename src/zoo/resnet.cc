@@ -18,8 +18,7 @@ ValueId ConvBn(GraphBuilder& b, const std::string& name, ValueId x, int64_t out,
   return b.BatchNorm(name + "_bn", y, 1e-5f, gain);
 }
 
-ValueId Shortcut(GraphBuilder& b, const std::string& name, ValueId x, int64_t out,
-                 int64_t stride) {
+ValueId Shortcut(GraphBuilder& b, const std::string& name, ValueId x, int64_t out, int64_t stride) {
   if (stride == 1 && b.channels(x) == out) return x;
   return ConvBn(b, name + "_downsample", x, out, 1, stride, 0);
 }
@@ -57,8 +56,7 @@ ir::Graph BuildResNet(const std::string& name, const ir::Shape& input, const int
                      : BasicBlock(b, block_name, x, widths[stage], stride);
     }
   }
-  x = b.Flatten("flatten", b.GlobalAvgPool("avgpool", x));
-  return b.Finish({b.Softmax("prob", b.FullyConnected("fc", x, 1000))});
+  return b.Finish({b.GlobalPoolClassifier(x, 1000)});
 }
 
 }  // namespace

@@ -114,11 +114,7 @@ ir::Graph BuildXception(const ir::Shape& input) {
   x = SeparableConvBn(b, prefix + "_sepconv2", x, 2048);
   x = b.Relu(prefix + "_sepconv2_act", x);
 
-  x = b.GlobalAvgPool("avg_pool", x);
-  x = b.Flatten("flatten", x);
-  x = b.FullyConnected("predictions", x, kNumClasses);
-  ValueId probs = b.Softmax("softmax", x);
-  return b.Finish({probs});
+  return b.Finish({b.GlobalPoolClassifier(x, kNumClasses)});
 }
 
 }  // namespace edgebench::zoo
