@@ -21,6 +21,10 @@ using PluginAbiVersionFn = int (*)();
 /// (e.g. no GPU).
 using PluginCreateFn = Backend* (*)(const char* id, char* error, size_t error_size);
 
+/// Marks a plugin's two entry points: C linkage, visible although plugins are built with
+/// hidden symbols (so their copies of edgebench's code never clash with the host's).
+#define EDGEBENCH_PLUGIN_EXPORT extern "C" __attribute__((visibility("default")))
+
 /// Deletes a backend, then releases the plugin library that holds its code.
 struct BackendDeleter {
   std::shared_ptr<void> library;

@@ -29,9 +29,9 @@ class PluginBackend final : public edgebench::backends::Backend {
 
 }  // namespace
 
-extern "C" int edgebench_backend_abi_version() { return edgebench::backends::kPluginAbiVersion; }
+EDGEBENCH_PLUGIN_EXPORT int edgebench_backend_abi_version() { return edgebench::backends::kPluginAbiVersion; }
 
-extern "C" edgebench::backends::Backend* edgebench_create_backend(const char* id, char* error,
+EDGEBENCH_PLUGIN_EXPORT edgebench::backends::Backend* edgebench_create_backend(const char* id, char* error,
                                                                   size_t error_size) {
   if (std::strcmp(id, "test-plugin") == 0) return new PluginBackend();
   std::snprintf(error, error_size, "test plugin has no device for '%s'", id);
