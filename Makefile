@@ -14,7 +14,7 @@ run: release
 
 # Unit and CLI tests, in the release build and again under ASan + UBSan.
 test: release
-	ctest --preset release
+	ctest --preset release -j2
 	cmake --preset asan
 	cmake --build --preset asan
 	ctest --preset asan

@@ -5,6 +5,8 @@
 #include <cstdio>
 #include <iostream>
 
+#include "formats/model_source.h"
+#include "formats/onnx.h"
 #include "ir/cost.h"
 #include "report/table.h"
 #include "zoo/model_zoo.h"
@@ -115,7 +117,7 @@ int RunModels(const ModelsOptions& options) {
   }
   try {
     report::Table table =
-        options.show.empty() ? ZooTable() : LayerTable(zoo::BuildModel(options.show));
+        options.show.empty() ? ZooTable() : LayerTable(formats::LoadModelStructure(options.show));
     std::cout << report::Render(table, *format);
     if (options.show.empty() && *format == report::OutputFormat::kTable) {
       std::cout << fmt::format(
@@ -127,6 +129,9 @@ int RunModels(const ModelsOptions& options) {
   } catch (const zoo::ModelError& error) {
     std::cerr << "edgebench models: " << error.what() << "\n";
     return kExitUsage;
+  } catch (const formats::FormatError& error) {
+    std::cerr << "edgebench models: " << error.what() << "\n";
+    return kExitFailure;
   }
   return kExitOk;
 }
@@ -140,7 +145,8 @@ Command AddModelsCommand(CLI::App& app) {
   sub->add_option("--format", options->format, "Output format: table, csv, json or md")
       ->check(CLI::IsMember({"table", "csv", "json", "md"}));
   sub->add_option("--show", options->show,
-                  "Print one model's layer table; ID may carry an input size, e.g. yolov3@320");
+                  "Print one model's layer table: a zoo id (with an input size, e.g. "
+                  "yolov3@320) or an ONNX file");
   return {sub, [options] { return RunModels(*options); }};
 }
 

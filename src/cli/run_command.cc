@@ -2,12 +2,14 @@
 
 #include <fmt/format.h>
 
+#include <filesystem>
 #include <iostream>
 #include <memory>
 
 #include "backends/registry.h"
 #include "cli/progress.h"
 #include "common/build_info.h"
+#include "formats/model_source.h"
 #include "harness/cpu_affinity.h"
 #include "harness/environment.h"
 #include "harness/job_plan.h"
@@ -28,6 +30,7 @@ constexpr const char* kDefaultModels = "cifarnet,vgg-s-32,mobilenet-v2,tiny-yolo
 
 struct RunOptions {
   std::string models = kDefaultModels;
+  std::vector<std::string> model_files;  // --model FILE.onnx
   std::string backends = "all";
   int threads = 1;
   std::string pin;
@@ -45,31 +48,44 @@ struct RunOptions {
   std::string command_line;
 };
 
-// Resolves "all" and validates every id; returns false after printing the problem.
-bool ExpandModels(const std::string& text, std::vector<std::string>& models) {
-  if (text == "all") {
+// Resolves "all", validates every zoo id and imports every model file once (a bad file
+// is a usage error here, not one failed job per backend). Returns false after printing.
+bool ExpandModels(const std::string& ids, const std::vector<std::string>& files,
+                  std::vector<std::string>& models) {
+  if (ids == "all") {
     for (const zoo::ModelEntry& entry : zoo::ModelCatalog()) {
       if (entry.study_model) models.emplace_back(entry.id);
     }
-    return true;
+  } else if (files.empty() || ids != kDefaultModels) {
+    for (const std::string& request : harness::SplitList(ids)) {
+      try {
+        models.push_back(zoo::ResolveModel(request).canonical_id);
+      } catch (const zoo::ModelError& error) {
+        std::cerr << "edgebench: " << error.what() << "\n";
+        return false;
+      }
+    }
   }
-  for (const std::string& request : harness::SplitList(text)) {
+  for (const std::string& file : files) {
     try {
-      models.push_back(zoo::ResolveModel(request).canonical_id);
-    } catch (const zoo::ModelError& error) {
+      formats::LoadModelStructure(file);
+    } catch (const std::exception& error) {
       std::cerr << "edgebench: " << error.what() << "\n";
       return false;
     }
+    // Absolute, so --resume recognises the same file from another directory.
+    models.push_back(std::filesystem::absolute(file).lexically_normal().string());
   }
   if (models.empty()) std::cerr << "edgebench: --models names no model\n";
   return !models.empty();
 }
 
 bool ExpandBackends(const std::string& text, const backends::BackendRegistry& registry,
+                    const std::vector<backends::BackendInfo>& infos,
                     std::vector<std::string>& ids) {
   if (text == "all") {
     // A missing framework costs one line here, not a failed job per model.
-    for (const backends::BackendInfo& info : registry.List()) {
+    for (const backends::BackendInfo& info : infos) {
       if (info.available) {
         ids.push_back(info.id);
       } else {
@@ -127,10 +143,12 @@ int Orchestrate(RunOptions options, harness::WorkerRequest::Mode mode) {
   }
   const backends::BackendRegistry registry = backends::DefaultRegistry(
       options.plugin_dir.empty() ? backends::DefaultPluginDir() : options.plugin_dir);
+  // Loading every plugin takes a while (LibTorch alone is hundreds of MB): do it once.
+  const std::vector<backends::BackendInfo> backend_infos = registry.List();
   std::vector<std::string> models;
   std::vector<std::string> backend_ids;
-  if (!format || !ExpandModels(options.models, models) ||
-      !ExpandBackends(options.backends, registry, backend_ids)) {
+  if (!format || !ExpandModels(options.models, options.model_files, models) ||
+      !ExpandBackends(options.backends, registry, backend_infos, backend_ids)) {
     return kExitUsage;
   }
 
@@ -143,7 +161,7 @@ int Orchestrate(RunOptions options, harness::WorkerRequest::Mode mode) {
   }
   const harness::Environment environment = harness::CaptureEnvironment();
   nlohmann::json environment_json = harness::ToJson(environment);
-  for (const backends::BackendInfo& info : registry.List()) {
+  for (const backends::BackendInfo& info : backend_infos) {
     if (info.available) environment_json["backend_versions"][info.id] = info.version;
   }
   const int64_t run_id = store->BeginRun(
@@ -210,6 +228,9 @@ void AddCommonOptions(CLI::App* sub, RunOptions& options) {
   sub->add_option("--models", options.models,
                   "Comma-separated model ids (ID@SIZE allowed), or 'all' for the study's 16")
       ->capture_default_str();
+  sub->add_option("--model", options.model_files,
+                  "Your own model: an ONNX file (repeatable; runs instead of the default set "
+                  "unless --models is given too)");
   sub->add_option("--backends", options.backends,
                   "Comma-separated backend ids, or 'all' available ones")
       ->capture_default_str();

@@ -1,8 +1,10 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 #include "ir/graph.h"
 
@@ -13,6 +15,14 @@ namespace edgebench::formats {
 class FormatError : public std::runtime_error {
  public:
   using std::runtime_error::runtime_error;
+};
+
+/// A well-formed model that uses something edgebench cannot represent (an op, an
+/// attribute value, a dynamic shape). Separate from a corrupt file so callers can report
+/// "unsupported" rather than "broken"; the message says what and where.
+class UnsupportedModelError : public FormatError {
+ public:
+  using FormatError::FormatError;
 };
 
 /// Serializes a graph whose weights are materialized to an ONNX ModelProto (opset 13,
@@ -29,13 +39,47 @@ struct OnnxImportLimits {
   int64_t max_nodes = 100000;
 };
 
+/// Import settings beyond the limits.
+struct OnnxImportOptions {
+  OnnxImportLimits limits;
+  /// Graph input name -> serialized onnx.TensorProto. A bound input that the model only
+  /// uses where the IR needs a constant (a Conv/Gemm/MatMul weight or bias, batch-norm
+  /// parameters, a Reshape shape, Clip bounds, Resize scales) becomes that constant and
+  /// stops being a graph input; used anywhere else it stays an input. For ONNX node
+  /// tests, which pass weights as inputs; real models keep weights in initializers.
+  std::map<std::string, std::string> constant_inputs;
+};
+
 /// Reads an ONNX model into the IR with its weights (initializers) materialized and
-/// shapes inferred. Supported: the ops the IR has, plus Dropout/Identity (removed) and
-/// constant folding of the shape subgraphs exporters emit. Anything else -- unsupported
-/// op, truncated or non-ONNX bytes, absurd dims, missing initializers, cycles -- throws
-/// FormatError naming the problem, never crashes and never allocates beyond the limits.
+/// shapes inferred. Supported ops: Conv (2-D/3-D, auto_pad), BatchNormalization, Relu,
+/// LeakyRelu, Sigmoid, Clip to [0,6] or [0,inf), Softmax (one axis), MaxPool/AveragePool
+/// (2-D/3-D), GlobalAveragePool, Gemm (alpha=1; beta=1, or 0), MatMul by a constant
+/// matrix, Add of equal shapes or of a per-channel bias right after Conv/Gemm/MatMul
+/// (folded into it), Sum, Concat, Flatten, Reshape, Upsample/Resize (nearest, integer
+/// scales), LRN (odd size); Dropout and Identity are removed; Constant, Shape, Size,
+/// Gather, Unsqueeze, Squeeze, Concat, Cast, Slice, Reshape, Flatten, Transpose,
+/// Add/Sub/Mul/Div and ConstantOfShape are evaluated when their operands are constants
+/// (the shape subgraphs exporters emit). A symbolic batch dim becomes 1. Anything else --
+/// unsupported op, truncated or non-ONNX bytes, absurd dims, missing initializers,
+/// cycles -- throws FormatError naming the problem (UnsupportedModelError for a valid
+/// model edgebench cannot express), never crashes and never allocates beyond the limits.
+/// `name` names the graph and prefixes error messages.
 ir::Graph ImportOnnx(const std::string& bytes, const std::string& name = "model",
                      const OnnxImportLimits& limits = {});
+ir::Graph ImportOnnx(const std::string& bytes, const std::string& name,
+                     const OnnxImportOptions& options);
+/// The graph is named after the file's stem; errors name the path.
 ir::Graph ImportOnnxFile(const std::string& path, const OnnxImportLimits& limits = {});
+
+/// A dense tensor decoded from a serialized onnx.TensorProto, as ONNX test data stores
+/// inputs and expected outputs (input_0.pb, output_0.pb). Floating types are converted
+/// to f32; integer and bool tensors are converted to f32 as well (exact up to 2^24).
+struct OnnxTensor {
+  std::string name;  // empty when the file names none
+  ir::Shape shape;
+  std::vector<float> data;
+};
+/// Throws FormatError for bytes that are not a valid tensor within `limits`.
+OnnxTensor ReadOnnxTensor(const std::string& bytes, const OnnxImportLimits& limits = {});
 
 }  // namespace edgebench::formats

@@ -11,12 +11,12 @@
 #include <string>
 
 #include "backends/reference/reference_backend.h"
+#include "formats/model_source.h"
 #include "harness/cpu_affinity.h"
 #include "harness/measure_loop.h"
 #include "harness/monotonic_clock.h"
 #include "harness/reference_cache.h"
 #include "harness/verification.h"
-#include "zoo/model_zoo.h"
 #include "zoo/seeded_weights.h"
 
 namespace edgebench::harness {
@@ -66,14 +66,13 @@ void ExecuteJobOrThrow(const WorkerRequest& request, const backends::BackendRegi
   result.backend_version = backend->Version();
 
   t0 = MonotonicSeconds();
-  ir::Graph graph = zoo::BuildModel(config.model);
+  ir::Graph graph = formats::LoadModel(config.model, config.weight_seed);
   backends::Support support = backends::CheckGraphSupport(*backend, graph);
   if (!support.supported) {
     result.status = JobStatus::kUnsupported;
     result.error = support.reason;
     return;
   }
-  zoo::MaterializeWeights(graph, config.weight_seed);
   std::vector<HostTensor> inputs;
   for (ir::ValueId id : graph.inputs()) {
     const ir::Shape& shape = graph.value(id).shape;

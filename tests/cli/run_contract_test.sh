@@ -59,7 +59,27 @@ if pgrep -f "__worker.*resnet-18" >/dev/null; then fail "orphaned worker survive
 "$bin" verify --models cifarnet --backends reference --db "$work/v.db" \
   --cache-dir "$work/cache" >/dev/null 2>&1 || fail "verify exited $?"
 
-# 5. Bad input: usage errors exit 2, a foreign file is refused and left untouched.
+# 5. Users' own models: a zoo model exported to ONNX runs like any other.
+"$bin" export-model cifarnet --format onnx -o "$work/c.onnx" 2>/dev/null || fail "export-model"
+[ -s "$work/c.onnx" ] || fail "export-model wrote nothing"
+"$bin" models --show "$work/c.onnx" | grep -qE "^total +14693248 +797962|^total +32778112 +1756426" ||
+  fail "models --show FILE.onnx"
+"$bin" run --model "$work/c.onnx" --backends reference --db "$work/o.db" "${quick[@]}" \
+  >"$work/out" 2>"$work/err" || fail "run --model exited $?: $(tail -2 "$work/err")"
+grep -q "c.onnx" "$work/out" || fail "run --model lists the file"
+"$bin" verify --model "$work/c.onnx" --backends reference --db "$work/o.db" \
+  --cache-dir "$work/cache" >/dev/null 2>&1 || fail "verify --model"
+head -c 100 "$work/c.onnx" >"$work/truncated.onnx"
+expect_usage_file() {
+  "$bin" "$@" >/dev/null 2>"$work/err"
+  local rc=$?
+  [ "$rc" -eq 2 ] || fail "edgebench $* exited $rc, want 2"
+}
+expect_usage_file run --model "$work/truncated.onnx" --db "$work/u.db"
+expect_usage_file run --model "$work/missing.onnx" --db "$work/u.db"
+expect_usage_file export-model nope -o "$work/n.onnx"
+
+# 6. Bad input: usage errors exit 2, a foreign file is refused and left untouched.
 expect_usage() {
   "$bin" "$@" >/dev/null 2>"$work/err"
   local rc=$?

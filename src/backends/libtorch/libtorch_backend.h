@@ -1,0 +1,45 @@
+#pragma once
+
+// The LibTorch backends: PyTorch 1.13's C++ runtime running the IR two ways,
+//   libtorch-eager   the dynamic graph: ATen operators called node by node;
+//   libtorch-script  the static graph: a generated TorchScript module, frozen and passed
+//                    through optimize_for_inference.
+// Both share one lowering of IR ops to ATen (lowering.h), so they differ only in what
+// PyTorch's graph machinery adds. Built as the plugin libedgebench_libtorch.so, which
+// serves both ids; nothing outside the plugin includes torch.
+
+#include <c10/core/Device.h>
+
+#include <memory>
+#include <string>
+
+#include "backends/backend.h"
+
+namespace edgebench::backends::libtorch {
+
+enum class Mode { kEager, kScript };
+
+/// LibTorch, fp32. Thread settings are process-wide in PyTorch: Prepare sets the intra-op
+/// pool to options.threads and the inter-op pool to 1 (the IR is run sequentially).
+class LibTorchBackend final : public Backend {
+ public:
+  explicit LibTorchBackend(Mode mode) : mode_(mode) {}
+
+  std::string Id() const override;
+  /// One line: "LibTorch 1.13.0 (eager, cpu; 2 intra-op threads, 1 inter-op; oneDNN on,
+  /// OpenMP; BLAS openblas-pthread/libblas.so.3)"; the script mode names the graph passes
+  /// its last Prepare ran.
+  std::string Version() const override;
+  Support Supports(const ir::Graph& graph, const ir::Node& node) const noexcept override;
+  /// Converts the weights to device tensors (and, for script, builds and optimizes the
+  /// module). The session keeps its own copies; the graph may go away afterwards.
+  Status Prepare(const ir::Graph& graph, const BackendOptions& options,
+                 std::unique_ptr<Session>& session) noexcept override;
+
+ private:
+  Mode mode_;
+  c10::Device device_{c10::kCPU};                           // of the last Prepare
+  std::string passes_ = "freeze + optimize_for_inference";  // script: as last run
+};
+
+}  // namespace edgebench::backends::libtorch

@@ -1,0 +1,355 @@
+#include "backends/opencv/opencv_backend.h"
+
+#include <fmt/format.h>
+#include <onnx/onnx_pb.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <cstring>
+#include <exception>
+#include <opencv2/core.hpp>
+#include <opencv2/core/utility.hpp>
+#include <opencv2/dnn.hpp>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+#include "backends/registry.h"
+#include "formats/onnx.h"
+
+namespace edgebench::backends::opencv {
+namespace {
+
+// cv::Exception::what() is the full "OpenCV(4.6.0) file:line: error: (-215) ... in
+// function ..." text; its `err` member is the part that says why, which is what a user
+// reading a result table needs. Both are kept short and on one line.
+std::string Describe(const cv::Exception& error) {
+  std::string why = error.err.empty() ? std::string(error.what()) : error.err;
+  if (!error.func.empty()) why += fmt::format(" (in {})", error.func);
+  std::replace(why.begin(), why.end(), '\n', ' ');
+  return why;
+}
+
+int SpatialRank(const ir::Graph& graph, const ir::Node& node) {
+  return static_cast<int>(graph.value(node.inputs.front()).shape.size()) - 2;
+}
+
+bool AllEqual(const std::vector<int64_t>& values, int64_t expected) {
+  return std::all_of(values.begin(), values.end(),
+                     [expected](int64_t value) { return value == expected; });
+}
+
+// Pooling: what OpenCV 4.6's ONNX importer and Pooling layer compute the way the IR
+// defines it, probed against the reference kernels (see opencv_backend_test's constructs).
+Support PoolSupport(const ir::Graph& graph, const ir::Node& node) {
+  const auto& attrs = std::get<ir::PoolAttrs>(node.attrs);
+  const ir::Shape& x = graph.value(node.inputs.front()).shape;
+  for (size_t i = 0; i < attrs.kernel.size(); ++i) {
+    // The IR (like ONNX and Caffe) lets a ceil-mode window hang over a dim smaller than
+    // the kernel (VGG-S at 32x32: a 2x2 pool on 1x1); OpenCV's output size arithmetic
+    // goes negative there and the net fails to set up.
+    if (x[2 + i] + attrs.pads_begin[i] + attrs.pads_end[i] < attrs.kernel[i]) {
+      return {
+          false,
+          fmt::format("pooling window {} larger than the padded input {} in spatial dim {}: OpenCV "
+                      "4.6 computes an empty output (getMemoryShapes: total(os[i]) > 0)",
+                      attrs.kernel[i], x[2 + i] + attrs.pads_begin[i] + attrs.pads_end[i], i)};
+    }
+  }
+  const bool padded = !AllEqual(attrs.pads_begin, 0) || !AllEqual(attrs.pads_end, 0);
+  if (node.op == ir::OpKind::kAvgPool && padded && attrs.count_include_pad) {
+    // The importer ignores ONNX's count_include_pad attribute and decides whether padding
+    // counts in the divisor from the model's producer name ("pytorch" or not); for our
+    // export it never counts.
+    return {false,
+            "OpenCV 4.6's ONNX importer ignores count_include_pad=1 (AveragePool counts "
+            "padding in the divisor only for models whose producer is 'pytorch')"};
+  }
+  return {};
+}
+
+}  // namespace
+
+std::string OpenCvBackend::Version() const {
+  const int threads = threads_ > 0 ? threads_ : cv::getNumThreads();
+  return fmt::format("OpenCV {} (DNN, CPU, {} thread{})", cv::getVersionString(), threads,
+                     threads == 1 ? "" : "s");
+}
+
+Support OpenCvBackend::Supports(const ir::Graph& graph, const ir::Node& node) const noexcept {
+  try {
+    switch (node.op) {
+      case ir::OpKind::kMaxPool:
+      case ir::OpKind::kAvgPool:
+        return PoolSupport(graph, node);
+      case ir::OpKind::kGlobalAvgPool:
+        if (SpatialRank(graph, node) != 2) {
+          return {false,
+                  "OpenCV 4.6 has no 3-D global pooling: GlobalAveragePool on NCDHW fails in "
+                  "Pooling getMemoryShapes (addedDims <= pads_begin.size())"};
+        }
+        return {};
+      case ir::OpKind::kLrn:
+        if (SpatialRank(graph, node) != 2) {
+          return {false,
+                  "OpenCV 4.6's LRN layer takes NCHW only: on NCDHW its forward fails "
+                  "(inputs[i].dims == 4)"};
+        }
+        return {};
+      case ir::OpKind::kUpsampleNearest:
+        if (SpatialRank(graph, node) != 2) {
+          return {false,
+                  "OpenCV 4.6 resizes NCHW only: Resize on NCDHW fails in parseResize (HCHW "
+                  "layout is expected: scales.total() == 4)"};
+        }
+        return {};
+      default:
+        return {};
+    }
+  } catch (const std::exception& error) {
+    return {false, fmt::format("cannot inspect node: {}", error.what())};
+  }
+}
+
+namespace {
+
+// Where a graph input or output lives on both sides: the IR value (shape, order) and the
+// blob name OpenCV knows it by. The exporter names ONNX tensors after IR values and
+// OpenCV names each layer after its node's first ONNX output, so the names coincide.
+struct Binding {
+  std::string name;
+  ir::Shape shape;
+};
+
+std::vector<int> CvDims(const ir::Shape& shape) {
+  std::vector<int> dims;
+  dims.reserve(shape.size());
+  for (int64_t dim : shape) dims.push_back(static_cast<int>(dim));
+  return dims;
+}
+
+class OpenCvSession final : public Session {
+ public:
+  OpenCvSession(cv::dnn::Net net, int threads, std::vector<Binding> inputs,
+                std::vector<Binding> outputs)
+      : net_(std::move(net)),
+        threads_(threads),
+        inputs_(std::move(inputs)),
+        outputs_(std::move(outputs)) {
+    for (const Binding& output : outputs_) output_names_.push_back(output.name);
+  }
+
+  Status SetInputs(const std::vector<HostTensor>& inputs) noexcept override {
+    try {
+      if (inputs.size() != inputs_.size()) {
+        return Status::Error(
+            fmt::format("expected {} inputs, got {}", inputs_.size(), inputs.size()));
+      }
+      for (size_t i = 0; i < inputs.size(); ++i) {
+        const Binding& binding = inputs_[i];
+        if (inputs[i].shape != binding.shape ||
+            static_cast<int64_t>(inputs[i].data.size()) != ir::ElementCount(binding.shape)) {
+          return Status::Error(fmt::format("input {} has shape {}, model expects {}", i,
+                                           ir::ShapeToString(inputs[i].shape),
+                                           ir::ShapeToString(binding.shape)));
+        }
+        // The Mat only wraps our data: setInput copies it into the net's own input blob.
+        const std::vector<int> dims = CvDims(binding.shape);
+        const cv::Mat blob(static_cast<int>(dims.size()), dims.data(), CV_32F,
+                           const_cast<float*>(inputs[i].data.data()));
+        net_.setInput(blob, binding.name);
+      }
+      // OpenCV's thread count is process-wide; another session in this process may have
+      // changed it since Prepare, and setting it here keeps it out of the timed Run().
+      cv::setNumThreads(threads_);
+    } catch (const cv::Exception& error) {
+      return Status::Error(fmt::format("OpenCV rejected the input: {}", Describe(error)));
+    } catch (const std::exception& error) {
+      return Status::Error(fmt::format("staging inputs failed: {}", error.what()));
+    }
+    return Status::Ok();
+  }
+
+  Status Run() noexcept override {
+    try {
+      net_.forward(results_, output_names_);
+    } catch (const cv::Exception& error) {
+      return Status::Error(fmt::format("OpenCV forward failed: {}", Describe(error)));
+    } catch (const std::exception& error) {
+      return Status::Error(fmt::format("OpenCV forward failed: {}", error.what()));
+    }
+    return Status::Ok();
+  }
+
+  Status GetOutputs(std::vector<HostTensor>& outputs) noexcept override {
+    try {
+      if (results_.size() != outputs_.size()) {
+        return Status::Error(fmt::format("OpenCV returned {} outputs, the model has {}",
+                                         results_.size(), outputs_.size()));
+      }
+      outputs.clear();
+      for (size_t i = 0; i < outputs_.size(); ++i) {
+        const Binding& binding = outputs_[i];
+        // OpenCV may hand back a different rank for the same data (e.g. 2-D where the IR
+        // keeps trailing 1x1 dims); only the element count and layout have to agree.
+        const cv::Mat result = results_[i].isContinuous() ? results_[i] : results_[i].clone();
+        if (result.type() != CV_32F ||
+            static_cast<int64_t>(result.total()) != ir::ElementCount(binding.shape)) {
+          return Status::Error(fmt::format(
+              "output '{}': OpenCV produced {} elements of type {}, the model expects {} f32",
+              binding.name, result.total(), result.type(), ir::ShapeToString(binding.shape)));
+        }
+        const auto* data = result.ptr<float>();
+        outputs.emplace_back(binding.shape, std::vector<float>(data, data + result.total()));
+      }
+    } catch (const cv::Exception& error) {
+      return Status::Error(fmt::format("reading OpenCV outputs failed: {}", Describe(error)));
+    } catch (const std::exception& error) {
+      return Status::Error(fmt::format("reading OpenCV outputs failed: {}", error.what()));
+    }
+    return Status::Ok();
+  }
+
+ private:
+  cv::dnn::Net net_;
+  int threads_;
+  std::vector<Binding> inputs_;
+  std::vector<Binding> outputs_;
+  std::vector<cv::String> output_names_;
+  std::vector<cv::Mat> results_;  // of the last Run(); may alias the net's buffers
+};
+
+// The value of a scalar f32 initializer, or nothing when `name` is not one.
+std::optional<float> ScalarInitializer(
+    const std::unordered_map<std::string, const onnx::TensorProto*>& initializers,
+    const std::string& name) {
+  const auto found = initializers.find(name);
+  if (found == initializers.end()) return std::nullopt;
+  const onnx::TensorProto& tensor = *found->second;
+  if (tensor.data_type() != onnx::TensorProto::FLOAT) return std::nullopt;
+  for (int64_t dim : tensor.dims()) {
+    if (dim != 1) return std::nullopt;
+  }
+  if (tensor.float_data_size() == 1) return tensor.float_data(0);
+  if (tensor.raw_data().size() != sizeof(float)) return std::nullopt;
+  float value = 0;
+  std::memcpy(&value, tensor.raw_data().data(), sizeof(float));  // ONNX raw data: little endian
+  return value;
+}
+
+// OpenCV 4.6's importer reads Clip only in its opset-6 form, bounds as `min`/`max`
+// attributes, and rejects the opset-11+ form our exporter must write (bounds as inputs:
+// "parseClip: expected node_proto.input_size() == 1"). Rewriting each Clip with constant
+// bounds into the attribute form loses nothing -- OpenCV turns either into its ReLU6
+// layer -- and lets ReLU6 networks (MobileNet-v2, SSD-MobileNet) run, as they would for a
+// user who exported at opset 10. The model stays opset 13 otherwise; OpenCV does not
+// validate attributes against the opset.
+std::string ClipBoundsToAttributes(const std::string& onnx_bytes) {
+  onnx::ModelProto model;
+  if (!model.ParseFromString(onnx_bytes)) {
+    throw std::runtime_error("cannot re-read the exported ONNX model");
+  }
+  onnx::GraphProto& graph = *model.mutable_graph();
+  std::unordered_map<std::string, const onnx::TensorProto*> initializers;
+  for (const onnx::TensorProto& tensor : graph.initializer()) {
+    initializers.emplace(tensor.name(), &tensor);
+  }
+  for (onnx::NodeProto& node : *graph.mutable_node()) {
+    if (node.op_type() != "Clip" || node.input_size() != 3) continue;
+    const std::optional<float> low = ScalarInitializer(initializers, node.input(1));
+    const std::optional<float> high = ScalarInitializer(initializers, node.input(2));
+    if (!low || !high) continue;  // left as is: OpenCV then says why it cannot load it
+    node.mutable_input()->DeleteSubrange(1, 2);
+    for (const auto& [name, value] : {std::pair{"min", *low}, std::pair{"max", *high}}) {
+      onnx::AttributeProto& attribute = *node.add_attribute();
+      attribute.set_name(name);
+      attribute.set_type(onnx::AttributeProto::FLOAT);
+      attribute.set_f(value);
+    }
+  }
+  std::string bytes;
+  if (!model.SerializeToString(&bytes)) {
+    throw std::runtime_error("cannot serialize the rewritten ONNX model");
+  }
+  return bytes;
+}
+
+bool HasRelu6(const ir::Graph& graph) {
+  return std::any_of(graph.nodes().begin(), graph.nodes().end(),
+                     [](const ir::Node& node) { return node.op == ir::OpKind::kRelu6; });
+}
+
+}  // namespace
+
+Status OpenCvBackend::Prepare(const ir::Graph& graph, const BackendOptions& options,
+                              std::unique_ptr<Session>& session) noexcept {
+  if (options.precision != "fp32") {
+    return Status::Error(fmt::format("opencv backend runs fp32 only, not '{}'", options.precision));
+  }
+  if (options.threads < 1) {
+    return Status::Error(fmt::format("thread count must be at least 1, got {}", options.threads));
+  }
+  try {
+    // Checked here rather than left to the exporter: this is the caller's mistake, and the
+    // message should say so plainly.
+    for (const ir::Value& value : graph.values()) {
+      if (value.kind == ir::ValueKind::kConstant &&
+          static_cast<int64_t>(value.data.size()) != ir::ElementCount(value.shape)) {
+        return Status::Error(fmt::format("weights of '{}' are not materialized", value.name));
+      }
+    }
+    std::vector<Binding> inputs;
+    for (ir::ValueId id : graph.inputs()) {
+      inputs.push_back({graph.value(id).name, graph.value(id).shape});
+    }
+    std::vector<Binding> outputs;
+    for (ir::ValueId id : graph.outputs()) {
+      const ir::Value& value = graph.value(id);
+      if (value.kind != ir::ValueKind::kActivation) {
+        return Status::Error(
+            fmt::format("graph output '{}' is not computed by a node", value.name));
+      }
+      outputs.push_back({value.name, value.shape});
+    }
+
+    std::string onnx = formats::ExportOnnx(graph);
+    if (HasRelu6(graph)) onnx = ClipBoundsToAttributes(onnx);
+    cv::dnn::Net net = cv::dnn::readNetFromONNX(onnx.data(), onnx.size());
+    if (net.empty()) {
+      return Status::Error(fmt::format("OpenCV loaded an empty network from '{}'", graph.name()));
+    }
+    net.setPreferableBackend(cv::dnn::DNN_BACKEND_OPENCV);
+    net.setPreferableTarget(cv::dnn::DNN_TARGET_CPU);
+    cv::setNumThreads(options.threads);
+    threads_ = options.threads;
+    session = std::make_unique<OpenCvSession>(std::move(net), options.threads, std::move(inputs),
+                                              std::move(outputs));
+  } catch (const cv::Exception& error) {
+    return Status::Error(fmt::format("OpenCV cannot load '{}': {}", graph.name(), Describe(error)));
+  } catch (const std::exception& error) {
+    return Status::Error(
+        fmt::format("opencv prepare of '{}' failed: {}", graph.name(), error.what()));
+  }
+  return Status::Ok();
+}
+
+}  // namespace edgebench::backends::opencv
+
+EDGEBENCH_PLUGIN_EXPORT int edgebench_backend_abi_version() {
+  return edgebench::backends::kPluginAbiVersion;
+}
+
+EDGEBENCH_PLUGIN_EXPORT edgebench::backends::Backend* edgebench_create_backend(const char* id,
+                                                                               char* error,
+                                                                               size_t error_size) {
+  try {
+    if (std::strcmp(id, "opencv") == 0) return new edgebench::backends::opencv::OpenCvBackend();
+    std::snprintf(error, error_size, "the opencv plugin serves 'opencv', not '%s'", id);
+  } catch (const std::exception& failure) {
+    std::snprintf(error, error_size, "cannot create the opencv backend: %s", failure.what());
+  }
+  return nullptr;
+}

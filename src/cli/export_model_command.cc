@@ -1,0 +1,58 @@
+#include "cli/export_model_command.h"
+
+#include <iostream>
+#include <memory>
+
+#include "formats/model_source.h"
+#include "formats/onnx.h"
+#include "zoo/model_zoo.h"
+#include "zoo/seeded_weights.h"
+
+namespace edgebench::cli {
+namespace {
+
+struct ExportModelOptions {
+  std::string model;
+  std::string format = "onnx";
+  std::string output;
+  uint64_t seed = zoo::kDefaultWeightSeed;
+};
+
+int RunExportModel(const ExportModelOptions& options) {
+  ir::Graph graph;
+  try {
+    graph = formats::LoadModel(options.model, options.seed);
+  } catch (const zoo::ModelError& error) {
+    std::cerr << "edgebench export-model: " << error.what() << "\n";
+    return kExitUsage;
+  } catch (const std::exception& error) {
+    std::cerr << "edgebench export-model: " << error.what() << "\n";
+    return kExitFailure;
+  }
+  try {
+    formats::ExportOnnxFile(graph, options.output);
+  } catch (const std::exception& error) {
+    std::cerr << "edgebench export-model: " << error.what() << "\n";
+    return kExitFailure;
+  }
+  std::cerr << "wrote " << options.output << " (" << graph.name() << ", seed " << options.seed
+            << ")\n";
+  return kExitOk;
+}
+
+}  // namespace
+
+Command AddExportModelCommand(CLI::App& app) {
+  auto options = std::make_shared<ExportModelOptions>();
+  CLI::App* sub = app.add_subcommand("export-model",
+                                     "Write a zoo model with its seeded weights to a file (ONNX)");
+  sub->add_option("model", options->model, "Model id, e.g. resnet-18 or yolov3@320")->required();
+  sub->add_option("--format", options->format, "File format")
+      ->check(CLI::IsMember({"onnx"}))
+      ->capture_default_str();
+  sub->add_option("-o,--output", options->output, "Output file")->required();
+  sub->add_option("--seed", options->seed, "Seed of the generated weights")->capture_default_str();
+  return {sub, [options] { return RunExportModel(*options); }};
+}
+
+}  // namespace edgebench::cli
