@@ -59,6 +59,19 @@ Support PoolSupport(const ir::Graph& graph, const ir::Node& node) {
                       attrs.kernel[i], x[2 + i] + attrs.pads_begin[i] + attrs.pads_end[i], i)};
     }
   }
+  for (size_t i = 0; attrs.ceil_mode && i < attrs.kernel.size(); ++i) {
+    // ONNX, PyTorch and the IR drop a ceil-mode window that would start inside the end
+    // padding; OpenCV 4.6 keeps it and produces one more row (found by the shared
+    // consistency test).
+    const int64_t extent = x[2 + i] + attrs.pads_begin[i] + attrs.pads_end[i];
+    const int64_t windows =
+        (extent - attrs.kernel[i] + attrs.strides[i] - 1) / attrs.strides[i] + 1;
+    if ((windows - 1) * attrs.strides[i] >= x[2 + i] + attrs.pads_begin[i]) {
+      return {false, fmt::format("ceil-mode window starting in the end padding of spatial dim {}: "
+                                 "OpenCV 4.6 keeps it, ONNX semantics drop it",
+                                 i)};
+    }
+  }
   const bool padded = !AllEqual(attrs.pads_begin, 0) || !AllEqual(attrs.pads_end, 0);
   if (node.op == ir::OpKind::kAvgPool && padded && attrs.count_include_pad) {
     // The importer ignores ONNX's count_include_pad attribute and decides whether padding
