@@ -61,14 +61,16 @@ Support PoolSupport(const ir::Graph& graph, const ir::Node& node) {
   }
   for (size_t i = 0; attrs.ceil_mode && i < attrs.kernel.size(); ++i) {
     // ONNX, PyTorch and the IR drop a ceil-mode window that would start inside the end
-    // padding; OpenCV 4.6 keeps it and produces one more row (found by the shared
-    // consistency test).
+    // padding. OpenCV 4.6 does too when the padding is symmetric, but keeps the window
+    // (one more output row) when begin and end padding differ -- found by the shared
+    // consistency test.
     const int64_t extent = x[2 + i] + attrs.pads_begin[i] + attrs.pads_end[i];
     const int64_t windows =
         (extent - attrs.kernel[i] + attrs.strides[i] - 1) / attrs.strides[i] + 1;
-    if ((windows - 1) * attrs.strides[i] >= x[2 + i] + attrs.pads_begin[i]) {
-      return {false, fmt::format("ceil-mode window starting in the end padding of spatial dim {}: "
-                                 "OpenCV 4.6 keeps it, ONNX semantics drop it",
+    if (attrs.pads_begin[i] != attrs.pads_end[i] &&
+        (windows - 1) * attrs.strides[i] >= x[2 + i] + attrs.pads_begin[i]) {
+      return {false, fmt::format("ceil-mode window starting in the asymmetric end padding of "
+                                 "spatial dim {}: OpenCV 4.6 keeps it, ONNX semantics drop it",
                                  i)};
     }
   }
