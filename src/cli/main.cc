@@ -70,7 +70,15 @@ int main(int argc, char** argv) {
     return kExitUsage;
   }
   for (const Command& command : commands) {
-    if (command.parser->parsed()) return command.run();
+    if (!command.parser->parsed()) continue;
+    // Commands report expected failures themselves; this catches what escapes them (a
+    // database gone busy or full mid-run) so the user gets a message, not an abort.
+    try {
+      return command.run();
+    } catch (const std::exception& error) {
+      std::cerr << "edgebench " << command.parser->get_name() << ": " << error.what() << "\n";
+      return kExitFailure;
+    }
   }
   return kExitUsage;
 }

@@ -6,6 +6,7 @@
 #include <iostream>
 #include <memory>
 
+#include "common/json_text.h"
 #include "harness/job_json.h"
 #include "report/results_table.h"
 #include "store/results_store.h"
@@ -101,7 +102,7 @@ int RunExport(const ResultsOptions& options) {
            {"environment", nlohmann::json::parse(run.info.environment_json, nullptr, false)},
            {"jobs", std::move(jobs)}});
     }
-    std::cout << runs.dump(2) << "\n";
+    std::cout << JsonText(runs, 2) << "\n";
     return kExitOk;
   }
   report::Table table;

@@ -9,6 +9,7 @@
 #include "backends/registry.h"
 #include "cli/progress.h"
 #include "common/build_info.h"
+#include "common/json_text.h"
 #include "formats/model_source.h"
 #include "harness/cpu_affinity.h"
 #include "harness/environment.h"
@@ -167,7 +168,7 @@ int Orchestrate(RunOptions options, harness::WorkerRequest::Mode mode) {
   const int64_t run_id = store->BeginRun(
       {.device_label = options.device_label.empty() ? environment.hostname : options.device_label,
        .command_line = options.command_line,
-       .environment_json = environment_json.dump(),
+       .environment_json = JsonText(environment_json),
        .build_revision = std::string(BuildRevision()) + (BuildDirty() ? "-dirty" : ""),
        .tool_version = BuildVersion()});
 
@@ -180,7 +181,7 @@ int Orchestrate(RunOptions options, harness::WorkerRequest::Mode mode) {
   int failures = 0;
   for (size_t i = 0; i < jobs.size(); ++i) {
     const std::string label = fmt::format("{} x {}", jobs[i].model, jobs[i].backend);
-    if (options.resume && store->HasCompletedJob(jobs[i])) {
+    if (options.resume && store->HasCompletedJob(jobs[i], timing)) {
       progress.Finish(i, label, "already complete, skipped (--resume)");
       continue;
     }
@@ -290,8 +291,13 @@ Command AddRunCommand(CLI::App& app) {
                 "Skip jobs already complete in the database for the same configuration");
   sub->add_flag("--no-verify", options->no_verify,
                 "Time backends even if their output is not checked against the reference");
-  return {sub, [options] {
+  return {sub, [options, sub] {
             options->command_line = Invocation();
+            // A minimum above a default maximum raises that maximum; only maximums the
+            // user chose can contradict a minimum.
+            harness::MeasureOptions& m = options->measure;
+            if (sub->count("--max-time") == 0) m.max_time = std::max(m.max_time, m.min_time);
+            if (sub->count("--max-runs") == 0) m.max_runs = std::max(m.max_runs, m.min_runs);
             return Orchestrate(*options, harness::WorkerRequest::Mode::kRun);
           }};
 }

@@ -14,7 +14,9 @@
 #include <cmath>
 #include <cstring>
 
+#include "common/json_text.h"
 #include "harness/monotonic_clock.h"
+#include "harness/worker.h"
 
 namespace edgebench::harness {
 namespace {
@@ -67,15 +69,19 @@ struct Pipe {
   _exit(127);
 }
 
-// Appends what is readable on `fd` to `text`; returns false at end of file.
+// Appends everything readable now on the non-blocking `fd` to `text`; returns false at
+// end of file (or on a read error).
 bool Drain(int fd, std::string& text) {
   std::array<char, 65536> buffer;
-  ssize_t n = read(fd, buffer.data(), buffer.size());
-  if (n > 0) {
-    text.append(buffer.data(), static_cast<size_t>(n));
-    return true;
+  while (true) {
+    const ssize_t n = read(fd, buffer.data(), buffer.size());
+    if (n > 0) {
+      text.append(buffer.data(), static_cast<size_t>(n));
+      continue;
+    }
+    if (n == 0) return false;
+    return errno == EINTR || errno == EAGAIN || errno == EWOULDBLOCK;
   }
-  return n < 0 && (errno == EINTR || errno == EAGAIN);
 }
 
 std::string Tail(const std::string& text, size_t bytes) {
@@ -129,7 +135,7 @@ JobResult RunJobInWorker(const WorkerRequest& request_in, const RunnerOptions& o
   }
   WorkerRequest request = request_in;
   request.spawn_time = MonotonicSeconds();
-  const std::string request_text = ToJson(request).dump();
+  const std::string request_text = JsonText(ToJson(request));
 
   const pid_t pid = fork();
   if (pid < 0) {
@@ -141,13 +147,27 @@ JobResult RunJobInWorker(const WorkerRequest& request_in, const RunnerOptions& o
   result_pipe.CloseWrite();
   error_pipe.CloseWrite();
 
+  // Non-blocking reads: a process the backend spawned may inherit the pipes and keep
+  // them open after the worker is gone, so end of file cannot be what ends the wait.
+  fcntl(result_pipe.read_end, F_SETFL, O_NONBLOCK);
+  fcntl(error_pipe.read_end, F_SETFL, O_NONBLOCK);
   std::string report;
   std::string errors;
   bool result_open = true;
   bool errors_open = true;
   bool timed_out = false;
+  bool reaped = false;
+  int wait_status = 0;
+  rusage usage{};
   const double deadline = request.spawn_time + options.timeout_seconds;
-  while (result_open || errors_open) {
+  auto drain = [&] {
+    if (result_open) result_open = Drain(result_pipe.read_end, report);
+    if (errors_open) errors_open = Drain(error_pipe.read_end, errors);
+    if (errors.size() > 4 * options.stderr_tail_bytes) {
+      errors = errors.substr(errors.size() - options.stderr_tail_bytes);
+    }
+  };
+  while (!reaped) {
     const double remaining = deadline - MonotonicSeconds();
     if (remaining <= 0) {
       kill(pid, SIGKILL);
@@ -156,31 +176,21 @@ JobResult RunJobInWorker(const WorkerRequest& request_in, const RunnerOptions& o
     }
     pollfd fds[2] = {{result_open ? result_pipe.read_end : -1, POLLIN, 0},
                      {errors_open ? error_pipe.read_end : -1, POLLIN, 0}};
-    const int timeout_ms = static_cast<int>(std::min(remaining * 1000.0, 1000.0)) + 1;
+    const bool pipes_open = result_open || errors_open;
+    // With both pipes closed only the worker's exit is awaited: poll sleeps briefly.
+    const int timeout_ms =
+        static_cast<int>(std::min(remaining * 1000.0, pipes_open ? 100.0 : 10.0)) + 1;
     if (poll(fds, 2, timeout_ms) < 0 && errno != EINTR) break;
-    if (result_open && (fds[0].revents & (POLLIN | POLLHUP | POLLERR))) {
-      result_open = Drain(result_pipe.read_end, report);
-    }
-    if (errors_open && (fds[1].revents & (POLLIN | POLLHUP | POLLERR))) {
-      errors_open = Drain(error_pipe.read_end, errors);
-      if (errors.size() > 4 * options.stderr_tail_bytes) {
-        errors = errors.substr(errors.size() - options.stderr_tail_bytes);
-      }
+    drain();
+    const pid_t done = wait4(pid, &wait_status, WNOHANG, &usage);
+    if (done == pid) {
+      reaped = true;
+      drain();  // what the worker wrote just before exiting
     }
   }
-
-  // A worker may close its pipes and still hang; the deadline holds until it exits.
-  int wait_status = 0;
-  rusage usage{};
-  while (true) {
-    const pid_t done = wait4(pid, &wait_status, timed_out ? 0 : WNOHANG, &usage);
-    if (done == pid || (done < 0 && errno != EINTR)) break;
-    if (done == 0 && MonotonicSeconds() > deadline) {
-      kill(pid, SIGKILL);
-      timed_out = true;
-    } else if (done == 0) {
-      usleep(1000);
-    }
+  while (!reaped) {
+    const pid_t done = wait4(pid, &wait_status, 0, &usage);
+    reaped = done == pid || (done < 0 && errno != EINTR);
   }
   result.peak_rss_bytes = static_cast<int64_t>(usage.ru_maxrss) * 1024;
   const std::string stderr_tail = Tail(errors, options.stderr_tail_bytes);
@@ -213,8 +223,10 @@ JobResult RunJobInWorker(const WorkerRequest& request_in, const RunnerOptions& o
                                strsignal(*result.signal), stderr_tail);
   } else if (WIFEXITED(wait_status)) {
     result.exit_code = WEXITSTATUS(wait_status);
-    result.status = memory_capped && LooksLikeOutOfMemory(errors) ? JobStatus::kOutOfMemory
-                                                                  : JobStatus::kExited;
+    result.status = *result.exit_code == kWorkerOutOfMemoryExit ||
+                            (memory_capped && LooksLikeOutOfMemory(errors))
+                        ? JobStatus::kOutOfMemory
+                        : JobStatus::kExited;
     result.error = fmt::format("worker exited with code {} without a result; stderr: {}",
                                *result.exit_code, stderr_tail);
   }

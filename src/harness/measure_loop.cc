@@ -7,8 +7,7 @@
 
 namespace edgebench::harness {
 
-void MeasureSession(backends::Session& session, const MeasureOptions& options,
-                    JobResult& result) {
+void MeasureSession(backends::Session& session, const MeasureOptions& options, JobResult& result) {
   const double warmup_start = MonotonicSeconds();
   for (int64_t i = 0;
        i < options.warmup_runs || MonotonicSeconds() - warmup_start < options.warmup_time; ++i) {

@@ -1,5 +1,6 @@
 #include "harness/worker.h"
 
+#include <fcntl.h>
 #include <fmt/format.h>
 #include <sched.h>
 #include <unistd.h>
@@ -11,6 +12,7 @@
 #include <string>
 
 #include "backends/reference/reference_backend.h"
+#include "common/json_text.h"
 #include "formats/model_source.h"
 #include "harness/cpu_affinity.h"
 #include "harness/measure_loop.h"
@@ -137,6 +139,15 @@ void ExecuteJobOrThrow(const WorkerRequest& request, const backends::BackendRegi
   MeasureSession(*session, request.measure, result);
 }
 
+// Out of memory is a result, not a crash to diagnose: exiting from the new-handler is
+// deterministic, where a bad_alloc might be swallowed, rethrown through noexcept code
+// or fail to allocate its own exception object.
+[[noreturn]] void ExitOutOfMemory() {
+  static const char kMessage[] = "edgebench worker: out of memory\n";
+  (void)!write(STDERR_FILENO, kMessage, sizeof(kMessage) - 1);
+  _exit(kWorkerOutOfMemoryExit);
+}
+
 }  // namespace
 
 JobResult ExecuteJob(const WorkerRequest& request, const backends::BackendRegistry& registry) {
@@ -160,7 +171,11 @@ int WorkerMain(int argc, char** argv, const backends::BackendRegistry& registry)
     fmt::print(stderr, "usage: {} {} REQUEST_JSON RESULT_FD\n", argv[0], kWorkerArgument);
     return 2;
   }
+  std::set_new_handler(ExitOutOfMemory);
   const int result_fd = std::atoi(argv[3]);
+  // Nothing the backend starts may inherit the result pipe: the parent reads it to the
+  // worker's exit, not to whoever else holds it.
+  fcntl(result_fd, F_SETFD, FD_CLOEXEC);
   WorkerRequest request;
   try {
     request = WorkerRequestFromJson(nlohmann::json::parse(argv[2]));
@@ -170,7 +185,7 @@ int WorkerMain(int argc, char** argv, const backends::BackendRegistry& registry)
   }
   JobResult result = ExecuteJob(request, registry);
   result.phases.process_start = main_time - request.spawn_time;
-  const std::string text = ToJson(result).dump();
+  const std::string text = JsonText(ToJson(result));
   size_t written = 0;
   while (written < text.size()) {
     ssize_t n = write(result_fd, text.data() + written, text.size() - written);

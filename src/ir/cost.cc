@@ -1,11 +1,24 @@
 #include "ir/cost.h"
 
 #include <algorithm>
+#include <limits>
 
 namespace edgebench::ir {
 namespace {
 
-int64_t Bytes(const Value& value) { return ElementCount(value.shape) * DTypeSize(value.dtype); }
+// Counts saturate instead of overflowing: an imported graph may reuse huge tensors in
+// ways no real model does, and a pinned maximum is a clearer answer than garbage.
+int64_t Add(int64_t a, int64_t b) {
+  int64_t sum = 0;
+  return __builtin_add_overflow(a, b, &sum) ? std::numeric_limits<int64_t>::max() : sum;
+}
+
+int64_t Mul(int64_t a, int64_t b) {
+  int64_t product = 0;
+  return __builtin_mul_overflow(a, b, &product) ? std::numeric_limits<int64_t>::max() : product;
+}
+
+int64_t Bytes(const Value& value) { return Mul(ElementCount(value.shape), DTypeSize(value.dtype)); }
 
 bool IsTrainable(WeightRole role) {
   return role != WeightRole::kBnMean && role != WeightRole::kBnVariance;
@@ -39,37 +52,37 @@ NodeCost CountNode(const Graph& graph, const Node& node) {
   for (ValueId input : node.inputs) {
     const Value& value = graph.value(input);
     if (value.kind != ValueKind::kConstant) continue;
-    cost.weight_bytes += Bytes(value);
-    if (IsTrainable(value.role)) cost.params += ElementCount(value.shape);
+    cost.weight_bytes = Add(cost.weight_bytes, Bytes(value));
+    if (IsTrainable(value.role)) cost.params = Add(cost.params, ElementCount(value.shape));
   }
   const Shape& in = graph.value(node.inputs.front()).shape;
   switch (node.op) {
     case OpKind::kConv: {
       // Each output element accumulates over (C/groups) x kernel taps.
       const Shape& w = graph.value(node.inputs[1]).shape;
-      cost.macs = out_elements * ElementCount(Shape(w.begin() + 1, w.end()));
-      cost.flops = 2 * cost.macs + (node.inputs.size() == 3 ? out_elements : 0);
+      cost.macs = Mul(out_elements, ElementCount(Shape(w.begin() + 1, w.end())));
+      cost.flops = Add(Mul(2, cost.macs), node.inputs.size() == 3 ? out_elements : 0);
       break;
     }
     case OpKind::kFullyConnected: {
-      cost.macs = out_elements * in[1];
-      cost.flops = 2 * cost.macs + (node.inputs.size() == 3 ? out_elements : 0);
+      cost.macs = Mul(out_elements, in[1]);
+      cost.flops = Add(Mul(2, cost.macs), node.inputs.size() == 3 ? out_elements : 0);
       break;
     }
     case OpKind::kMaxPool:
     case OpKind::kAvgPool: {
       const auto& attrs = std::get<PoolAttrs>(node.attrs);
-      cost.flops = out_elements * ElementCount(attrs.kernel);
+      cost.flops = Mul(out_elements, ElementCount(attrs.kernel));
       break;
     }
     case OpKind::kGlobalAvgPool:
       cost.flops = ElementCount(in);
       break;
     case OpKind::kLrn:
-      cost.flops = out_elements * (std::get<LrnAttrs>(node.attrs).size + 3);
+      cost.flops = Mul(out_elements, std::get<LrnAttrs>(node.attrs).size + 3);
       break;
     default:
-      cost.flops = out_elements * ElementwiseFlopsPerElement(node.op);
+      cost.flops = Mul(out_elements, ElementwiseFlopsPerElement(node.op));
       break;
   }
   return cost;
@@ -97,23 +110,23 @@ GraphCost CountGraph(const Graph& graph) {
   for (size_t v = 0; v < value_count; ++v) {
     const Value& value = graph.values()[v];
     if (value.kind != ValueKind::kConstant || !consumed[v]) continue;
-    total.weight_bytes += Bytes(value);
-    if (IsTrainable(value.role)) total.params += ElementCount(value.shape);
+    total.weight_bytes = Add(total.weight_bytes, Bytes(value));
+    if (IsTrainable(value.role)) total.params = Add(total.params, ElementCount(value.shape));
   }
 
   int64_t live = 0;
-  for (ValueId input : graph.inputs()) live += Bytes(graph.value(input));
+  for (ValueId input : graph.inputs()) live = Add(live, Bytes(graph.value(input)));
   total.activation_bytes = live;
   total.peak_activation_bytes = live;
   for (size_t step = 0; step < order.size(); ++step) {
     const Node& node = graph.node(order[step]);
     NodeCost cost = CountNode(graph, node);
     total.nodes[static_cast<size_t>(order[step])] = cost;
-    total.macs += cost.macs;
-    total.flops += cost.flops;
-    total.activation_bytes += cost.output_bytes;
+    total.macs = Add(total.macs, cost.macs);
+    total.flops = Add(total.flops, cost.flops);
+    total.activation_bytes = Add(total.activation_bytes, cost.output_bytes);
 
-    live += cost.output_bytes;  // inputs and output coexist while the node runs
+    live = Add(live, cost.output_bytes);  // inputs and output coexist while the node runs
     total.peak_activation_bytes = std::max(total.peak_activation_bytes, live);
     for (ValueId output : node.outputs) {
       auto v = static_cast<size_t>(output);

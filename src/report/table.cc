@@ -6,6 +6,8 @@
 #include <algorithm>
 #include <nlohmann/json.hpp>
 
+#include "common/json_text.h"
+
 namespace edgebench::report {
 namespace {
 
@@ -80,7 +82,7 @@ std::string RenderJson(const Table& table) {
     }
     rows.push_back(std::move(object));
   }
-  return rows.dump(2) + "\n";
+  return JsonText(rows, 2) + "\n";
 }
 
 std::string MarkdownEscape(const std::string& text) {
@@ -104,12 +106,14 @@ std::string RenderMarkdown(const Table& table) {
   };
   const size_t count = table.columns.size();
   std::string out;
-  append_row(out, [&](size_t c) { return table.columns[c].header; }, count);
+  append_row(
+      out, [&](size_t c) { return table.columns[c].header; }, count);
   append_row(
       out, [&](size_t c) { return std::string(table.columns[c].right_aligned ? "---:" : "---"); },
       count);
   for (const auto& row : table.rows) {
-    append_row(out, [&](size_t c) { return row[c].text; }, count);
+    append_row(
+        out, [&](size_t c) { return row[c].text; }, count);
   }
   return out;
 }

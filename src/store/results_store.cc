@@ -126,9 +126,13 @@ constexpr std::string_view kJobColumns =
 constexpr std::string_view kVerificationColumns =
     "max_abs_error, rel_l2_error, top5_agreement, tolerance, passed";
 
-// Statuses whose outcome would repeat on a rerun; see HasCompletedJob in the header.
-constexpr std::string_view kFinalStatusesSql =
-    "('ok', 'unsupported', 'unavailable', 'verify_failed')";
+// Outcomes that would repeat on a rerun; see HasCompletedJob in the header. A timed
+// job only counts as done with samples, so a verify-only "ok" never stands in for a
+// measurement.
+constexpr std::string_view kCompletedForVerifySql =
+    "status IN ('ok', 'unsupported', 'verify_failed')";
+constexpr std::string_view kCompletedForRunSql =
+    "(status IN ('unsupported', 'verify_failed') OR (status = 'ok' AND sample_count > 0))";
 
 std::string Placeholders(std::string_view columns) {
   std::string out = "?";
@@ -572,11 +576,10 @@ int64_t ResultsStore::RecordJob(int64_t run_id, const JobResult& result) {
   return job_id;
 }
 
-bool ResultsStore::HasCompletedJob(const harness::JobConfig& config) const {
+bool ResultsStore::HasCompletedJob(const harness::JobConfig& config, bool timed) const {
   Statement query(db_.get(), path_,
-                  fmt::format("SELECT EXISTS (SELECT 1 FROM jobs WHERE config_key = ? AND "
-                              "status IN {})",
-                              kFinalStatusesSql));
+                  fmt::format("SELECT EXISTS (SELECT 1 FROM jobs WHERE config_key = ? AND {})",
+                              timed ? kCompletedForRunSql : kCompletedForVerifySql));
   query.BindText(ConfigKey(config));
   return query.Step() && query.Int() != 0;
 }

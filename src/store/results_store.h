@@ -91,10 +91,12 @@ class ResultsStore {
   int64_t RecordJob(int64_t run_id, const harness::JobResult& result);
 
   /// True when any run already holds a job with this configuration whose outcome would
-  /// not change by running it again: ok, unsupported, unavailable or verify_failed.
-  /// Failed, crashed, exited, timeout and out_of_memory jobs may be transient (a loaded
-  /// machine, a limit since raised), so `edgebench run --resume` retries them.
-  bool HasCompletedJob(const harness::JobConfig& config) const;
+  /// not change by running it again: unsupported, verify_failed, or ok -- for a timed
+  /// run (`timed`) only an ok job with samples, since `verify` stores ok jobs without
+  /// any. Failed, crashed, exited, timeout, out_of_memory and unavailable jobs may be
+  /// transient (a loaded machine, a limit since raised, a plugin since installed), so
+  /// `--resume` retries them.
+  bool HasCompletedJob(const harness::JobConfig& config, bool timed = true) const;
 
   /// Every run, oldest first.
   std::vector<StoredRun> Runs() const;

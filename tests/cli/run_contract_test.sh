@@ -59,6 +59,16 @@ if pgrep -f "__worker.*resnet-18" >/dev/null; then fail "orphaned worker survive
 "$bin" verify --models cifarnet --backends reference --db "$work/v.db" \
   --cache-dir "$work/cache" >/dev/null 2>&1 || fail "verify exited $?"
 
+# A verify-only result never stands in for a measurement on --resume.
+"$bin" run --models cifarnet --backends reference --db "$work/v.db" --resume "${quick[@]}" \
+  >/dev/null 2>"$work/err" || fail "run --resume after verify exited $?"
+grep -q "skipped (--resume)" "$work/err" && fail "run --resume skipped a job only verified"
+[ "$(sql "$work/v.db" "SELECT count(*) FROM jobs WHERE status='ok' AND sample_count > 0")" = 1 ] ||
+  fail "run --resume after verify times the job"
+"$bin" run --models cifarnet --backends reference --db "$work/v.db" --min-time 12 --min-runs 3 \
+  --max-runs 3 --warmup-runs 0 --warmup-time 0 --cache-dir "$work/cache" >/dev/null 2>&1 ||
+  fail "--min-time above the default --max-time is not a usage error"
+
 # 5. Users' own models: a zoo model exported to ONNX runs like any other.
 "$bin" export-model cifarnet --format onnx -o "$work/c.onnx" 2>/dev/null || fail "export-model"
 [ -s "$work/c.onnx" ] || fail "export-model wrote nothing"

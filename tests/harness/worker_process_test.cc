@@ -18,7 +18,7 @@
 namespace edgebench::harness {
 namespace {
 
-enum class Misbehaviour { kSegfault, kExit3, kAbort, kHang, kUnboundedAlloc, kPerturb };
+enum class Misbehaviour { kSegfault, kExit3, kAbort, kHang, kUnboundedAlloc, kPerturb, kLinger };
 
 // Delegates to the reference engine, then misbehaves when asked to run.
 // Allocates and touches memory until allocation fails.
@@ -53,6 +53,17 @@ class HostileSession final : public backends::Session {
         break;
       case Misbehaviour::kPerturb:
         break;
+      case Misbehaviour::kLinger:
+        // A helper process that outlives the worker, holding every inherited descriptor
+        // (stderr at least) open for a while.
+        if (!spawned_) {
+          spawned_ = true;
+          if (fork() == 0) {
+            sleep(20);
+            _exit(0);
+          }
+        }
+        break;
     }
     return inner_->Run();
   }
@@ -69,6 +80,7 @@ class HostileSession final : public backends::Session {
  private:
   std::unique_ptr<backends::Session> inner_;
   Misbehaviour how_;
+  bool spawned_ = false;
 };
 
 class HostileBackend final : public backends::Backend {
@@ -97,7 +109,8 @@ backends::BackendRegistry TestRegistry() {
   const std::pair<const char*, Misbehaviour> hostile[] = {
       {"segfault", Misbehaviour::kSegfault},    {"exit3", Misbehaviour::kExit3},
       {"abort", Misbehaviour::kAbort},          {"hang", Misbehaviour::kHang},
-      {"hoard", Misbehaviour::kUnboundedAlloc}, {"perturb", Misbehaviour::kPerturb}};
+      {"hoard", Misbehaviour::kUnboundedAlloc}, {"perturb", Misbehaviour::kPerturb},
+      {"linger", Misbehaviour::kLinger}};
   for (const auto& [id, how] : hostile) {
     registry.RegisterBuiltin(id, "test-only hostile backend",
                              [how] { return std::make_unique<HostileBackend>(how); });
@@ -177,6 +190,12 @@ TEST_F(WorkerProcessTest, UnboundedAllocationUnderACapBecomesOutOfMemory) {
   JobResult hoarder = Run("hoard", 60, int64_t{512} << 20);
   EXPECT_EQ(hoarder.status, JobStatus::kOutOfMemory) << hoarder.error;
   EXPECT_EQ(Run("reference").status, JobStatus::kOk);
+}
+
+TEST_F(WorkerProcessTest, ALingeringChildProcessDoesNotTurnAFinishedJobIntoATimeout) {
+  JobResult result = Run("linger", /*timeout=*/10);
+  EXPECT_EQ(result.status, JobStatus::kOk) << result.error;
+  EXPECT_FALSE(result.samples.empty());
 }
 
 TEST_F(WorkerProcessTest, PerturbedOutputFailsVerificationAndIsNotTimed) {

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <limits>
+
 #include "ir/shape_inference.h"
 
 namespace edgebench::ir {
@@ -91,6 +93,25 @@ TEST(CostTest, SharedConstantIsCountedOnce) {
   graph.MarkOutput(graph.AddNode("fc2", OpKind::kFullyConnected, {}, {y, w}));
   InferShapes(graph);
   EXPECT_EQ(CountGraph(graph).params, 16);
+}
+
+TEST(CostTest, HugeGraphsSaturateInsteadOfOverflowing) {
+  // Sixteen FC layers of 2^30 x 2^30 weights: 2^64 MACs in total, more than int64 holds.
+  // Nothing is allocated: counting needs shapes only.
+  constexpr int64_t kWide = int64_t{1} << 30;
+  Graph graph;
+  ValueId x = graph.AddInput("x", {1, kWide});
+  ValueId w = graph.AddConstant("w", {kWide, kWide}, WeightRole::kWeight, {});
+  for (int i = 0; i < 16; ++i) {
+    x = graph.AddNode("fc" + std::to_string(i), OpKind::kFullyConnected, {}, {x, w});
+  }
+  graph.MarkOutput(x);
+  InferShapes(graph);
+  GraphCost cost = CountGraph(graph);
+  EXPECT_EQ(cost.nodes[0].macs, kWide * kWide);
+  EXPECT_EQ(cost.macs, std::numeric_limits<int64_t>::max());
+  EXPECT_EQ(cost.flops, std::numeric_limits<int64_t>::max());
+  EXPECT_GT(cost.params, 0);
 }
 
 }  // namespace

@@ -149,6 +149,10 @@ JobResult ResultWithStatus(const std::string& model, JobStatus status) {
   JobResult r;
   r.config = Config(model);
   r.status = status;
+  if (status == JobStatus::kOk) {  // a timed job: it has samples
+    r.samples = {0.010, 0.011};
+    r.summary.count = 2;
+  }
   return r;
 }
 
@@ -447,7 +451,7 @@ TEST_F(ResultsStoreTest, ResumeSkipsOnlyFinalOutcomes) {
   const int64_t run_id = store.BeginRun(SampleRunInfo());
   const std::vector<std::pair<JobStatus, bool>> cases = {
       {JobStatus::kOk, true},           {JobStatus::kUnsupported, true},
-      {JobStatus::kUnavailable, true},  {JobStatus::kVerifyFailed, true},
+      {JobStatus::kUnavailable, false}, {JobStatus::kVerifyFailed, true},
       {JobStatus::kFailed, false},      {JobStatus::kCrashed, false},
       {JobStatus::kExited, false},      {JobStatus::kTimeout, false},
       {JobStatus::kOutOfMemory, false},
@@ -461,6 +465,13 @@ TEST_F(ResultsStoreTest, ResumeSkipsOnlyFinalOutcomes) {
   }
   // Matching is on the whole configuration.
   EXPECT_FALSE(store.HasCompletedJob(Config("model-ok", /*threads=*/2)));
+  // A verify-only ok job (no samples) completes a verify, never a timed run.
+  JobResult verified = ResultWithStatus("model-verified", JobStatus::kOk);
+  verified.samples.clear();
+  verified.summary.count = 0;
+  store.RecordJob(run_id, verified);
+  EXPECT_TRUE(store.HasCompletedJob(Config("model-verified"), /*timed=*/false));
+  EXPECT_FALSE(store.HasCompletedJob(Config("model-verified"), /*timed=*/true));
   // A retry that succeeds, in a later run, completes a failed configuration.
   const int64_t later = store.BeginRun(SampleRunInfo());
   store.RecordJob(later, ResultWithStatus("model-timeout", JobStatus::kOk));
