@@ -1,5 +1,5 @@
 # The two entry points of the README. Both install missing Debian packages first.
-.PHONY: run test deps release asan bench clean
+.PHONY: run test deps release asan bench clean fuzz fuzz-build fuzz-smoke
 
 deps:
 	scripts/install-deps
@@ -12,12 +12,31 @@ release: deps
 run: release
 	./build/release/edgebench run
 
-# Unit and CLI tests, in the release build and again under ASan + UBSan.
+# Unit and CLI tests, in the release build and again under ASan + UBSan; then a short
+# fuzzing run of every fuzz target.
 test: release
 	ctest --preset release -j2
 	cmake --preset asan
 	cmake --build --preset asan
 	ctest --preset asan
+	$(MAKE) fuzz-smoke
+
+# libFuzzer targets (fuzz/README.md), built with clang in build/fuzz. `make fuzz` runs each
+# for FUZZ_SECONDS; `make fuzz-smoke` (part of `make test`) for FUZZ_SMOKE_SECONDS. Both
+# first replay fuzz/regressions/, and fail on any crash, leak or sanitizer report. The
+# smoke run adds about 5 minutes to `make test` on 2 cores (3 to build, 2 to fuzz).
+FUZZ_SECONDS ?= 600
+FUZZ_SMOKE_SECONDS ?= 30
+
+fuzz-build: release
+	cmake --preset fuzz
+	cmake --build --preset fuzz
+
+fuzz: fuzz-build
+	fuzz/run $(FUZZ_SECONDS)
+
+fuzz-smoke: fuzz-build
+	fuzz/run $(FUZZ_SMOKE_SECONDS)
 
 bench: release
 	./build/release/bench/edgebench_bench

@@ -58,6 +58,10 @@ class Backend {
   /// Builds a session for a graph whose weights are materialized.
   virtual Status Prepare(const ir::Graph& graph, const BackendOptions& options,
                          std::unique_ptr<Session>& session) noexcept = 0;
+  /// Whether a prepared session still reads the graph (and its weights). A backend that
+  /// copied what it needs answers false, and the harness then frees the graph's weights
+  /// before measuring, so the worker's memory is the backend's own.
+  virtual bool SessionKeepsGraph() const noexcept { return true; }
 };
 
 /// First unsupported node of `graph` for `backend`, with the reason; supported=true when

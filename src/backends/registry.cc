@@ -7,10 +7,33 @@
 #include <array>
 #include <cstdlib>
 #include <filesystem>
+#include <string_view>
 
 #include "backends/reference/reference_backend.h"
 
 namespace edgebench::backends {
+
+namespace {
+
+#ifndef EDGEBENCH_BUILT_PLUGINS
+#define EDGEBENCH_BUILT_PLUGINS ""
+#endif
+
+// Why `library` is not in `dir`: a wrong --plugin-dir or EDGEBENCH_PLUGIN_DIR must not be
+// blamed on the build, nor a plugin the build left out on the folder.
+std::string MissingPluginReason(const std::string& library, const std::string& dir) {
+  const std::string_view built = EDGEBENCH_BUILT_PLUGINS;
+  if (built.find(" " + library + " ") == std::string_view::npos) {
+    return fmt::format("plugin {} not found in {}: this edgebench was built without it", library,
+                       dir);
+  }
+  std::error_code error;
+  const bool dir_exists = std::filesystem::is_directory(dir, error);
+  return fmt::format("plugin {} not found in {}{} (check --plugin-dir or EDGEBENCH_PLUGIN_DIR)",
+                     library, dir, dir_exists ? "" : ", which is not a folder");
+}
+
+}  // namespace
 
 void BackendDeleter::operator()(Backend* backend) const { delete backend; }
 
@@ -55,8 +78,7 @@ BackendHandle BackendRegistry::Create(const std::string& id, std::string& error)
   }
   const std::string path = (std::filesystem::path(plugin_dir_) / entry->library).string();
   if (!std::filesystem::exists(path)) {
-    error = fmt::format("plugin {} not found in {} (edgebench was built without it)",
-                        entry->library, plugin_dir_);
+    error = MissingPluginReason(entry->library, plugin_dir_);
     return nullptr;
   }
   void* raw = dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL);

@@ -3,6 +3,7 @@
 #include <iostream>
 #include <memory>
 
+#include "cli/option_checks.h"
 #include "formats/model_source.h"
 #include "formats/onnx.h"
 #include "zoo/model_zoo.h"
@@ -51,7 +52,9 @@ Command AddExportModelCommand(CLI::App& app) {
       ->check(CLI::IsMember({"onnx"}))
       ->capture_default_str();
   sub->add_option("-o,--output", options->output, "Output file")->required();
-  sub->add_option("--seed", options->seed, "Seed of the generated weights")->capture_default_str();
+  sub->add_option("--seed", options->seed, "Seed of the generated weights, 0 to 2^64-1")
+      ->transform(Seed())
+      ->capture_default_str();
   return {sub, [options] { return RunExportModel(*options); }};
 }
 

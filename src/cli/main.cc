@@ -30,7 +30,9 @@ int main(int argc, char** argv) {
   using namespace edgebench::cli;
   // The harness re-executes this binary as an isolated worker for each job.
   if (argc > 1 && std::string_view(argv[1]) == edgebench::harness::kWorkerArgument) {
-    return edgebench::harness::WorkerMain(argc, argv, edgebench::backends::DefaultRegistry());
+    return edgebench::harness::WorkerMain(argc, argv, [](const std::string& plugin_dir) {
+      return edgebench::backends::DefaultRegistry(plugin_dir);
+    });
   }
   for (int i = 0; i < argc; ++i) Invocation() += (i > 0 ? " " : "") + std::string(argv[i]);
 

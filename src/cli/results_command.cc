@@ -6,9 +6,12 @@
 #include <iostream>
 #include <memory>
 
+#include "cli/option_checks.h"
 #include "common/json_text.h"
 #include "harness/job_json.h"
+#include "report/pooled_table.h"
 #include "report/results_table.h"
+#include "store/pooled_jobs.h"
 #include "store/results_store.h"
 
 namespace edgebench::cli {
@@ -21,7 +24,8 @@ struct ResultsOptions {
   bool samples = false;
 };
 
-// Opens an existing database only: reading results must never create an empty file.
+// Opens an existing database read-only: reading results must never create or change a
+// file, and must work on read-only media.
 std::optional<store::ResultsStore> OpenExisting(const std::string& path) {
   if (!std::filesystem::exists(path)) {
     std::cerr << "edgebench: no results database at " << path
@@ -29,7 +33,7 @@ std::optional<store::ResultsStore> OpenExisting(const std::string& path) {
     return std::nullopt;
   }
   try {
-    return store::ResultsStore::Open(path);
+    return store::ResultsStore::OpenReadOnly(path);
   } catch (const store::StoreError& error) {
     std::cerr << "edgebench: " << error.what() << "\n";
     return std::nullopt;
@@ -54,31 +58,18 @@ int RunResults(const ResultsOptions& options) {
       return kExitUsage;
     }
   }
-  std::cout << report::Render(report::ResultsTable(jobs), *format);
+  // One row per job, its worker processes pooled (export keeps one row per process).
+  std::cout << report::Render(report::PooledResultsTable(store::PooledJobs(*store, *run)), *format);
   return kExitOk;
 }
 
+// One worker process: the job field list (the worker protocol's names), its samples and
+// its verification, plus where it sits in the store.
 nlohmann::json JobJson(const store::ResultsStore& store, const store::StoredJob& job) {
   nlohmann::json json = harness::ToJson(job.result);
-  const harness::SampleSummary& s = job.result.summary;
   json["id"] = job.id;
   json["finished_at"] = job.finished_at;
   json["samples"] = store.Samples(job.id);
-  json["summary"] = {{"count", s.count},
-                     {"min", s.min},
-                     {"p50", s.p50},
-                     {"p90", s.p90},
-                     {"p95", s.p95},
-                     {"p99", s.p99},
-                     {"max", s.max},
-                     {"mean", s.mean},
-                     {"stddev", s.stddev},
-                     {"cov", s.cov},
-                     {"median_ci_low", s.median_ci_low},
-                     {"median_ci_high", s.median_ci_high},
-                     {"valid", s.valid},
-                     {"verdict_reason", s.verdict_reason},
-                     {"recommendation", s.recommendation}};
   return json;
 }
 
@@ -100,7 +91,9 @@ int RunExport(const ResultsOptions& options) {
            {"build_revision", run.info.build_revision},
            {"tool_version", run.info.tool_version},
            {"environment", nlohmann::json::parse(run.info.environment_json, nullptr, false)},
-           {"jobs", std::move(jobs)}});
+           {"schedule", nlohmann::json::parse(run.info.schedule_json, nullptr, false)},
+           {"jobs", std::move(jobs)},
+           {"pooled", report::PooledJobsJson(store::PooledJobs(*store, run.id))}});
     }
     std::cout << JsonText(runs, 2) << "\n";
     return kExitOk;
@@ -143,7 +136,9 @@ int RunExport(const ResultsOptions& options) {
 }
 
 void AddDbOption(CLI::App* sub, ResultsOptions& options) {
-  sub->add_option("--db", options.db, "Results database (SQLite)")->capture_default_str();
+  sub->add_option("--db", options.db, "Results database (SQLite file; only read)")
+      ->check(DatabaseFile())
+      ->capture_default_str();
 }
 
 }  // namespace
@@ -152,8 +147,7 @@ Command AddResultsCommand(CLI::App& app) {
   auto options = std::make_shared<ResultsOptions>();
   CLI::App* sub = app.add_subcommand("results", "Print a stored run's results");
   AddDbOption(sub, *options);
-  sub->add_option("--run", options->run, "Run id (default: the latest)")
-      ->check(CLI::PositiveNumber);
+  sub->add_option("--run", options->run, "Run id (default: the latest)")->transform(RunId());
   sub->add_option("--format", options->format, "Output format: table, csv, json or md")
       ->check(CLI::IsMember({"table", "csv", "json", "md"}));
   return {sub, [options] { return RunResults(*options); }};

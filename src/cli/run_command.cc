@@ -2,22 +2,31 @@
 
 #include <fmt/format.h>
 
+#include <chrono>
 #include <filesystem>
 #include <iostream>
+#include <limits>
 #include <memory>
+#include <random>
+#include <thread>
 
 #include "backends/registry.h"
+#include "cli/option_checks.h"
 #include "cli/progress.h"
 #include "common/build_info.h"
 #include "common/json_text.h"
 #include "formats/model_source.h"
 #include "harness/cpu_affinity.h"
 #include "harness/environment.h"
+#include "harness/job_launcher.h"
 #include "harness/job_plan.h"
 #include "harness/job_runner.h"
 #include "harness/reference_cache.h"
+#include "harness/scheduler.h"
 #include "harness/statistics.h"
+#include "report/pooled_table.h"
 #include "report/results_table.h"
+#include "store/pooled_jobs.h"
 #include "store/results_store.h"
 #include "zoo/model_zoo.h"
 #include "zoo/seeded_weights.h"
@@ -42,6 +51,10 @@ struct RunOptions {
   std::string format = "table";
   bool resume = false;
   bool no_verify = false;
+  int repetitions = 3;
+  std::optional<uint64_t> order_seed;
+  double cooldown = 0;
+  bool cold = false;
   std::string device_label;
   uint64_t seed = zoo::kDefaultWeightSeed;
   std::string plugin_dir;
@@ -52,7 +65,7 @@ struct RunOptions {
 // Resolves "all", validates every zoo id and imports every model file once (a bad file
 // is a usage error here, not one failed job per backend). Returns false after printing.
 bool ExpandModels(const std::string& ids, const std::vector<std::string>& files,
-                  std::vector<std::string>& models) {
+                  harness::JobLauncher& launcher, std::vector<std::string>& models) {
   if (ids == "all") {
     for (const zoo::ModelEntry& entry : zoo::ModelCatalog()) {
       if (entry.study_model) models.emplace_back(entry.id);
@@ -60,7 +73,8 @@ bool ExpandModels(const std::string& ids, const std::vector<std::string>& files,
   } else if (files.empty() || ids != kDefaultModels) {
     for (const std::string& request : harness::SplitList(ids)) {
       try {
-        models.push_back(zoo::ResolveModel(request).canonical_id);
+        AppendUnique(models, zoo::ResolveModel(request).canonical_id, request, "--models",
+                     std::cerr);
       } catch (const zoo::ModelError& error) {
         std::cerr << "edgebench: " << error.what() << "\n";
         return false;
@@ -68,14 +82,14 @@ bool ExpandModels(const std::string& ids, const std::vector<std::string>& files,
     }
   }
   for (const std::string& file : files) {
-    try {
-      formats::LoadModelStructure(file);
-    } catch (const std::exception& error) {
-      std::cerr << "edgebench: " << error.what() << "\n";
+    // Absolute, so --resume recognises the same file from another directory.
+    const std::string path = std::filesystem::absolute(file).lexically_normal().string();
+    if (!AppendUnique(models, path, file, "--model", std::cerr)) continue;
+    // Parsed in a worker: a hostile file that crashes the parser fails here, cleanly.
+    if (const std::string error = launcher.CheckModelFile(path); !error.empty()) {
+      std::cerr << "edgebench: " << error << "\n";
       return false;
     }
-    // Absolute, so --resume recognises the same file from another directory.
-    models.push_back(std::filesystem::absolute(file).lexically_normal().string());
   }
   if (models.empty()) std::cerr << "edgebench: --models names no model\n";
   return !models.empty();
@@ -87,6 +101,9 @@ bool ExpandBackends(const std::string& text, const backends::BackendRegistry& re
   if (text == "all") {
     // A missing framework costs one line here, not a failed job per model.
     for (const backends::BackendInfo& info : infos) {
+      // The reference engine is the oracle, not a framework: timed only when named (it
+      // would dominate the suite's time: seconds per inference on the larger models).
+      if (info.id == "reference") continue;
       if (info.available) {
         ids.push_back(info.id);
       } else {
@@ -102,23 +119,40 @@ bool ExpandBackends(const std::string& text, const backends::BackendRegistry& re
       std::cerr << fmt::format("edgebench: unknown backend '{}'; known backends:{}\n", id, known);
       return false;
     }
-    ids.push_back(id);
+    AppendUnique(ids, id, id, "--backends", std::cerr);
   }
   if (ids.empty()) std::cerr << "edgebench: --backends names no backend\n";
   return !ids.empty();
 }
 
-std::string Outcome(const harness::JobResult& result) {
-  if (result.status == harness::JobStatus::kOk && !result.samples.empty()) {
-    return fmt::format("p50 {:.3f} ms over {} runs ({})", result.summary.p50 * 1e3,
-                       result.summary.count, result.summary.valid ? "VALID" : "INVALID");
+// The order seed of a run being resumed, so its remaining repetitions keep its order.
+std::optional<uint64_t> StoredOrderSeed(const store::ResultsStore& store, int64_t run_id) {
+  for (const store::StoredRun& run : store.Runs()) {
+    if (run.id != run_id) continue;
+    const nlohmann::json schedule = nlohmann::json::parse(run.info.schedule_json, nullptr, false);
+    if (schedule.is_object() && schedule.contains("order_seed") &&
+        schedule["order_seed"].is_number_unsigned()) {
+      return schedule["order_seed"].get<uint64_t>();
+    }
   }
-  if (result.status == harness::JobStatus::kOk && result.verification) {
-    return fmt::format("ok, rel L2 {:.2e}", result.verification->rel_l2_error);
+  return std::nullopt;
+}
+
+void PrintVerdicts(const std::vector<harness::PooledJob>& jobs) {
+  for (const harness::PooledJob& job : jobs) {
+    const harness::SampleSummary& s = job.pooled.summary;
+    if (job.status == harness::JobStatus::kOk && s.count > 0 && !s.valid) {
+      std::cout << fmt::format("INVALID {} x {}: {}. {}\n", job.config.model, job.config.backend,
+                               s.verdict_reason, s.recommendation);
+    }
+    for (const harness::JobResult& r : job.repetitions) {
+      if (r.verification && !r.verification->note.empty()) {
+        std::cout << fmt::format("NOTE {} x {}: verification {}\n", job.config.model,
+                                 job.config.backend, r.verification->note);
+        break;
+      }
+    }
   }
-  std::string detail = result.error.substr(0, result.error.find('\n'));
-  if (detail.size() > 100) detail = detail.substr(0, 97) + "...";
-  return fmt::format("{}: {}", harness::JobStatusName(result.status), detail);
 }
 
 int Orchestrate(RunOptions options, harness::WorkerRequest::Mode mode) {
@@ -145,10 +179,26 @@ int Orchestrate(RunOptions options, harness::WorkerRequest::Mode mode) {
   const backends::BackendRegistry registry = backends::DefaultRegistry(
       options.plugin_dir.empty() ? backends::DefaultPluginDir() : options.plugin_dir);
   // Loading every plugin takes a while (LibTorch alone is hundreds of MB): do it once.
-  const std::vector<backends::BackendInfo> backend_infos = registry.List();
+  // Not at all for a cold start: the libraries would stay mapped here, and the kernel keeps
+  // mapped pages in the page cache whatever we ask.
+  std::vector<backends::BackendInfo> backend_infos;
+  if (options.cold) {
+    for (const std::string& id : registry.Ids())
+      backend_infos.push_back({.id = id, .available = true});
+  } else {
+    backend_infos = registry.List();
+  }
+  harness::JobLauncher launcher(
+      {.mode = mode,
+       .measure = options.measure,
+       .verify = !options.no_verify,
+       .plugin_dir = registry.plugin_dir(),
+       .cache_dir = options.cache_dir.empty() ? harness::DefaultCacheDir() : options.cache_dir,
+       .runner = {.timeout_seconds = options.timeout, .memory_limit_bytes = mem_limit},
+       .cold = options.cold});
   std::vector<std::string> models;
   std::vector<std::string> backend_ids;
-  if (!format || !ExpandModels(options.models, options.model_files, models) ||
+  if (!format || !ExpandModels(options.models, options.model_files, launcher, models) ||
       !ExpandBackends(options.backends, registry, backend_infos, backend_ids)) {
     return kExitUsage;
   }
@@ -163,66 +213,97 @@ int Orchestrate(RunOptions options, harness::WorkerRequest::Mode mode) {
   const harness::Environment environment = harness::CaptureEnvironment();
   nlohmann::json environment_json = harness::ToJson(environment);
   for (const backends::BackendInfo& info : backend_infos) {
-    if (info.available) environment_json["backend_versions"][info.id] = info.version;
+    if (info.available && !info.version.empty()) {
+      environment_json["backend_versions"][info.id] = info.version;
+    }
   }
-  const int64_t run_id = store->BeginRun(
-      {.device_label = options.device_label.empty() ? environment.hostname : options.device_label,
-       .command_line = options.command_line,
-       .environment_json = JsonText(environment_json),
-       .build_revision = std::string(BuildRevision()) + (BuildDirty() ? "-dirty" : ""),
-       .tool_version = BuildVersion()});
 
+  // --resume continues the latest run: its finished jobs stay part of it, so `results`
+  // shows the whole campaign.
+  std::optional<int64_t> run_id = options.resume ? store->LatestRunId() : std::nullopt;
+  harness::ScheduleOptions schedule{
+      .repetitions = timing ? options.repetitions : 1,
+      .order_seed = options.order_seed ? *options.order_seed : std::random_device{}(),
+      .cooldown_seconds = options.cooldown,
+      .rules = {.min_samples = options.measure.min_runs,
+                .max_ci_half_width = options.measure.target_ci > 0
+                                         ? options.measure.target_ci
+                                         : std::numeric_limits<double>::infinity(),
+                .max_process_spread = options.measure.target_ci > 0
+                                          ? 2 * options.measure.target_ci
+                                          : std::numeric_limits<double>::infinity()}};
+  if (run_id && !options.order_seed) {
+    schedule.order_seed = StoredOrderSeed(*store, *run_id).value_or(schedule.order_seed);
+  }
   const harness::JobConfig base{
       .threads = options.threads, .cpu_affinity = options.pin, .weight_seed = options.seed};
   const std::vector<harness::JobConfig> jobs = harness::PlanJobs(models, backend_ids, base);
-  const harness::RunnerOptions runner{.timeout_seconds = options.timeout,
-                                      .memory_limit_bytes = mem_limit};
-  Progress progress(jobs.size());
-  int failures = 0;
-  for (size_t i = 0; i < jobs.size(); ++i) {
-    const std::string label = fmt::format("{} x {}", jobs[i].model, jobs[i].backend);
-    if (options.resume && store->HasCompletedJob(jobs[i], timing)) {
-      progress.Finish(i, label, "already complete, skipped (--resume)");
-      continue;
+  if (!run_id) {
+    nlohmann::json order = nlohmann::json::array();
+    for (const harness::ScheduledRun& slot :
+         harness::InterleavedOrder(jobs.size(), schedule.repetitions, schedule.order_seed)) {
+      order.push_back({{"model", jobs[slot.job].model},
+                       {"backend", jobs[slot.job].backend},
+                       {"repetition", slot.repetition}});
     }
-    progress.Start(i, label);
-    harness::WorkerRequest request{
-        .mode = mode,
-        .config = jobs[i],
-        .measure = options.measure,
-        .verify = !options.no_verify,
-        .plugin_dir = registry.plugin_dir(),
-        .cache_dir = options.cache_dir.empty() ? harness::DefaultCacheDir() : options.cache_dir};
-    harness::JobResult result = harness::RunJobInWorker(request, runner);
-    if (!result.samples.empty()) result.summary = harness::Summarize(result.samples);
-    store->RecordJob(run_id, result);
-    if (result.status != harness::JobStatus::kOk &&
-        result.status != harness::JobStatus::kUnsupported) {
-      ++failures;
-    }
-    progress.Finish(i, label, Outcome(result));
+    run_id = store->BeginRun(
+        {.device_label = options.device_label.empty() ? environment.hostname : options.device_label,
+         .command_line = options.command_line,
+         .environment_json = JsonText(environment_json),
+         .build_revision = std::string(BuildRevision()) + (BuildDirty() ? "-dirty" : ""),
+         .tool_version = BuildVersion(),
+         .schedule_json = JsonText({{"repetitions", schedule.repetitions},
+                                    {"order_seed", schedule.order_seed},
+                                    {"cooldown_s", schedule.cooldown_seconds},
+                                    {"cold", options.cold},
+                                    {"order", order}})});
   }
-  store->FinishRun(run_id);
 
-  const std::vector<store::StoredJob> stored = store->Jobs(run_id);
+  Progress progress(jobs.size() * static_cast<size_t>(schedule.repetitions));
+  harness::SchedulerHooks hooks{
+      .already_done =
+          [&](const harness::JobConfig& config, int repetition) {
+            return options.resume &&
+                   store->CompletedRepetitions(*run_id, config, timing).contains(repetition);
+          },
+      .run = [&](const harness::JobConfig& config,
+                 int repetition) { return launcher.Run(config, repetition); },
+      .record = [&](const harness::JobResult& result) { store->RecordJob(*run_id, result); },
+      .progress =
+          [&](size_t slot, size_t, const harness::JobConfig& config, int repetition,
+              const std::string& outcome) {
+            const std::string label =
+                schedule.repetitions > 1
+                    ? fmt::format("{} x {} #{}", config.model, config.backend, repetition)
+                    : fmt::format("{} x {}", config.model, config.backend);
+            if (outcome.empty()) {
+              progress.Start(slot, label);
+            } else {
+              progress.Finish(slot, label, outcome);
+            }
+          },
+      .sleep =
+          [](double seconds) {
+            std::this_thread::sleep_for(std::chrono::duration<double>(seconds));
+          }};
+  const harness::ScheduleOutcome outcome = harness::RunSchedule(jobs, schedule, hooks);
+  store->FinishRun(*run_id);
+
+  const std::vector<harness::PooledJob> pooled = store::PooledJobs(*store, *run_id);
   std::cout << report::Render(
-      timing ? report::ResultsTable(stored) : report::VerificationTable(stored), *format);
+      timing ? report::PooledResultsTable(pooled) : report::VerificationTable(store->Jobs(*run_id)),
+      *format);
   if (*format == report::OutputFormat::kTable) {
     std::cout << fmt::format(
-        "\nrun {} stored in {} (device '{}')\n", run_id, options.db,
-        options.device_label.empty() ? environment.hostname : options.device_label);
+        "\nrun {} stored in {} (device '{}'; {} worker processes, order seed {})\n", *run_id,
+        options.db, options.device_label.empty() ? environment.hostname : options.device_label,
+        outcome.ran, schedule.order_seed);
     for (const std::string& warning : harness::EnvironmentWarnings(environment)) {
       std::cout << "WARNING: " << warning << "\n";
     }
-    for (const store::StoredJob& job : stored) {
-      const harness::SampleSummary& s = job.result.summary;
-      if (job.result.status == harness::JobStatus::kOk && s.count > 0 && !s.valid) {
-        std::cout << fmt::format("INVALID {} x {}: {}. {}\n", job.result.config.model,
-                                 job.result.config.backend, s.verdict_reason, s.recommendation);
-      }
-    }
+    PrintVerdicts(pooled);
   }
-  return failures == 0 ? kExitOk : kExitFailure;
+  return outcome.failures == 0 ? kExitOk : kExitFailure;
 }
 
 void AddCommonOptions(CLI::App* sub, RunOptions& options) {
@@ -236,21 +317,27 @@ void AddCommonOptions(CLI::App* sub, RunOptions& options) {
                   "Comma-separated backend ids, or 'all' available ones")
       ->capture_default_str();
   sub->add_option("--threads", options.threads, "Threads per backend")
-      ->check(CLI::Range(1, 4096))
+      ->transform(WholeNumber(1, 4096, "a thread count"))
       ->capture_default_str();
-  sub->add_option("--pin", options.pin, "Pin workers to these CPUs, e.g. 0-3");
+  sub->add_option("--pin", options.pin,
+                  "Pin workers to these CPUs, e.g. 0-3 (available: " + AvailableCpusText() + ")")
+      ->check(AvailableCpuList());
   sub->add_option("--timeout", options.timeout, "Per-job time-out in seconds")
-      ->check(CLI::PositiveNumber)
+      ->check(Seconds(/*positive=*/true))
       ->capture_default_str();
   sub->add_option("--mem-limit", options.mem_limit,
                   "Address-space cap per worker, e.g. 1G (emulates a small board)");
-  sub->add_option("--db", options.db, "Results database (SQLite)")->capture_default_str();
+  sub->add_option("--db", options.db, "Results database (SQLite file)")
+      ->check(DatabaseFile())
+      ->capture_default_str();
   sub->add_option("--format", options.format, "Output format: table, csv, json or md")
       ->check(CLI::IsMember({"table", "csv", "json", "md"}))
       ->capture_default_str();
   sub->add_option("--device-label", options.device_label,
                   "Name of this machine in the results (default: hostname)");
-  sub->add_option("--seed", options.seed, "Seed of the generated weights and input")
+  sub->add_option("--seed", options.seed,
+                  "Seed of the generated weights and input, 0 to 2^64-1 (18446744073709551615)")
+      ->transform(Seed())
       ->capture_default_str();
   sub->add_option("--plugin-dir", options.plugin_dir, "Where backend plugins are looked up");
   sub->add_option("--cache-dir", options.cache_dir,
@@ -266,29 +353,46 @@ Command AddRunCommand(CLI::App& app) {
   AddCommonOptions(sub, *options);
   harness::MeasureOptions& m = options->measure;
   sub->add_option("--min-runs", m.min_runs, "Measure at least this many runs")
-      ->check(CLI::Range(int64_t{1}, int64_t{1} << 40))
+      ->transform(WholeNumber(1, int64_t{1} << 40, "a run count"))
       ->capture_default_str();
   sub->add_option("--max-runs", m.max_runs, "Stop after this many runs")
-      ->check(CLI::Range(int64_t{1}, int64_t{1} << 40))
+      ->transform(WholeNumber(1, int64_t{1} << 40, "a run count"))
       ->capture_default_str();
   sub->add_option("--min-time", m.min_time, "Measure at least this many seconds")
-      ->check(CLI::NonNegativeNumber)
+      ->check(Seconds(/*positive=*/false))
       ->capture_default_str();
   sub->add_option("--max-time", m.max_time, "Stop measuring after this many seconds")
-      ->check(CLI::PositiveNumber)
+      ->check(Seconds(/*positive=*/true))
       ->capture_default_str();
   sub->add_option("--warmup-runs", m.warmup_runs, "Warm-up runs before measuring")
-      ->check(CLI::Range(int64_t{0}, int64_t{1} << 30))
+      ->transform(WholeNumber(0, int64_t{1} << 30, "a run count"))
       ->capture_default_str();
   sub->add_option("--warmup-time", m.warmup_time, "Warm up for at least this many seconds")
-      ->check(CLI::NonNegativeNumber)
+      ->check(Seconds(/*positive=*/false))
       ->capture_default_str();
   sub->add_option("--target-ci", m.target_ci,
                   "Stop once the median's 95% CI half-width is within this fraction")
-      ->check(CLI::Range(0.0, 1.0))
+      ->check(Fraction())
       ->capture_default_str();
+  sub->add_option("--repetitions", options->repetitions,
+                  "Worker processes per job (default 3): one process's CI describes that "
+                  "process, not the machine; 1 = single-process mode")
+      ->transform(WholeNumber(1, 1000, "a repetition count"))
+      ->capture_default_str();
+  sub->add_option("--order-seed", options->order_seed,
+                  "Seed of the interleaved job order (default: drawn at random and stored, so "
+                  "a run can be replayed in the same order)")
+      ->transform(Seed());
+  sub->add_option("--cooldown", options->cooldown,
+                  "Seconds to sleep between worker processes (lets the device cool)")
+      ->check(Seconds(/*positive=*/false))
+      ->capture_default_str();
+  sub->add_flag("--cold", options->cold,
+                "Evict each backend's libraries from the page cache before its workers load "
+                "them (start-up as after a reboot)");
   sub->add_flag("--resume", options->resume,
-                "Skip jobs already complete in the database for the same configuration");
+                "Continue the latest run in the database: only repetitions not yet complete "
+                "run, and they join that run");
   sub->add_flag("--no-verify", options->no_verify,
                 "Time backends even if their output is not checked against the reference");
   return {sub, [options, sub] {

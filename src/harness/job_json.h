@@ -9,7 +9,12 @@ namespace edgebench::harness {
 
 /// What the parent asks a worker process to do (passed as JSON on its command line).
 struct WorkerRequest {
-  enum class Mode { kRun, kVerify };
+  /// kRun: verify, then measure. kVerify: verify only. kReference: compute the model's
+  /// reference outputs into the cache (kept out of the timed worker so that its memory
+  /// and time are not the backend's). kListLibraries: load the backend and report every
+  /// shared library that brought in (for --cold eviction). kCheckModel: only load the
+  /// model file (a user's file is parsed in a worker first, never in the parent).
+  enum class Mode { kRun, kVerify, kReference, kListLibraries, kCheckModel };
   Mode mode = Mode::kRun;
   JobConfig config;
   MeasureOptions measure;
@@ -17,7 +22,13 @@ struct WorkerRequest {
   std::string plugin_dir;
   std::string cache_dir;
   double spawn_time = 0;  // CLOCK_MONOTONIC seconds when the parent forked
+  /// The cap the parent put on this worker, so that a library that fails to map under it
+  /// is reported as out of memory rather than unavailable.
+  std::optional<int64_t> memory_limit_bytes;
 };
+
+/// Stable text of a mode ("run", "verify", "reference", "list-libraries", "check-model").
+const char* WorkerModeName(WorkerRequest::Mode mode);
 
 nlohmann::json ToJson(const JobConfig& config);
 JobConfig JobConfigFromJson(const nlohmann::json& json);
@@ -26,6 +37,8 @@ MeasureOptions MeasureOptionsFromJson(const nlohmann::json& json);
 nlohmann::json ToJson(const WorkerRequest& request);
 WorkerRequest WorkerRequestFromJson(const nlohmann::json& json);
 /// The worker's report. Samples are included: the parent stores every one.
+/// The job's scalar fields (job_fields.h), its samples, its verification and, for
+/// kListLibraries, the libraries loaded.
 nlohmann::json ToJson(const JobResult& result);
 /// Throws nlohmann::json::exception on malformed input.
 JobResult JobResultFromJson(const nlohmann::json& json);

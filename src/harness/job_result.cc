@@ -1,5 +1,7 @@
 #include "harness/job_result.h"
 
+#include <fmt/format.h>
+
 #include <array>
 
 namespace edgebench::harness {
@@ -13,7 +15,25 @@ constexpr std::array kAllStatuses = {
     JobStatus::kExited,       JobStatus::kTimeout,     JobStatus::kOutOfMemory,
 };
 
+// Escapes the separators so that no value can forge another field.
+std::string EscapeKeyValue(const std::string& value) {
+  std::string out;
+  out.reserve(value.size());
+  for (char c : value) {
+    if (c == '\\' || c == ';' || c == '=') out += '\\';
+    out += c;
+  }
+  return out;
+}
+
 }  // namespace
+
+std::string ConfigKey(const JobConfig& config) {
+  return fmt::format("model={};backend={};threads={};affinity={};precision={};seed={}",
+                     EscapeKeyValue(config.model), EscapeKeyValue(config.backend), config.threads,
+                     EscapeKeyValue(config.cpu_affinity), EscapeKeyValue(config.precision),
+                     config.weight_seed);
+}
 
 const char* JobStatusName(JobStatus status) {
   // No default: -Wswitch (an error here) then flags a new status missing its name.

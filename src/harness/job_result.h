@@ -17,7 +17,7 @@ enum class JobStatus {
   kCrashed,       // the worker died from a signal (segfault, abort, ...)
   kExited,        // the worker called exit() with a non-zero code
   kTimeout,       // the worker exceeded the per-job time-out and was killed
-  kOutOfMemory,   // the worker hit the address-space cap
+  kOutOfMemory,   // the worker hit the memory cap (resident or address space)
 };
 
 /// Stable lower-case name stored in the database ("ok", "verify_failed", ...).
@@ -35,6 +35,12 @@ struct JobConfig {
   uint64_t weight_seed = 0;
 };
 
+/// Canonical text of the configuration --resume matches on, e.g.
+/// "model=resnet-18;backend=reference;threads=1;affinity=;precision=fp32;seed=2019".
+/// '\\', ';' and '=' inside values are escaped with a backslash so distinct configs never
+/// share a key. The format is stored in databases: changing it breaks resuming old runs.
+std::string ConfigKey(const JobConfig& config);
+
 /// Wall-clock seconds of each start-up phase, measured in the worker.
 struct PhaseTimes {
   double process_start = 0;  // fork/exec until the worker's main() ran
@@ -44,7 +50,9 @@ struct PhaseTimes {
   double first_run = 0;      // the first inference
 };
 
-/// Order statistics and the validity verdict of a job's steady-state samples.
+/// Order statistics and the validity verdict of a job's steady-state samples. A tail
+/// percentile the sample count cannot support (see statistics.h, PercentileSupported) is
+/// NaN: withheld, shown as "—" and stored as NULL.
 struct SampleSummary {
   int64_t count = 0;
   double min = 0, p50 = 0, p90 = 0, p95 = 0, p99 = 0, max = 0;
@@ -55,13 +63,31 @@ struct SampleSummary {
   std::string recommendation;  // what to change to get a VALID result
 };
 
-/// Output comparison against the reference backend.
+/// One output's comparison against the reference.
+struct OutputCheck {
+  double rel_l2_error = 0;
+  double max_abs_error = 0;
+  /// Fraction of the reference's top-5 classes found in ours, for classifier-like outputs
+  /// (one score vector per row); NaN for outputs where classes mean nothing (boxes, maps).
+  double top5_agreement = 0;
+};
+
+/// Output comparison against the reference backend, output by output, so a wrong small
+/// output cannot hide behind a correct large one. The headline figures are the worst
+/// output's (`worst_output`).
 struct Verification {
   double max_abs_error = 0;
   double rel_l2_error = 0;
-  double top5_agreement = 0;  // fraction of the reference's top-5 found in ours
-  double tolerance = 0;       // rel L2 bound applied
+  double top5_agreement = 0;  // lowest over classifier-like outputs; NaN when none is
+  double tolerance = 0;       // rel L2 bound applied to every output
   bool passed = false;
+  /// False when the check could not have failed: the reference output does not depend on
+  /// the input (two seeded inputs give the same output) or is constant. Such a check is
+  /// recorded with `note` saying why, and is not a pass.
+  bool informative = true;
+  std::string note;
+  int worst_output = 0;
+  std::vector<OutputCheck> outputs;
 };
 
 /// Everything one job produced.
@@ -75,8 +101,25 @@ struct JobResult {
   std::vector<double> samples;  // steady-state latencies, seconds, in run order
   SampleSummary summary;
   std::optional<Verification> verification;
-  int64_t peak_rss_bytes = 0;
+  int64_t peak_rss_bytes = 0;  // the worker's peak resident set (or its cgroup's peak)
+  /// Resident memory the backend added: RSS after the first inference minus RSS just
+  /// before the library was loaded.
+  int64_t footprint_bytes = 0;
   std::string backend_version;
+  int repetition = 1;       // which of the job's worker processes this is (1-based)
+  int64_t order_index = 0;  // position in the run's schedule (0-based)
+  bool cold_start = false;  // the backend's libraries were evicted from the page cache
+  std::optional<int64_t> memory_limit_bytes;
+  /// How the memory cap was enforced: "cgroup" (memory.max on resident memory),
+  /// "rlimit" (RLIMIT_AS on address space) or "" (no cap).
+  std::string memory_limit_mode;
+  /// The validity rules the summary was judged by (the user's, not the defaults).
+  int64_t rule_min_samples = 0;
+  double rule_target_ci = 0;
+  double rule_max_drift = 0;
+  double rule_max_process_spread = 0;
+  /// Shared libraries the backend loaded (list-libraries workers only; not stored).
+  std::vector<std::string> loaded_libraries;
 };
 
 }  // namespace edgebench::harness

@@ -15,6 +15,7 @@
 #include <cstring>
 
 #include "common/json_text.h"
+#include "harness/memory_cap.h"
 #include "harness/monotonic_clock.h"
 #include "harness/worker.h"
 
@@ -47,11 +48,18 @@ struct Pipe {
 
 // Runs in the forked child before exec: only async-signal-safe calls.
 [[noreturn]] void ExecWorker(const std::string& executable, const std::string& request,
-                             Pipe& result, Pipe& errors, std::optional<int64_t> memory_limit) {
+                             Pipe& result, Pipe& errors, std::optional<int64_t> rlimit_bytes,
+                             const char* cgroup_procs) {
   // A worker must not outlive a parent that was killed (e.g. kill -9 of the run).
   prctl(PR_SET_PDEATHSIG, SIGKILL);
-  if (memory_limit) {
-    rlimit limit{static_cast<rlim_t>(*memory_limit), static_cast<rlim_t>(*memory_limit)};
+  if (cgroup_procs != nullptr) {
+    // Joining the job's cgroup: "0" means the writing process.
+    const int fd = open(cgroup_procs, O_WRONLY | O_CLOEXEC);
+    if (fd < 0 || write(fd, "0", 1) != 1) _exit(kWorkerCgroupJoinFailedExit);
+    close(fd);
+  }
+  if (rlimit_bytes) {
+    rlimit limit{static_cast<rlim_t>(*rlimit_bytes), static_cast<rlim_t>(*rlimit_bytes)};
     setrlimit(RLIMIT_AS, &limit);
   }
   dup2(errors.write_end, STDERR_FILENO);
@@ -125,6 +133,15 @@ std::optional<int64_t> ParseByteSize(const std::string& text) {
 JobResult RunJobInWorker(const WorkerRequest& request_in, const RunnerOptions& options) {
   JobResult result;
   result.config = request_in.config;
+  result.memory_limit_bytes = options.memory_limit_bytes;
+  // Resident memory through a cgroup where we may make one; else the address-space cap.
+  std::string why_not;
+  std::optional<JobCgroup> cgroup = options.memory_limit_bytes && options.prefer_cgroup
+                                        ? JobCgroup::Create(*options.memory_limit_bytes, why_not)
+                                        : std::nullopt;
+  if (options.memory_limit_bytes) {
+    result.memory_limit_mode = cgroup ? "cgroup" : "rlimit";
+  }
   const std::string executable =
       options.worker_executable.empty() ? "/proc/self/exe" : options.worker_executable;
   Pipe result_pipe;
@@ -135,6 +152,7 @@ JobResult RunJobInWorker(const WorkerRequest& request_in, const RunnerOptions& o
   }
   WorkerRequest request = request_in;
   request.spawn_time = MonotonicSeconds();
+  request.memory_limit_bytes = options.memory_limit_bytes;
   const std::string request_text = JsonText(ToJson(request));
 
   const pid_t pid = fork();
@@ -142,8 +160,11 @@ JobResult RunJobInWorker(const WorkerRequest& request_in, const RunnerOptions& o
     result.error = fmt::format("cannot fork a worker: {}", std::strerror(errno));
     return result;
   }
-  if (pid == 0)
-    ExecWorker(executable, request_text, result_pipe, error_pipe, options.memory_limit_bytes);
+  if (pid == 0) {
+    ExecWorker(executable, request_text, result_pipe, error_pipe,
+               cgroup ? std::nullopt : options.memory_limit_bytes,
+               cgroup ? cgroup->procs_path().c_str() : nullptr);
+  }
   result_pipe.CloseWrite();
   error_pipe.CloseWrite();
 
@@ -193,7 +214,18 @@ JobResult RunJobInWorker(const WorkerRequest& request_in, const RunnerOptions& o
     reaped = done == pid || (done < 0 && errno != EINTR);
   }
   result.peak_rss_bytes = static_cast<int64_t>(usage.ru_maxrss) * 1024;
+  if (cgroup) result.peak_rss_bytes = cgroup->PeakBytes().value_or(result.peak_rss_bytes);
   const std::string stderr_tail = Tail(errors, options.stderr_tail_bytes);
+  // The worker writes one byte when its main() starts; the rest is the result.
+  const bool started = !report.empty();
+  if (started) report.erase(0, 1);
+  // Fields the parent knows better than the worker.
+  auto finish = [&](JobResult r) {
+    r.peak_rss_bytes = result.peak_rss_bytes;
+    r.memory_limit_bytes = result.memory_limit_bytes;
+    r.memory_limit_mode = result.memory_limit_mode;
+    return r;
+  };
 
   if (timed_out) {
     result.status = JobStatus::kTimeout;
@@ -204,8 +236,7 @@ JobResult RunJobInWorker(const WorkerRequest& request_in, const RunnerOptions& o
   }
   if (WIFEXITED(wait_status) && WEXITSTATUS(wait_status) == 0 && !report.empty()) {
     try {
-      JobResult reported = JobResultFromJson(nlohmann::json::parse(report));
-      reported.peak_rss_bytes = result.peak_rss_bytes;
+      JobResult reported = finish(JobResultFromJson(nlohmann::json::parse(report)));
       reported.exit_code = 0;
       return reported;
     } catch (const std::exception& error) {
@@ -215,20 +246,38 @@ JobResult RunJobInWorker(const WorkerRequest& request_in, const RunnerOptions& o
     }
   }
   const bool memory_capped = options.memory_limit_bytes.has_value();
-  if (WIFSIGNALED(wait_status)) {
-    result.signal = WTERMSIG(wait_status);
-    result.status = memory_capped && LooksLikeOutOfMemory(errors) ? JobStatus::kOutOfMemory
-                                                                  : JobStatus::kCrashed;
-    result.error = fmt::format("worker killed by signal {} ({}); stderr: {}", *result.signal,
-                               strsignal(*result.signal), stderr_tail);
-  } else if (WIFEXITED(wait_status)) {
-    result.exit_code = WEXITSTATUS(wait_status);
-    result.status = *result.exit_code == kWorkerOutOfMemoryExit ||
-                            (memory_capped && LooksLikeOutOfMemory(errors))
-                        ? JobStatus::kOutOfMemory
-                        : JobStatus::kExited;
-    result.error = fmt::format("worker exited with code {} without a result; stderr: {}",
-                               *result.exit_code, stderr_tail);
+  if (WIFSIGNALED(wait_status)) result.signal = WTERMSIG(wait_status);
+  if (WIFEXITED(wait_status)) result.exit_code = WEXITSTATUS(wait_status);
+  const std::string how = result.signal ? fmt::format("killed by signal {} ({})", *result.signal,
+                                                      strsignal(*result.signal))
+                                        : fmt::format("exited with code {}", *result.exit_code);
+  if (memory_capped && !started) {
+    // Died before main(): the loader could not map the binary or its libraries, or the
+    // stack could not grow, under the cap.
+    result.status = JobStatus::kOutOfMemory;
+    result.error = fmt::format(
+        "the memory cap of {} bytes ({}) is too small to start a worker: it {} before "
+        "starting; stderr: {}",
+        *options.memory_limit_bytes, result.memory_limit_mode, how, stderr_tail);
+    return result;
+  }
+  const bool oom = (cgroup && cgroup->OomKilled()) ||
+                   (result.exit_code && *result.exit_code == kWorkerOutOfMemoryExit) ||
+                   (memory_capped && LooksLikeOutOfMemory(errors));
+  if (oom) {
+    result.status = JobStatus::kOutOfMemory;
+    result.error = fmt::format(
+        "worker ran out of memory{} ({}); stderr: {}",
+        memory_capped ? fmt::format(" under a cap of {} bytes ({})", *options.memory_limit_bytes,
+                                    result.memory_limit_mode)
+                      : "",
+        how, stderr_tail);
+  } else if (result.signal) {
+    result.status = JobStatus::kCrashed;
+    result.error = fmt::format("worker {}; stderr: {}", how, stderr_tail);
+  } else {
+    result.status = JobStatus::kExited;
+    result.error = fmt::format("worker {} without a result; stderr: {}", how, stderr_tail);
   }
   return result;
 }

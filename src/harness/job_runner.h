@@ -11,7 +11,10 @@ namespace edgebench::harness {
 struct RunnerOptions {
   std::string worker_executable;  // the binary to re-execute; empty = /proc/self/exe
   double timeout_seconds = 600;
-  std::optional<int64_t> memory_limit_bytes;  // RLIMIT_AS of the worker
+  /// The worker's memory cap: resident memory through a per-job cgroup (v2) where this
+  /// process may create one, else RLIMIT_AS (address space). The result says which.
+  std::optional<int64_t> memory_limit_bytes;
+  bool prefer_cgroup = true;  // false: always RLIMIT_AS (tests of that path)
   size_t stderr_tail_bytes = 4096;
 };
 

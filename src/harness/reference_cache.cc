@@ -47,9 +47,12 @@ std::string DefaultCacheDir() {
 }
 
 std::string ReferenceCachePath(const std::string& cache_dir, const std::string& model_id,
-                               uint64_t weight_seed, uint64_t weights_digest) {
+                               uint64_t weight_seed, uint64_t weights_digest,
+                               const std::string& engine_revision, const std::string& variant) {
   return (std::filesystem::path(cache_dir) / "reference" /
-          fmt::format("{}-seed{}-{:016x}.ref", SafeFileName(model_id), weight_seed, weights_digest))
+          fmt::format("{}-seed{}-{:016x}-ref{}{}{}.ref", SafeFileName(model_id), weight_seed,
+                      weights_digest, SafeFileName(engine_revision), variant.empty() ? "" : "-",
+                      SafeFileName(variant)))
       .string();
 }
 
@@ -72,9 +75,13 @@ bool LoadReferenceOutputs(const std::string& path, std::vector<backends::HostTen
     ir::Shape shape(rank);
     uint64_t elements = 1;
     for (int64_t& dim : shape) {
-      if (!ReadValue(in, dim) || dim <= 0) return outputs.clear(), false;
+      // Bounded before multiplying: a product that wrapped around (4 x 2^62 = 0) would pass
+      // a check made after it and yield a tensor whose shape promises more than its data.
+      if (!ReadValue(in, dim) || dim <= 0 ||
+          static_cast<uint64_t>(dim) > remaining / sizeof(float) / elements) {
+        return outputs.clear(), false;
+      }
       elements *= static_cast<uint64_t>(dim);
-      if (elements > remaining / sizeof(float)) return outputs.clear(), false;
     }
     backends::HostTensor tensor(shape);
     if (!in.read(reinterpret_cast<char*>(tensor.data.data()),

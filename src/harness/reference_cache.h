@@ -15,9 +15,13 @@ namespace edgebench::harness {
 /// ~/.cache/edgebench, else ./.edgebench-cache.
 std::string DefaultCacheDir();
 
-/// The cache file for a model's reference outputs.
+/// The cache file for a model's reference outputs. `engine_revision` is the reference
+/// engine's (backends::reference::ReferenceEngineRevision()), so entries computed by other
+/// kernels are never read. `variant` tells apart the outputs of different inputs ("" for
+/// the job's seeded input, "alt" for the second input that tests input dependence).
 std::string ReferenceCachePath(const std::string& cache_dir, const std::string& model_id,
-                               uint64_t weight_seed, uint64_t weights_digest);
+                               uint64_t weight_seed, uint64_t weights_digest,
+                               const std::string& engine_revision, const std::string& variant = "");
 
 /// Reads a cache file; returns false (leaving `outputs` empty) if it is missing or does
 /// not validate (bad magic, absurd sizes, truncation) -- a bad file is recomputed.

@@ -43,6 +43,16 @@ double MedianOf(const std::vector<double>& samples, size_t begin, size_t end) {
   return Quantile(part, 0.5);
 }
 
+// Relative difference between the medians of the first and the last third of the run;
+// 0 when there are too few samples to have thirds.
+double RunDrift(const std::vector<double>& samples) {
+  const size_t third = samples.size() / 3;
+  if (third == 0) return 0;
+  const double first = MedianOf(samples, 0, third);
+  const double last = MedianOf(samples, samples.size() - third, samples.size());
+  return Relative(std::abs(last - first), first);
+}
+
 // Moves the order statistics at the ascending 0-based indices into place, each selection
 // searching only to the right of the previous one.
 void SelectOrderStatistics(std::vector<double>& values, std::initializer_list<size_t> indices) {
@@ -139,9 +149,13 @@ SampleSummary Summarize(const std::vector<double>& samples, const ValidityRules&
   summary.min = sorted.front();
   summary.max = sorted.back();
   summary.p50 = Quantile(sorted, 0.50);
-  summary.p90 = Quantile(sorted, 0.90);
-  summary.p95 = Quantile(sorted, 0.95);
-  summary.p99 = Quantile(sorted, 0.99);
+  const auto tail = [&](double q) {
+    return PercentileSupported(n, q) ? Quantile(sorted, q)
+                                     : std::numeric_limits<double>::quiet_NaN();
+  };
+  summary.p90 = tail(0.90);
+  summary.p95 = tail(0.95);
+  summary.p99 = tail(0.99);
 
   // Two passes (mean, then squared deviations) rather than sum of squares: latencies share
   // a large common part, which the one-pass formula would cancel catastrophically.
@@ -180,11 +194,8 @@ SampleSummary Summarize(const std::vector<double>& samples, const ValidityRules&
                  "with --pin");
     }
   }
-  const auto third = static_cast<size_t>(n / 3);
-  if (third > 0) {
-    const double first = MedianOf(samples, 0, third);
-    const double last = MedianOf(samples, samples.size() - third, samples.size());
-    const double drift = Relative(std::abs(last - first), first);
+  {
+    const double drift = RunDrift(samples);
     if (drift > rules.max_drift) {
       AppendPart(reason, fmt::format("drift (median of the last third differs from the first "
                                      "third's by {:.1f} % > {:.1f} %)",
@@ -198,6 +209,72 @@ SampleSummary Summarize(const std::vector<double>& samples, const ValidityRules&
   summary.verdict_reason = std::move(reason);
   summary.recommendation = std::move(advice);
   return summary;
+}
+
+bool PercentileSupported(int64_t n, double q) {
+  if (q <= 0.5) return n >= 1;
+  if (q >= 1) return false;
+  // 1 - q^n >= 0.95 <=> n ln q <= ln 0.05; compared in logs to avoid underflow.
+  return static_cast<double>(n) * std::log(q) <= std::log(0.05);
+}
+
+int64_t MinimumSamplesFor(double q) {
+  int64_t n = 1;
+  while (!PercentileSupported(n, q)) ++n;
+  return n;
+}
+
+PooledSummary PoolProcesses(const std::vector<std::vector<double>>& processes,
+                            const ValidityRules& rules) {
+  PooledSummary pooled;
+  std::vector<double> all;
+  std::string drift_reason;
+  std::string drift_advice;
+  ValidityRules no_drift = rules;
+  no_drift.max_drift = std::numeric_limits<double>::infinity();
+  for (size_t i = 0; i < processes.size(); ++i) {
+    const std::vector<double>& samples = processes[i];
+    if (samples.empty()) continue;
+    all.insert(all.end(), samples.begin(), samples.end());
+    std::vector<double> sorted(samples);
+    std::sort(sorted.begin(), sorted.end());
+    pooled.process_medians.push_back(Quantile(sorted, 0.5));
+    // Drift is judged within each process; the message names the process.
+    const double drift = RunDrift(samples);
+    if (drift > rules.max_drift) {
+      AppendPart(drift_reason, fmt::format("drift within process {} ({:.1f} % > {:.1f} %)", i + 1,
+                                           100 * drift, 100 * rules.max_drift));
+      AppendPart(drift_advice,
+                 "warm up longer and let the device cool between jobs (--cooldown); set the CPU "
+                 "governor to 'performance'");
+    }
+  }
+  if (pooled.process_medians.size() <= 1) {
+    pooled.summary = Summarize(all, rules);
+    return pooled;
+  }
+  SampleSummary& summary = pooled.summary;
+  summary = Summarize(all, no_drift);
+  const auto [low, high] =
+      std::minmax_element(pooled.process_medians.begin(), pooled.process_medians.end());
+  pooled.process_spread = Relative(*high - *low, summary.p50);
+  std::string reason = summary.verdict_reason;
+  std::string advice = summary.recommendation;
+  AppendPart(reason, drift_reason);
+  AppendPart(advice, drift_advice);
+  if (pooled.process_spread > rules.max_process_spread) {
+    AppendPart(reason, fmt::format("unstable between processes (their medians span {:.1f} % of the "
+                                   "pooled median > {:.1f} %)",
+                                   100 * pooled.process_spread, 100 * rules.max_process_spread));
+    AppendPart(advice,
+               "the machine changed state between worker processes (other load, frequency or "
+               "thermal state): close other programs, pin with --pin, add --cooldown, or "
+               "raise --target-ci to what this machine can hold");
+  }
+  summary.valid = reason.empty();
+  summary.verdict_reason = std::move(reason);
+  summary.recommendation = std::move(advice);
+  return pooled;
 }
 
 bool EnoughSamples(const std::vector<double>& samples, double elapsed_seconds,

@@ -18,6 +18,19 @@ struct ValidityRules {
   /// the run (in run order); more means the machine changed state while measuring
   /// (thermal throttling, frequency scaling, a background job).
   double max_drift = 0.05;
+  /// Largest relative spread (max - min) / pooled median of the per-process medians of one
+  /// job. One process's CI describes that process, not the machine: processes that
+  /// disagree by more than this are "unstable between processes". The run command sets
+  /// it to the width of the CI the user asked for (2 x --target-ci).
+  double max_process_spread = 0.02;
+};
+
+/// A job measured in several worker processes: every sample pooled, plus how far the
+/// processes' own medians lie apart.
+struct PooledSummary {
+  SampleSummary summary;                // over all samples of every process
+  std::vector<double> process_medians;  // one per process, in repetition order
+  double process_spread = 0;            // (max - min) of process_medians / pooled p50
 };
 
 /// When the measurement loop may stop; see EnoughSamples.
@@ -56,6 +69,16 @@ MedianCiRanks MedianConfidenceRanks(int64_t n, double confidence = 0.95);
 /// non-empty input.
 double Quantile(const std::vector<double>& sorted, double q);
 
+/// Whether n samples support reporting the q-quantile (0 < q < 1) as a tail figure: only
+/// when the sample maximum is a one-sided 95 % upper confidence bound for it, i.e.
+/// 1 - q^n >= 0.95, n >= ln 0.05 / ln q. That is n >= 29 for p90, 59 for p95 and 299 for
+/// p99 (below it, "p99" would be an interpolation of the top two samples). The median
+/// (q = 0.5) needs 5, and is always reported; its own CI rule judges it.
+bool PercentileSupported(int64_t n, double q);
+
+/// The smallest n for which PercentileSupported(n, q) holds (29 for p90, 299 for p99).
+int64_t MinimumSamplesFor(double q);
+
 /// Order statistics, moments, the median's 95 % CI and the validity verdict of `samples`
 /// (finite latencies in run order; the order matters for the drift rule).
 ///
@@ -63,7 +86,16 @@ double Quantile(const std::vector<double>& sorted, double q);
 /// stddev / mean. The verdict is VALID when every rule holds; otherwise verdict_reason
 /// names each failed rule ("; "-separated) and recommendation says what to change. When no
 /// 95 % interval exists (n <= 5) the full range is reported and that is a failed rule too.
+/// p90/p95/p99 are NaN (withheld) when PercentileSupported says n is too small.
 SampleSummary Summarize(const std::vector<double>& samples, const ValidityRules& rules = {});
+
+/// Pools the samples of one job's worker processes (`processes[i]`: process i's samples in
+/// run order). The summary covers all samples; the drift rule is applied within each
+/// process (drift between processes is what the spread rule judges); and the verdict is
+/// INVALID "unstable between processes" when process_spread > rules.max_process_spread.
+/// Processes without samples are ignored. One process gives exactly Summarize's result.
+PooledSummary PoolProcesses(const std::vector<std::vector<double>>& processes,
+                            const ValidityRules& rules = {});
 
 /// Whether the measurement loop should stop, given the samples so far and the seconds
 /// spent measuring. True when max_runs or max_time is reached, or when min_runs and

@@ -2,14 +2,18 @@
 
 #include <fcntl.h>
 #include <fmt/format.h>
+#include <link.h>
 #include <sched.h>
 #include <unistd.h>
 
 #include <chrono>
+#include <cstdio>
 #include <cstring>
 #include <ctime>
 #include <new>
+#include <set>
 #include <string>
+#include <tuple>
 
 #include "backends/reference/reference_backend.h"
 #include "common/json_text.h"
@@ -26,22 +30,93 @@ namespace {
 
 using backends::HostTensor;
 
-// Reference outputs for the job's model: from the cache when present, else computed
-// with the reference engine and cached for the next backend.
-bool ReferenceOutputs(const WorkerRequest& request, const ir::Graph& graph,
-                      const std::vector<HostTensor>& inputs, std::vector<HostTensor>& outputs,
-                      std::string& error) {
-  const std::string path =
-      ReferenceCachePath(request.cache_dir, request.config.model, request.config.weight_seed,
-                         zoo::WeightsDigest(graph));
-  if (!request.cache_dir.empty() && LoadReferenceOutputs(path, outputs)) return true;
-  backends::Status status = backends::reference::RunReference(graph, inputs, outputs);
-  if (!status.ok) {
-    error = "reference run failed: " + status.message;
-    return false;
+// A second seeded input, for telling whether the reference output depends on the input.
+uint64_t AlternativeInputSeed(uint64_t seed) { return seed ^ 0x9E3779B97F4A7C15ULL; }
+
+std::vector<HostTensor> SeededInputs(const ir::Graph& graph, uint64_t seed) {
+  std::vector<HostTensor> inputs;
+  for (ir::ValueId id : graph.inputs()) {
+    const ir::Shape& shape = graph.value(id).shape;
+    inputs.emplace_back(shape, zoo::SeededInput(shape, seed));
   }
-  if (!request.cache_dir.empty()) SaveReferenceOutputs(path, outputs);
+  return inputs;
+}
+
+struct ReferencePaths {
+  std::string main;  // outputs for the job's seeded input
+  std::string alt;   // outputs for the alternative input
+};
+
+ReferencePaths ReferencePathsFor(const WorkerRequest& request, uint64_t weights_digest) {
+  const JobConfig& c = request.config;
+  const std::string revision = backends::reference::ReferenceEngineRevision();
+  return {ReferenceCachePath(request.cache_dir, c.model, c.weight_seed, weights_digest, revision),
+          ReferenceCachePath(request.cache_dir, c.model, c.weight_seed, weights_digest, revision,
+                             "alt")};
+}
+
+// Computes the reference outputs of both inputs into the cache (or returns them when no
+// cache directory is set). Runs in its own worker, before the timed one, so the naive
+// engine's time and memory are never attributed to a backend.
+bool ComputeReference(const WorkerRequest& request, const ir::Graph& graph,
+                      const ReferencePaths& paths, std::vector<HostTensor>& outputs,
+                      std::vector<HostTensor>& alt_outputs, std::string& error) {
+  for (auto [seed, target, path] :
+       {std::tuple{request.config.weight_seed, &outputs, &paths.main},
+        std::tuple{AlternativeInputSeed(request.config.weight_seed), &alt_outputs, &paths.alt}}) {
+    if (!request.cache_dir.empty() && LoadReferenceOutputs(*path, *target)) continue;
+    const backends::Status status =
+        backends::reference::RunReference(graph, SeededInputs(graph, seed), *target);
+    if (!status.ok) {
+      error = "reference run failed: " + status.message;
+      return false;
+    }
+    if (!request.cache_dir.empty() && !SaveReferenceOutputs(*path, *target)) {
+      error = fmt::format("cannot write the reference cache {}", *path);
+      return false;
+    }
+  }
   return true;
+}
+
+// Resident set size of this process, from /proc/self/statm (pages); 0 if unreadable.
+int64_t CurrentRssBytes() {
+  FILE* statm = std::fopen("/proc/self/statm", "r");
+  if (statm == nullptr) return 0;
+  long long size = 0;
+  long long resident = 0;
+  const int read = std::fscanf(statm, "%lld %lld", &size, &resident);
+  std::fclose(statm);
+  return read == 2 ? resident * sysconf(_SC_PAGESIZE) : 0;
+}
+
+// Paths of the shared objects mapped into this process.
+std::set<std::string> LoadedObjects() {
+  std::set<std::string> paths;
+  dl_iterate_phdr(
+      [](dl_phdr_info* info, size_t, void* data) {
+        if (info->dlpi_name != nullptr && info->dlpi_name[0] == '/') {
+          static_cast<std::set<std::string>*>(data)->insert(info->dlpi_name);
+        }
+        return 0;
+      },
+      &paths);
+  return paths;
+}
+
+// Under a memory cap, a library that cannot be mapped means the cap is too small, not
+// that the framework is missing.
+bool LooksLikeMappingFailure(const std::string& error) {
+  for (const char* marker : {"failed to map segment", "Cannot allocate memory",
+                             "cannot allocate memory", "out of memory"}) {
+    if (error.find(marker) != std::string::npos) return true;
+  }
+  return false;
+}
+
+void Fail(JobResult& result, JobStatus status, std::string error) {
+  result.status = status;
+  result.error = std::move(error);
 }
 
 void ExecuteJobOrThrow(const WorkerRequest& request, const backends::BackendRegistry& registry,
@@ -49,88 +124,116 @@ void ExecuteJobOrThrow(const WorkerRequest& request, const backends::BackendRegi
   const JobConfig& config = request.config;
   if (!config.cpu_affinity.empty()) {
     std::string error;
-    if (!PinCurrentProcess(config.cpu_affinity, error)) {
-      result.status = JobStatus::kFailed;
-      result.error = error;
-      return;
-    }
+    if (!PinCurrentProcess(config.cpu_affinity, error))
+      return Fail(result, JobStatus::kFailed, error);
   }
 
+  if (request.mode == WorkerRequest::Mode::kCheckModel) {
+    formats::LoadModelStructure(config.model);  // throws with the reason
+    result.status = JobStatus::kOk;
+    return;
+  }
+  if (request.mode == WorkerRequest::Mode::kReference) {
+    ir::Graph graph = formats::LoadModel(config.model, config.weight_seed);
+    std::vector<HostTensor> outputs;
+    std::vector<HostTensor> alt_outputs;
+    std::string error;
+    if (!ComputeReference(request, graph, ReferencePathsFor(request, zoo::WeightsDigest(graph)),
+                          outputs, alt_outputs, error)) {
+      return Fail(result, JobStatus::kFailed, error);
+    }
+    result.status = JobStatus::kOk;
+    return;
+  }
+
+  const std::set<std::string> objects_before = request.mode == WorkerRequest::Mode::kListLibraries
+                                                   ? LoadedObjects()
+                                                   : std::set<std::string>();
+  const int64_t rss_before_load = CurrentRssBytes();
   double t0 = MonotonicSeconds();
   std::string error;
   backends::BackendHandle backend = registry.Create(config.backend, error);
   result.phases.library_load = MonotonicSeconds() - t0;
   if (!backend) {
-    result.status = registry.Knows(config.backend) ? JobStatus::kUnavailable : JobStatus::kFailed;
-    result.error = error;
-    return;
+    if (request.memory_limit_bytes && LooksLikeMappingFailure(error)) {
+      return Fail(result, JobStatus::kOutOfMemory,
+                  fmt::format("the memory cap of {} bytes is too small for the backend's "
+                              "libraries to be mapped: {}",
+                              *request.memory_limit_bytes, error));
+    }
+    return Fail(result,
+                registry.Knows(config.backend) ? JobStatus::kUnavailable : JobStatus::kFailed,
+                error);
   }
   result.backend_version = backend->Version();
+  if (request.mode == WorkerRequest::Mode::kListLibraries) {
+    for (const std::string& path : LoadedObjects()) {
+      if (!objects_before.contains(path)) result.loaded_libraries.push_back(path);
+    }
+    result.status = JobStatus::kOk;
+    return;
+  }
 
   t0 = MonotonicSeconds();
   ir::Graph graph = formats::LoadModel(config.model, config.weight_seed);
   backends::Support support = backends::CheckGraphSupport(*backend, graph);
-  if (!support.supported) {
-    result.status = JobStatus::kUnsupported;
-    result.error = support.reason;
-    return;
-  }
-  std::vector<HostTensor> inputs;
-  for (ir::ValueId id : graph.inputs()) {
-    const ir::Shape& shape = graph.value(id).shape;
-    inputs.emplace_back(shape, zoo::SeededInput(shape, config.weight_seed));
-  }
+  if (!support.supported) return Fail(result, JobStatus::kUnsupported, support.reason);
+  std::vector<HostTensor> inputs = SeededInputs(graph, config.weight_seed);
   result.phases.model_load = MonotonicSeconds() - t0;
+  // Settled before the weights may be freed: the cache key needs them.
+  const ReferencePaths reference_paths = ReferencePathsFor(request, zoo::WeightsDigest(graph));
 
   t0 = MonotonicSeconds();
   std::unique_ptr<backends::Session> session;
   backends::Status status =
       backend->Prepare(graph, {.threads = config.threads, .precision = config.precision}, session);
   result.phases.prepare = MonotonicSeconds() - t0;
-  if (!status.ok || !session) {
-    result.status = JobStatus::kFailed;
-    result.error = "prepare failed: " + status.message;
-    return;
-  }
+  if (!status.ok || !session)
+    return Fail(result, JobStatus::kFailed, "prepare failed: " + status.message);
   status = session->SetInputs(inputs);
-  if (!status.ok) {
-    result.status = JobStatus::kFailed;
-    result.error = "staging inputs failed: " + status.message;
-    return;
+  if (!status.ok)
+    return Fail(result, JobStatus::kFailed, "staging inputs failed: " + status.message);
+
+  const bool verifying = request.verify && config.backend != "reference";
+  std::vector<HostTensor> expected;
+  std::vector<HostTensor> expected_alt;
+  const bool cached = verifying && !request.cache_dir.empty() &&
+                      LoadReferenceOutputs(reference_paths.main, expected) &&
+                      LoadReferenceOutputs(reference_paths.alt, expected_alt);
+  // What the worker does not need any more is not the backend's memory: the weights, once
+  // the backend holds its own copy (unless the reference must still be computed here).
+  if (!backend->SessionKeepsGraph() && (cached || !verifying)) {
+    for (size_t v = 0; v < graph.values().size(); ++v) {
+      ir::Value& value = graph.mutable_value(static_cast<ir::ValueId>(v));
+      if (value.kind == ir::ValueKind::kConstant) std::vector<float>().swap(value.data);
+    }
   }
 
   t0 = MonotonicSeconds();
   status = session->Run();
   result.phases.first_run = MonotonicSeconds() - t0;
-  if (!status.ok) {
-    result.status = JobStatus::kFailed;
-    result.error = "first run failed: " + status.message;
-    return;
-  }
+  if (!status.ok) return Fail(result, JobStatus::kFailed, "first run failed: " + status.message);
+  result.footprint_bytes = CurrentRssBytes() - rss_before_load;
 
   // The reference is the oracle; checking it against itself would prove nothing.
-  if (request.verify && config.backend != "reference") {
+  if (verifying) {
     std::vector<HostTensor> outputs;
-    std::vector<HostTensor> expected;
     status = session->GetOutputs(outputs);
-    if (!status.ok) {
-      result.status = JobStatus::kFailed;
-      result.error = "reading outputs failed: " + status.message;
-      return;
-    }
-    if (!ReferenceOutputs(request, graph, inputs, expected, error)) {
-      result.status = JobStatus::kFailed;
-      result.error = error;
-      return;
+    if (!status.ok)
+      return Fail(result, JobStatus::kFailed, "reading outputs failed: " + status.message);
+    // Normally the scheduler's reference worker filled the cache; without a cache the
+    // reference runs here, after the footprint was taken.
+    if (!cached &&
+        !ComputeReference(request, graph, reference_paths, expected, expected_alt, error)) {
+      return Fail(result, JobStatus::kFailed, error);
     }
     std::string mismatch;
     result.verification =
         CompareOutputs(expected, outputs, ToleranceFor(config.precision), mismatch);
-    if (!result.verification->passed) {
-      result.status = JobStatus::kVerifyFailed;
-      result.error = mismatch;
-      return;
-    }
+    if (!result.verification->passed) return Fail(result, JobStatus::kVerifyFailed, mismatch);
+    // Matching outputs that any constant-emitting engine would match prove nothing: the
+    // job is timed, but its verification is recorded as uninformative, not as a pass.
+    JudgeInformativeness(expected, expected_alt, *result.verification);
   }
   if (request.mode == WorkerRequest::Mode::kVerify) {
     result.status = JobStatus::kOk;
@@ -166,6 +269,10 @@ JobResult ExecuteJob(const WorkerRequest& request, const backends::BackendRegist
 }
 
 int WorkerMain(int argc, char** argv, const backends::BackendRegistry& registry) {
+  return WorkerMain(argc, argv, [&registry](const std::string&) { return registry; });
+}
+
+int WorkerMain(int argc, char** argv, const RegistryFactory& make_registry) {
   const double main_time = MonotonicSeconds();
   if (argc != 4 || std::strcmp(argv[1], kWorkerArgument) != 0) {
     fmt::print(stderr, "usage: {} {} REQUEST_JSON RESULT_FD\n", argv[0], kWorkerArgument);
@@ -176,6 +283,9 @@ int WorkerMain(int argc, char** argv, const backends::BackendRegistry& registry)
   // Nothing the backend starts may inherit the result pipe: the parent reads it to the
   // worker's exit, not to whoever else holds it.
   fcntl(result_fd, F_SETFD, FD_CLOEXEC);
+  // One byte tells the parent the worker started: a death before it means the process
+  // could not even start (e.g. under a memory cap too small to map the binary).
+  if (write(result_fd, " ", 1) != 1) return 3;
   WorkerRequest request;
   try {
     request = WorkerRequestFromJson(nlohmann::json::parse(argv[2]));
@@ -183,7 +293,9 @@ int WorkerMain(int argc, char** argv, const backends::BackendRegistry& registry)
     fmt::print(stderr, "worker: bad request: {}\n", error.what());
     return 2;
   }
-  JobResult result = ExecuteJob(request, registry);
+  // The registry comes from the request: the worker loads exactly the plugins the parent
+  // listed, never those of a default directory.
+  JobResult result = ExecuteJob(request, make_registry(request.plugin_dir));
   result.phases.process_start = main_time - request.spawn_time;
   const std::string text = JsonText(ToJson(result));
   size_t written = 0;

@@ -1,5 +1,7 @@
 #pragma once
 
+#include <functional>
+
 #include "backends/registry.h"
 #include "harness/job_json.h"
 
@@ -10,6 +12,8 @@ inline constexpr const char* kWorkerArgument = "__worker";
 
 /// Exit code of a worker whose memory allocation failed (see WorkerMain).
 inline constexpr int kWorkerOutOfMemoryExit = 86;
+/// Exit code of a forked child that could not join its job's memory cgroup.
+inline constexpr int kWorkerCgroupJoinFailedExit = 87;
 
 /// Runs one job in this process and returns its result: load the backend, build the
 /// model with seeded weights, prepare, first run, verify against the reference, then
@@ -21,5 +25,13 @@ JobResult ExecuteJob(const WorkerRequest& request, const backends::BackendRegist
 /// written, whatever the job's status). A failed operator new ends the worker at once
 /// with kWorkerOutOfMemoryExit, whoever would have caught the exception.
 int WorkerMain(int argc, char** argv, const backends::BackendRegistry& registry);
+
+/// Makes the registry for a plugin directory (the one the request names).
+using RegistryFactory = std::function<backends::BackendRegistry(const std::string& plugin_dir)>;
+
+/// As above, with the registry built for the request's plugin directory, so the worker
+/// loads exactly the plugins the parent chose. Writes one byte to RESULT_FD as soon as it
+/// starts (the parent's proof that the worker ran at all).
+int WorkerMain(int argc, char** argv, const RegistryFactory& make_registry);
 
 }  // namespace edgebench::harness

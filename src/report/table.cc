@@ -5,13 +5,37 @@
 
 #include <algorithm>
 #include <nlohmann/json.hpp>
+#include <string_view>
 
 #include "common/json_text.h"
 
 namespace edgebench::report {
 namespace {
 
-std::string RenderText(const Table& table) {
+// A cell as one terminal line: line breaks become spaces, and a cell longer than
+// `width` bytes (0: no limit) is cut at a UTF-8 character boundary and ends in "...".
+std::string TerminalText(const std::string& text, size_t width) {
+  std::string line = text;
+  for (char& ch : line) {
+    if (ch == '\n' || ch == '\r') ch = ' ';
+  }
+  constexpr std::string_view kEllipsis = "...";
+  if (width == 0 || line.size() <= width || width <= kEllipsis.size()) return line;
+  size_t cut = width - kEllipsis.size();
+  // Never split a multi-byte character: back up over continuation bytes (10xxxxxx).
+  while (cut > 0 && (static_cast<unsigned char>(line[cut]) & 0xC0) == 0x80) --cut;
+  line.resize(cut);
+  line += kEllipsis;
+  return line;
+}
+
+std::string RenderText(const Table& source) {
+  Table table = source;
+  for (auto& row : table.rows) {
+    for (size_t c = 0; c < row.size(); ++c) {
+      row[c].text = TerminalText(row[c].text, table.columns[c].terminal_width);
+    }
+  }
   std::vector<size_t> widths;
   for (const Column& column : table.columns) widths.push_back(column.header.size());
   for (const auto& row : table.rows) {
@@ -88,6 +112,12 @@ std::string RenderJson(const Table& table) {
 std::string MarkdownEscape(const std::string& text) {
   std::string escaped;
   for (char ch : text) {
+    // A line break would end the table row; <br> keeps it inside the cell.
+    if (ch == '\n') {
+      escaped += "<br>";
+      continue;
+    }
+    if (ch == '\r') continue;
     if (ch == '|') escaped += '\\';
     escaped += ch;
   }

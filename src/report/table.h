@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstddef>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -19,6 +20,9 @@ struct Column {
   std::string key;
   std::string header;
   bool right_aligned = false;
+  /// For the aligned text table only: longer cells are cut to this many bytes, ending in
+  /// "..." (0: never). CSV, JSON and Markdown always carry the whole text.
+  size_t terminal_width = 0;
 };
 
 /// A cell's display text, plus its numeric value for JSON when it is a number.
@@ -39,7 +43,9 @@ struct Table {
   std::vector<std::vector<Cell>> rows;
 };
 
-/// Renders the table; CSV fields are quoted by libcsv, JSON is an array of objects.
+/// Renders the table; CSV fields are quoted by libcsv, JSON is an array of objects. Only
+/// the aligned text table shortens cells (Column::terminal_width) and puts line breaks on
+/// one line; the other formats are exports and keep every character.
 std::string Render(const Table& table, OutputFormat format);
 
 }  // namespace edgebench::report

@@ -2,16 +2,21 @@
 
 #include <fmt/format.h>
 #include <sqlite3.h>
+#include <unistd.h>
 
 #include <array>
+#include <cctype>
 #include <cerrno>
 #include <cmath>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <limits>
+#include <set>
 #include <string_view>
 #include <utility>
+
+#include "harness/job_fields.h"
 
 namespace edgebench::store {
 namespace {
@@ -110,21 +115,50 @@ CREATE TABLE verifications (
   passed INTEGER NOT NULL CHECK (passed IN (0, 1))
 );
 )sql"},
+    // Version 2: jobs measured in several worker processes (repetition, schedule order),
+    // memory attribution and caps, cold starts, the validity rules each verdict used,
+    // per-output verification, and the run's schedule (order seed, repetitions).
+    {2, R"sql(
+ALTER TABLE runs ADD COLUMN schedule_json TEXT NOT NULL DEFAULT '{}';
+ALTER TABLE jobs ADD COLUMN repetition INTEGER NOT NULL DEFAULT 1;
+ALTER TABLE jobs ADD COLUMN order_index INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE jobs ADD COLUMN footprint_bytes INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE jobs ADD COLUMN cold_start INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE jobs ADD COLUMN memory_limit_bytes INTEGER;
+ALTER TABLE jobs ADD COLUMN memory_limit_mode TEXT NOT NULL DEFAULT '';
+ALTER TABLE jobs ADD COLUMN rule_min_samples INTEGER NOT NULL DEFAULT 10;
+ALTER TABLE jobs ADD COLUMN rule_target_ci REAL DEFAULT 0.01;
+ALTER TABLE jobs ADD COLUMN rule_max_drift REAL DEFAULT 0.05;
+ALTER TABLE jobs ADD COLUMN rule_max_process_spread REAL DEFAULT 0.02;
+ALTER TABLE verifications ADD COLUMN informative INTEGER NOT NULL DEFAULT 1;
+ALTER TABLE verifications ADD COLUMN note TEXT NOT NULL DEFAULT '';
+ALTER TABLE verifications ADD COLUMN worst_output INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE verifications ADD COLUMN outputs_json TEXT NOT NULL DEFAULT '[]';
+CREATE INDEX jobs_by_run_config ON jobs (run_id, config_key, repetition);
+)sql"},
 };
 
 static_assert(std::size(kMigrations) == kSchemaVersion, "one migration per schema version");
 
-// Columns of `jobs` that RecordJob binds and Jobs() reads, in this order; BindJob and
-// ReadJob below follow it.
-constexpr std::string_view kJobColumns =
-    "run_id, model, backend, threads, cpu_affinity, precision, weight_seed, config_key, "
-    "status, error, exit_code, signal, peak_rss_bytes, backend_version, "
-    "process_start_s, library_load_s, model_load_s, prepare_s, first_run_s, "
-    "sample_count, min_s, p50_s, p90_s, p95_s, p99_s, max_s, mean_s, stddev_s, cov, "
-    "median_ci_low_s, median_ci_high_s, valid, verdict_reason, recommendation";
+// Columns of `jobs` and `verifications`: the job field lists, so the worker protocol, the
+// store and exports cannot disagree on what a job records.
+std::string JobColumns() {
+  std::string columns;
+  for (const harness::JobField& field : harness::JobFields()) {
+    columns += columns.empty() ? "" : ", ";
+    columns += field.name;
+  }
+  return columns;
+}
 
-constexpr std::string_view kVerificationColumns =
-    "max_abs_error, rel_l2_error, top5_agreement, tolerance, passed";
+std::string VerificationColumns() {
+  std::string columns;
+  for (const harness::VerificationField& field : harness::VerificationFields()) {
+    columns += columns.empty() ? "" : ", ";
+    columns += field.name;
+  }
+  return columns;
+}
 
 // Outcomes that would repeat on a rerun; see HasCompletedJob in the header. A timed
 // job only counts as done with samples, so a verify-only "ok" never stands in for a
@@ -142,7 +176,24 @@ std::string Placeholders(std::string_view columns) {
   return out;
 }
 
+// What a user can do about a damaged file: SQLite cannot repair one in place, and writing
+// on would bury the damage under new results.
+std::string DamagedMessage(const std::string& path, std::string_view detail) {
+  return fmt::format(
+      "{}: the results database is damaged ({}); restore it from a backup, salvage the "
+      "readable rows into a new file with `sqlite3 {} .recover` (or .dump), or use another --db",
+      path, detail, path);
+}
+
+bool IsCorruption(int code) {
+  const int primary = code & 0xff;
+  return primary == SQLITE_CORRUPT || primary == SQLITE_NOTADB;
+}
+
 [[noreturn]] void Fail(sqlite3* db, const std::string& path, std::string_view what) {
+  if (IsCorruption(sqlite3_extended_errcode(db))) {
+    throw StoreError(DamagedMessage(path, sqlite3_errmsg(db)));
+  }
   throw StoreError(fmt::format("{}: {}: {}", path, what, sqlite3_errmsg(db)));
 }
 
@@ -220,6 +271,7 @@ class Statement {
     return std::string(text, static_cast<size_t>(sqlite3_column_bytes(stmt_, column)));
   }
   bool IsNull() const { return sqlite3_column_type(stmt_, next_column_) == SQLITE_NULL; }
+  void Skip() { ++next_column_; }
   std::optional<int64_t> OptionalInt() {
     if (IsNull()) {
       ++next_column_;
@@ -279,9 +331,12 @@ class Transaction {
 
 using DbPtr = std::unique_ptr<sqlite3, void (*)(sqlite3*)>;
 
-DbPtr OpenConnection(const std::string& path, int flags) {
+// `filename` is what SQLite opens (a URI for read-only stores); `path` names the file in
+// errors.
+DbPtr OpenConnection(const std::string& path, int flags, const std::string& filename = {}) {
   sqlite3* raw = nullptr;
-  const int rc = sqlite3_open_v2(path.c_str(), &raw, flags, nullptr);
+  const int rc =
+      sqlite3_open_v2(filename.empty() ? path.c_str() : filename.c_str(), &raw, flags, nullptr);
   // sqlite3_open_v2 returns a handle (to report the error from) even when it fails.
   DbPtr db(raw, [](sqlite3* d) { sqlite3_close_v2(d); });
   if (rc != SQLITE_OK) {
@@ -323,6 +378,40 @@ void CheckSqliteHeader(const std::string& path, uintmax_t size) {
   }
 }
 
+// PRAGMA quick_check reads every page and checks the b-trees (not index contents), so a
+// damaged file is refused before a run appends to it; it costs one read of the file.
+void CheckIntegrity(sqlite3* db, const std::string& path) {
+  sqlite3_stmt* raw = nullptr;
+  std::string problem;
+  if (sqlite3_prepare_v2(db, "PRAGMA quick_check(1)", -1, &raw, nullptr) != SQLITE_OK) {
+    problem = sqlite3_errmsg(db);
+  } else if (sqlite3_step(raw) == SQLITE_ROW) {
+    const auto* text = reinterpret_cast<const char*>(sqlite3_column_text(raw, 0));
+    problem = text != nullptr ? text : "";
+  } else {
+    problem = sqlite3_errmsg(db);
+  }
+  sqlite3_finalize(raw);
+  if (problem != "ok") {
+    throw StoreError(DamagedMessage(path, "PRAGMA quick_check: " + problem));
+  }
+}
+
+// `path` as an SQLite URI (absolute, percent-encoded), so query parameters can be added.
+std::string FileUri(const std::string& path) {
+  const std::string absolute = fs::absolute(path).lexically_normal().string();
+  std::string uri = "file://";
+  for (const char ch : absolute) {
+    const auto byte = static_cast<unsigned char>(ch);
+    if (std::isalnum(byte) || std::strchr("/-._~", ch) != nullptr) {
+      uri += ch;
+    } else {
+      uri += fmt::format("%{:02X}", byte);
+    }
+  }
+  return uri;
+}
+
 // Returns the schema version of an edgebench database, or 0 for an empty one that may
 // be initialised. Throws for a database this build must not write to. Only reads.
 int CheckOwnership(sqlite3* db, const std::string& path) {
@@ -332,6 +421,7 @@ int CheckOwnership(sqlite3* db, const std::string& path) {
     application_id = QueryInt(db, path, "PRAGMA application_id");
     version = QueryInt(db, path, "PRAGMA user_version");
   } catch (const StoreError&) {
+    if (IsCorruption(sqlite3_extended_errcode(db))) throw;  // already says how to recover
     throw StoreError(
         fmt::format("{}: not a readable edgebench results database ({}); refusing to touch it",
                     path, sqlite3_errmsg(db)));
@@ -383,92 +473,74 @@ void Migrate(sqlite3* db, const std::string& path) {
   transaction.Commit();
 }
 
+// Binds one JSON scalar as the field list produced it.
+void BindJson(Statement& s, const nlohmann::json& value) {
+  if (value.is_null()) {
+    s.BindNull();
+  } else if (value.is_boolean()) {
+    s.BindInt(value.get<bool>() ? 1 : 0);
+  } else if (value.is_number_unsigned()) {
+    // SQLite integers are signed; a seed >= 2^63 keeps its bit pattern (negative in raw
+    // SQL; ConfigKey holds the unsigned text).
+    s.BindInt(static_cast<int64_t>(value.get<uint64_t>()));
+  } else if (value.is_number_integer()) {
+    s.BindInt(value.get<int64_t>());
+  } else if (value.is_number_float()) {
+    s.BindDouble(value.get<double>());
+  } else {
+    s.BindText(value.get<std::string>());
+  }
+}
+
+// Reads the next column as the JSON a field's setter takes.
+nlohmann::json ColumnJson(Statement& s, harness::FieldType type) {
+  if (s.IsNull()) {
+    s.Skip();
+    return nullptr;
+  }
+  switch (type) {
+    case harness::FieldType::kInteger:
+    case harness::FieldType::kBool:
+      return s.Int();
+    case harness::FieldType::kReal:
+      return s.Double();
+    case harness::FieldType::kText:
+      return s.Text();
+  }
+  return nullptr;
+}
+
 void BindJob(Statement& s, int64_t run_id, const JobResult& r) {
-  const harness::JobConfig& c = r.config;
-  const harness::SampleSummary& m = r.summary;
-  s.BindInt(run_id).BindText(c.model).BindText(c.backend).BindInt(c.threads);
-  s.BindText(c.cpu_affinity).BindText(c.precision);
-  // SQLite integers are signed; the seed keeps its bit pattern (seeds >= 2^63 read as
-  // negative in raw SQL, and ConfigKey holds the unsigned text).
-  s.BindInt(static_cast<int64_t>(c.weight_seed)).BindText(ConfigKey(c));
-  s.BindText(harness::JobStatusName(r.status)).BindText(r.error);
-  s.BindOptionalInt(r.exit_code).BindOptionalInt(r.signal);
-  s.BindInt(r.peak_rss_bytes).BindText(r.backend_version);
-  s.BindDouble(r.phases.process_start).BindDouble(r.phases.library_load);
-  s.BindDouble(r.phases.model_load);
-  s.BindDouble(r.phases.prepare).BindDouble(r.phases.first_run);
-  s.BindInt(m.count).BindDouble(m.min).BindDouble(m.p50).BindDouble(m.p90);
-  s.BindDouble(m.p95).BindDouble(m.p99).BindDouble(m.max).BindDouble(m.mean);
-  s.BindDouble(m.stddev).BindDouble(m.cov).BindDouble(m.median_ci_low);
-  s.BindDouble(m.median_ci_high).BindInt(m.valid ? 1 : 0);
-  s.BindText(m.verdict_reason).BindText(m.recommendation);
+  s.BindInt(run_id).BindText(harness::ConfigKey(r.config));
+  for (const harness::JobField& field : harness::JobFields()) BindJson(s, field.get(r));
 }
 
-// Reads the kJobColumns part of a row, after the caller read the job id.
+// Reads the JobColumns() part of a row. A value of the wrong type (a file edited by
+// hand, or damaged) is an error naming the job, not a crash.
 void ReadJob(Statement& s, int64_t job_id, const std::string& path, StoredJob& job) {
-  JobResult& r = job.result;
-  harness::JobConfig& c = r.config;
-  harness::SampleSummary& m = r.summary;
-  job.run_id = s.Int();
-  c.model = s.Text();
-  c.backend = s.Text();
-  c.threads = static_cast<int>(s.Int());
-  c.cpu_affinity = s.Text();
-  c.precision = s.Text();
-  c.weight_seed = static_cast<uint64_t>(s.Int());
-  s.Text();  // config_key: derived from the columns above
-  const std::string status = s.Text();
-  const std::optional<JobStatus> parsed = harness::ParseJobStatus(status);
-  if (!parsed) {
-    throw StoreError(fmt::format("{}: job {} has unknown status \"{}\"", path, job_id, status));
+  for (const harness::JobField& field : harness::JobFields()) {
+    try {
+      field.set(job.result, ColumnJson(s, field.type));
+    } catch (const nlohmann::json::exception& error) {
+      throw StoreError(fmt::format("{}: job {} has an unreadable {}: {}", path, job_id, field.name,
+                                   error.what()));
+    }
   }
-  r.status = *parsed;
-  r.error = s.Text();
-  if (auto code = s.OptionalInt()) r.exit_code = static_cast<int>(*code);
-  if (auto signal = s.OptionalInt()) r.signal = static_cast<int>(*signal);
-  r.peak_rss_bytes = s.Int();
-  r.backend_version = s.Text();
-  r.phases.process_start = s.Double();
-  r.phases.library_load = s.Double();
-  r.phases.model_load = s.Double();
-  r.phases.prepare = s.Double();
-  r.phases.first_run = s.Double();
-  m.count = s.Int();
-  m.min = s.Double();
-  m.p50 = s.Double();
-  m.p90 = s.Double();
-  m.p95 = s.Double();
-  m.p99 = s.Double();
-  m.max = s.Double();
-  m.mean = s.Double();
-  m.stddev = s.Double();
-  m.cov = s.Double();
-  m.median_ci_low = s.Double();
-  m.median_ci_high = s.Double();
-  m.valid = s.Int() != 0;
-  m.verdict_reason = s.Text();
-  m.recommendation = s.Text();
 }
 
-// Escapes the separators so that no value can forge another field.
-std::string EscapeKeyValue(const std::string& value) {
-  std::string out;
-  out.reserve(value.size());
-  for (char c : value) {
-    if (c == '\\' || c == ';' || c == '=') out += '\\';
-    out += c;
+void ReadVerification(Statement& s, int64_t job_id, const std::string& path,
+                      harness::Verification& v) {
+  for (const harness::VerificationField& field : harness::VerificationFields()) {
+    try {
+      field.set(v, ColumnJson(s, field.type));
+    } catch (const nlohmann::json::exception& error) {
+      throw StoreError(fmt::format("{}: verification of job {} has an unreadable {}: {}", path,
+                                   job_id, field.name, error.what()));
+    }
   }
-  return out;
 }
 
 }  // namespace
-
-std::string ConfigKey(const harness::JobConfig& config) {
-  return fmt::format("model={};backend={};threads={};affinity={};precision={};seed={}",
-                     EscapeKeyValue(config.model), EscapeKeyValue(config.backend), config.threads,
-                     EscapeKeyValue(config.cpu_affinity), EscapeKeyValue(config.precision),
-                     config.weight_seed);
-}
 
 void ResultsStore::DbCloser::operator()(sqlite3* db) const { sqlite3_close_v2(db); }
 
@@ -494,11 +566,19 @@ ResultsStore ResultsStore::Open(const std::string& path) {
       // Judge an existing file through a read-only connection: even closing a read-write
       // one may checkpoint a leftover WAL into a file we then refuse.
       CheckSqliteHeader(path, size);
-      CheckOwnership(OpenConnection(path, SQLITE_OPEN_READONLY).get(), path);
+      DbPtr reader = OpenConnection(path, SQLITE_OPEN_READONLY);
+      CheckOwnership(reader.get(), path);
+      CheckIntegrity(reader.get(), path);
     }
   }
 
   DbPtr db = OpenConnection(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
+  // SQLite quietly opens a file it may not write read-only; say so now, not at the
+  // first job.
+  if (sqlite3_db_readonly(db.get(), "main") == 1) {
+    throw StoreError(
+        fmt::format("{}: cannot write to this file (no write permission); use another --db", path));
+  }
   // Checked again on this connection before its first write: the file may be new, empty,
   // or replaced since.
   CheckOwnership(db.get(), path);
@@ -515,15 +595,91 @@ ResultsStore ResultsStore::Open(const std::string& path) {
   return ResultsStore(path, std::unique_ptr<sqlite3, DbCloser>(db.release()));
 }
 
+ResultsStore ResultsStore::OpenReadOnly(const std::string& path) {
+  std::error_code error;
+  const fs::file_status status = fs::status(path, error);
+  if (status.type() == fs::file_type::not_found) {
+    throw StoreError(fmt::format("{}: no such results database", path));
+  }
+  if (error) throw StoreError(fmt::format("{}: cannot access: {}", path, error.message()));
+  if (status.type() != fs::file_type::regular) {
+    throw StoreError(fmt::format("{}: not a regular file", path));
+  }
+  const uintmax_t size = fs::file_size(path, error);
+  if (error) throw StoreError(fmt::format("{}: cannot access: {}", path, error.message()));
+
+  DbPtr db(nullptr, [](sqlite3* d) { sqlite3_close_v2(d); });
+  bool needs_shm = false;
+  if (size > 0) {
+    CheckSqliteHeader(path, size);
+    const fs::path parent = fs::absolute(path).parent_path();
+    const bool writable = access(path.c_str(), W_OK) == 0 && access(parent.c_str(), W_OK) == 0;
+    const bool pending = fs::exists(path + "-wal", error) || fs::exists(path + "-journal", error);
+    if (writable) {
+      // Where we may write, a normal connection (kept from writing by query_only below)
+      // takes part in SQLite's locking, so a run writing meanwhile is read consistently,
+      // and like any last connection it removes the -wal and -shm files on close. A
+      // read-only connection would create them and leave them behind.
+      db = OpenConnection(path, SQLITE_OPEN_READWRITE);
+    } else if (!pending) {
+      // A file we may not write (read-only media, someone else's file): with no -wal or
+      // -journal beside it, every committed row is in the file itself, so it is read as
+      // immutable, which needs neither locks nor -shm files it could not create. A writer
+      // with more rights changing it while we read is not noticed.
+      db = OpenConnection(path, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI,
+                          FileUri(path) + "?mode=ro&immutable=1");
+    } else {
+      // Rows may still be in the -wal (or a -journal must be rolled back): only SQLite's
+      // locking reads them correctly, which needs the -shm file.
+      needs_shm = true;
+      db = OpenConnection(path, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, FileUri(path) + "?mode=ro");
+    }
+  } else {
+    db = OpenConnection(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, ":memory:");
+  }
+
+  int version = 0;
+  try {
+    version = CheckOwnership(db.get(), path);
+  } catch (const StoreError&) {
+    const int code = sqlite3_extended_errcode(db.get()) & 0xff;
+    if (needs_shm && (code == SQLITE_READONLY || code == SQLITE_CANTOPEN)) {
+      throw StoreError(fmt::format(
+          "{}: unfinished changes in {}-wal or {}-journal can only be read with write access "
+          "to the folder ({}); copy the files to a writable folder and read that copy",
+          path, path, path, sqlite3_errmsg(db.get())));
+    }
+    throw;
+  }
+  if (version < kSchemaVersion) {
+    // An older (or empty) file cannot be upgraded in place when reading, so it is upgraded
+    // in a private copy in memory; the file itself stays as it is.
+    DbPtr memory = OpenConnection(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, ":memory:");
+    if (size > 0) {
+      sqlite3_backup* backup = sqlite3_backup_init(memory.get(), "main", db.get(), "main");
+      if (backup == nullptr) Fail(memory.get(), path, "cannot copy the database to upgrade it");
+      const int rc = sqlite3_backup_step(backup, -1);
+      sqlite3_backup_finish(backup);
+      if (rc != SQLITE_DONE) Fail(db.get(), path, "cannot copy the database to upgrade it");
+    }
+    Migrate(memory.get(), path);
+    db = std::move(memory);
+  }
+  // Every write (BeginRun, RecordJob, FinishRun) now fails with "attempt to write a
+  // readonly database" instead of changing the file.
+  Exec(db.get(), path, "PRAGMA query_only = ON");
+  return ResultsStore(path, std::unique_ptr<sqlite3, DbCloser>(db.release()));
+}
+
 int64_t ResultsStore::BeginRun(const RunInfo& info) {
   Statement insert(db_.get(), path_,
                    fmt::format("INSERT INTO runs (started_at, device_label, command_line, "
-                               "environment_json, build_revision, tool_version) "
-                               "VALUES ({}, ?, ?, ?, ?, ?)",
+                               "environment_json, build_revision, tool_version, schedule_json) "
+                               "VALUES ({}, ?, ?, ?, ?, ?, ?)",
                                kNowSql));
   insert.BindText(info.device_label).BindText(info.command_line);
   insert.BindText(info.environment_json).BindText(info.build_revision);
-  insert.BindText(info.tool_version);
+  insert.BindText(info.tool_version).BindText(info.schedule_json);
   insert.Run();
   return sqlite3_last_insert_rowid(db_.get());
 }
@@ -541,9 +697,11 @@ int64_t ResultsStore::RecordJob(int64_t run_id, const JobResult& result) {
   sqlite3* db = db_.get();
   Transaction transaction(db, path_);
 
+  const std::string columns = JobColumns();
   Statement job(db, path_,
-                fmt::format("INSERT INTO jobs ({}, finished_at) VALUES ({}, {})", kJobColumns,
-                            Placeholders(kJobColumns), kNowSql));
+                fmt::format("INSERT INTO jobs (run_id, config_key, {}, finished_at) VALUES (?, ?, "
+                            "{}, {})",
+                            columns, Placeholders(columns), kNowSql));
   BindJob(job, run_id, result);
   try {
     job.Run();
@@ -564,11 +722,14 @@ int64_t ResultsStore::RecordJob(int64_t run_id, const JobResult& result) {
   }
 
   if (const auto& v = result.verification) {
+    const std::string columns = VerificationColumns();
     Statement insert(db, path_,
-                     fmt::format("INSERT INTO verifications (job_id, {}) VALUES (?, {})",
-                                 kVerificationColumns, Placeholders(kVerificationColumns)));
-    insert.BindInt(job_id).BindDouble(v->max_abs_error).BindDouble(v->rel_l2_error);
-    insert.BindDouble(v->top5_agreement).BindDouble(v->tolerance).BindInt(v->passed ? 1 : 0);
+                     fmt::format("INSERT INTO verifications (job_id, {}) VALUES (?, {})", columns,
+                                 Placeholders(columns)));
+    insert.BindInt(job_id);
+    for (const harness::VerificationField& field : harness::VerificationFields()) {
+      BindJson(insert, field.get(*v));
+    }
     insert.Run();
   }
 
@@ -580,14 +741,27 @@ bool ResultsStore::HasCompletedJob(const harness::JobConfig& config, bool timed)
   Statement query(db_.get(), path_,
                   fmt::format("SELECT EXISTS (SELECT 1 FROM jobs WHERE config_key = ? AND {})",
                               timed ? kCompletedForRunSql : kCompletedForVerifySql));
-  query.BindText(ConfigKey(config));
+  query.BindText(harness::ConfigKey(config));
   return query.Step() && query.Int() != 0;
+}
+
+std::set<int> ResultsStore::CompletedRepetitions(int64_t run_id, const harness::JobConfig& config,
+                                                 bool timed) const {
+  Statement query(db_.get(), path_,
+                  fmt::format("SELECT DISTINCT repetition FROM jobs WHERE run_id = ? AND "
+                              "config_key = ? AND {}",
+                              timed ? kCompletedForRunSql : kCompletedForVerifySql));
+  query.BindInt(run_id).BindText(harness::ConfigKey(config));
+  std::set<int> repetitions;
+  while (query.Step()) repetitions.insert(static_cast<int>(query.Int()));
+  return repetitions;
 }
 
 std::vector<StoredRun> ResultsStore::Runs() const {
   Statement query(db_.get(), path_,
                   "SELECT id, started_at, finished_at, device_label, command_line, "
-                  "environment_json, build_revision, tool_version FROM runs ORDER BY id");
+                  "environment_json, build_revision, tool_version, schedule_json FROM runs "
+                  "ORDER BY id");
   std::vector<StoredRun> runs;
   while (query.Step()) {
     StoredRun& run = runs.emplace_back();
@@ -599,30 +773,28 @@ std::vector<StoredRun> ResultsStore::Runs() const {
     run.info.environment_json = query.Text();
     run.info.build_revision = query.Text();
     run.info.tool_version = query.Text();
+    run.info.schedule_json = query.Text();
   }
   return runs;
 }
 
 std::vector<StoredJob> ResultsStore::Jobs(std::optional<int64_t> run_id) const {
   Statement query(db_.get(), path_,
-                  fmt::format("SELECT jobs.id, jobs.finished_at, {}, verifications.job_id, {} "
-                              "FROM jobs LEFT JOIN verifications ON verifications.job_id = "
-                              "jobs.id WHERE ?1 IS NULL OR jobs.run_id = ?1 ORDER BY jobs.id",
-                              kJobColumns, kVerificationColumns));
+                  fmt::format("SELECT jobs.id, jobs.finished_at, jobs.run_id, {}, "
+                              "verifications.job_id, {} FROM jobs LEFT JOIN verifications ON "
+                              "verifications.job_id = jobs.id WHERE ?1 IS NULL OR jobs.run_id = ?1 "
+                              "ORDER BY jobs.id",
+                              JobColumns(), VerificationColumns()));
   query.BindOptionalInt(run_id);
   std::vector<StoredJob> jobs;
   while (query.Step()) {
     StoredJob& job = jobs.emplace_back();
     job.id = query.Int();
     job.finished_at = query.Text();
+    job.run_id = query.Int();
     ReadJob(query, job.id, path_, job);
     if (query.OptionalInt()) {
-      harness::Verification& v = job.result.verification.emplace();
-      v.max_abs_error = query.Double();
-      v.rel_l2_error = query.Double();
-      v.top5_agreement = query.Double();
-      v.tolerance = query.Double();
-      v.passed = query.Int() != 0;
+      ReadVerification(query, job.id, path_, job.result.verification.emplace());
     }
   }
   return jobs;

@@ -4,6 +4,7 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <set>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -16,7 +17,7 @@ namespace edgebench::store {
 
 /// Schema version this build writes and understands (stored in PRAGMA user_version).
 /// Each version has one migration step in results_store.cc.
-inline constexpr int kSchemaVersion = 1;
+inline constexpr int kSchemaVersion = 2;
 
 /// PRAGMA application_id of every edgebench results database ("EDGB" in ASCII), so a
 /// foreign SQLite file is recognised before anything is written to it.
@@ -35,6 +36,9 @@ struct RunInfo {
   std::string environment_json;  // JSON object: CPU, OS, governor, library versions...
   std::string build_revision;    // git revision of the edgebench binary
   std::string tool_version;      // edgebench version, e.g. "0.1.0"
+  /// JSON object: how the jobs were scheduled (repetitions, order seed, the order used,
+  /// cool-down, cold start), so a run can be replayed in the same order.
+  std::string schedule_json = "{}";
 };
 
 /// A run as stored. Times are ISO-8601 UTC with milliseconds, e.g. "2024-05-01T12:00:00.000Z".
@@ -54,11 +58,8 @@ struct StoredJob {
   harness::JobResult result;
 };
 
-/// Canonical text of the configuration --resume matches on, e.g.
-/// "model=resnet-18;backend=reference;threads=1;affinity=;precision=fp32;seed=2019".
-/// '\\', ';' and '=' inside values are escaped with a backslash so distinct configs never
-/// share a key. The format is stored in databases: changing it breaks resuming old runs.
-std::string ConfigKey(const harness::JobConfig& config);
+/// The configuration key --resume matches on (see harness::ConfigKey).
+using harness::ConfigKey;
 
 /// The benchmark results database: an SQLite file holding runs, their jobs, each job's
 /// samples and verification. Every job is written in its own transaction and synced, so
@@ -72,7 +73,18 @@ class ResultsStore {
   /// Opens `path`, creating it if missing and upgrading an older schema in place.
   /// Throws StoreError, leaving the file untouched, when it is not an SQLite file, is an
   /// SQLite file of another application, or was written by a newer edgebench.
+  /// Before anything is written, an existing file must pass PRAGMA quick_check: a damaged
+  /// file is refused (StoreError saying how to recover) rather than appended to.
   static ResultsStore Open(const std::string& path);
+
+  /// Opens an existing database for reading only (results, export, reports): no row is
+  /// ever written (SQLite may still complete an interrupted writer's -wal or -journal, as
+  /// for any reader). Works on read-only media and on files or folders this user may not
+  /// write, and leaves no -wal/-shm files behind a file that had none. An older schema is
+  /// upgraded in a private in-memory copy. Every writing method then throws StoreError.
+  /// Throws StoreError for a missing, foreign, newer-schema or unreadable file. Reads
+  /// that hit a damaged page throw StoreError saying so.
+  static ResultsStore OpenReadOnly(const std::string& path);
 
   /// A moved-from store may only be assigned to or destroyed.
   ResultsStore(ResultsStore&&) noexcept;
@@ -97,6 +109,11 @@ class ResultsStore {
   /// transient (a loaded machine, a limit since raised, a plugin since installed), so
   /// `--resume` retries them.
   bool HasCompletedJob(const harness::JobConfig& config, bool timed = true) const;
+
+  /// Repetitions (1-based) of `config` in run `run_id` whose outcome would not change by
+  /// running them again (the HasCompletedJob rule): what `run --resume` skips.
+  std::set<int> CompletedRepetitions(int64_t run_id, const harness::JobConfig& config,
+                                     bool timed = true) const;
 
   /// Every run, oldest first.
   std::vector<StoredRun> Runs() const;

@@ -349,7 +349,8 @@ std::vector<Case> Cases() {
 std::vector<HostTensor> ReferenceOutputs(const std::string& name, const ir::Graph& graph,
                                          const std::vector<HostTensor>& inputs) {
   const std::string path = harness::ReferenceCachePath(
-      EDGEBENCH_TEST_CACHE_DIR, name, zoo::kDefaultWeightSeed, zoo::WeightsDigest(graph));
+      EDGEBENCH_TEST_CACHE_DIR, name, zoo::kDefaultWeightSeed, zoo::WeightsDigest(graph),
+      reference::ReferenceEngineRevision());
   std::vector<HostTensor> outputs;
   if (harness::LoadReferenceOutputs(path, outputs)) return outputs;
   const Status status = reference::RunReference(graph, inputs, outputs);

@@ -12,7 +12,7 @@ fail() {
   failures=$((failures + 1))
 }
 quick=(--min-time 0 --max-time 30 --min-runs 3 --max-runs 3 --warmup-runs 1 --warmup-time 0
-       --cache-dir "$work/cache")
+       --cache-dir "$work/cache" --repetitions 1)
 sql() { sqlite3 "$1" "$2"; }
 
 # 1. A small run: every job stored with its samples and shown in the table.
@@ -30,7 +30,7 @@ grep -qE "^cifarnet +reference +1 +ok" "$work/out" || fail "result table lacks c
 # job stops at 5 runs; resnet-18 on the reference engine needs seconds for that.
 "$bin" run --models cifarnet,vgg-s-32,resnet-18 --backends reference --db "$work/k.db" \
   --min-time 30 --max-time 60 --min-runs 3 --max-runs 5 --warmup-runs 1 --warmup-time 0 \
-  --cache-dir "$work/cache" >/dev/null 2>&1 &
+  --cache-dir "$work/cache" --repetitions 1 --order-seed 5 >/dev/null 2>&1 &  # seed 5: resnet-18 last
 runner=$!
 for _ in $(seq 1 600); do
   done_jobs=$(sql "$work/k.db" "SELECT count(*) FROM jobs" 2>/dev/null || echo 0)
@@ -54,6 +54,41 @@ if pgrep -f "__worker.*resnet-18" >/dev/null; then fail "orphaned worker survive
 [ "$(grep -c "skipped (--resume)" "$work/err")" = 2 ] || fail "resume skips the 2 done jobs"
 [ "$(sql "$work/k.db" "SELECT count(*) FROM jobs WHERE status='ok'")" = 3 ] ||
   fail "resume completes the run"
+[ "$(sql "$work/k.db" "SELECT count(*) FROM runs")" = 1 ] || fail "resume continues the same run"
+[ "$("$bin" results --db "$work/k.db" --format csv | tail -n +2 | wc -l)" = 3 ] ||
+  fail "results after kill and resume shows every job of the campaign"
+
+# 3b. Repetitions in separate processes, interleaved in a seeded, stored, replayable order.
+"$bin" run --models cifarnet,vgg-s-32 --backends reference --db "$work/r.db" --repetitions 2 \
+  --order-seed 5 --cooldown 0.1 --min-time 0 --max-time 30 --min-runs 3 --max-runs 3 \
+  --warmup-runs 0 --warmup-time 0 --cache-dir "$work/cache" >"$work/out" 2>"$work/err" ||
+  fail "run --repetitions 2 exited $?"
+[ "$(sql "$work/r.db" "SELECT count(*) FROM jobs")" = 4 ] || fail "2 jobs x 2 worker processes"
+[ "$(sql "$work/r.db" "SELECT count(DISTINCT repetition) FROM jobs")" = 2 ] || fail "repetitions"
+[ "$(sql "$work/r.db" "SELECT json_extract(schedule_json, '$.order_seed') FROM runs")" = 5 ] ||
+  fail "the order seed is stored"
+order1=$(sql "$work/r.db" "SELECT model || repetition FROM jobs ORDER BY order_index" | tr '\n' ' ')
+"$bin" run --models cifarnet,vgg-s-32 --backends reference --db "$work/r2.db" --repetitions 2 \
+  --order-seed 5 --min-time 0 --max-time 30 --min-runs 3 --max-runs 3 --warmup-runs 0 \
+  --warmup-time 0 --cache-dir "$work/cache" >/dev/null 2>&1 || fail "replay exited $?"
+order2=$(sql "$work/r2.db" "SELECT model || repetition FROM jobs ORDER BY order_index" | tr '\n' ' ')
+[ "$order1" = "$order2" ] || fail "the same seed replays the same order ($order1 / $order2)"
+[ "$(grep -cE "^(cifarnet|vgg-s-32) +reference" "$work/out")" = 2 ] ||
+  fail "the table pools repetitions: one row per job"
+"$bin" results --db "$work/r.db" --format json | python3 -c '
+import json,sys
+rows = json.load(sys.stdin)
+assert len(rows) == 2, rows
+for row in rows:
+    assert row["processes"] == 2 and row["samples"] == 6, row
+    assert row["p99_ms"] == "—", row  # 6 samples cannot support a p99
+' || fail "results json: pooled rows, withheld p99"
+
+# 3c. A memory cap too small to start a worker is out of memory, with the reason.
+"$bin" run --models cifarnet --backends reference --db "$work/m.db" --mem-limit 8M \
+  "${quick[@]}" >/dev/null 2>&1
+[ "$(sql "$work/m.db" "SELECT status FROM jobs")" = out_of_memory ] || fail "8M cap: out_of_memory"
+sql "$work/m.db" "SELECT error FROM jobs" | grep -q "too small to start" || fail "8M cap: reason"
 
 # 4. verify: reference checked against itself is trivially fine; a clean exit.
 "$bin" verify --models cifarnet --backends reference --db "$work/v.db" \

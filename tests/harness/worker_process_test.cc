@@ -5,20 +5,39 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
+#include <fstream>
 #include <vector>
 
 #include "backends/reference/reference_backend.h"
 #include "backends/registry.h"
+#include "formats/model_source.h"
+#include "formats/onnx.h"
+#include "harness/job_launcher.h"
 #include "harness/job_runner.h"
+#include "harness/page_cache.h"
+#include "harness/reference_cache.h"
 #include "harness/worker.h"
+#include "zoo/graph_builder.h"
+#include "zoo/seeded_weights.h"
 
 namespace edgebench::harness {
 namespace {
 
-enum class Misbehaviour { kSegfault, kExit3, kAbort, kHang, kUnboundedAlloc, kPerturb, kLinger };
+enum class Misbehaviour {
+  kSegfault,
+  kExit3,
+  kAbort,
+  kHang,
+  kUnboundedAlloc,
+  kPerturb,
+  kLinger,
+  kNone,             // the reference engine under another name: a faithful backend
+  kPerturbSmallest,  // only the output with the fewest elements is wrong
+};
 
 // Delegates to the reference engine, then misbehaves when asked to run.
 // Allocates and touches memory until allocation fails.
@@ -52,6 +71,8 @@ class HostileSession final : public backends::Session {
         Hoard();  // its std::bad_alloc ends the worker through std::terminate
         break;
       case Misbehaviour::kPerturb:
+      case Misbehaviour::kNone:
+      case Misbehaviour::kPerturbSmallest:
         break;
       case Misbehaviour::kLinger:
         // A helper process that outlives the worker, holding every inherited descriptor
@@ -73,6 +94,12 @@ class HostileSession final : public backends::Session {
       for (auto& tensor : outputs) {
         for (float& value : tensor.data) value += 1e-2f * (value == 0 ? 1 : value);
       }
+    }
+    if (how_ == Misbehaviour::kPerturbSmallest && !outputs.empty()) {
+      auto smallest = std::min_element(outputs.begin(), outputs.end(), [](auto& a, auto& b) {
+        return a.data.size() < b.data.size();
+      });
+      for (float& value : smallest->data) value += 1e-2f * (value == 0 ? 1 : value);
     }
     return status;
   }
@@ -104,17 +131,25 @@ class HostileBackend final : public backends::Backend {
   backends::reference::ReferenceBackend reference_;
 };
 
-backends::BackendRegistry TestRegistry() {
-  backends::BackendRegistry registry = backends::DefaultRegistry("/nonexistent-plugin-dir");
+// The default registry for `plugin_dir` (the worker builds it from the request), plus
+// the hostile backends and the real test plugin.
+backends::BackendRegistry TestRegistry(const std::string& plugin_dir = "/nonexistent-plugin-dir") {
+  backends::BackendRegistry registry = backends::DefaultRegistry(plugin_dir);
   const std::pair<const char*, Misbehaviour> hostile[] = {
-      {"segfault", Misbehaviour::kSegfault},    {"exit3", Misbehaviour::kExit3},
-      {"abort", Misbehaviour::kAbort},          {"hang", Misbehaviour::kHang},
-      {"hoard", Misbehaviour::kUnboundedAlloc}, {"perturb", Misbehaviour::kPerturb},
-      {"linger", Misbehaviour::kLinger}};
+      {"segfault", Misbehaviour::kSegfault},
+      {"exit3", Misbehaviour::kExit3},
+      {"abort", Misbehaviour::kAbort},
+      {"hang", Misbehaviour::kHang},
+      {"hoard", Misbehaviour::kUnboundedAlloc},
+      {"perturb", Misbehaviour::kPerturb},
+      {"linger", Misbehaviour::kLinger},
+      {"faithful", Misbehaviour::kNone},
+      {"perturb-smallest", Misbehaviour::kPerturbSmallest}};
   for (const auto& [id, how] : hostile) {
     registry.RegisterBuiltin(id, "test-only hostile backend",
                              [how] { return std::make_unique<HostileBackend>(how); });
   }
+  registry.DeclarePlugin("test-plugin", "test plugin", "libedgebench_test_plugin.so");
   return registry;
 }
 
@@ -129,9 +164,10 @@ class WorkerProcessTest : public testing::Test {
 
   JobResult Run(const std::string& backend, double timeout = 60,
                 std::optional<int64_t> memory_limit = std::nullopt,
-                WorkerRequest::Mode mode = WorkerRequest::Mode::kRun) {
+                WorkerRequest::Mode mode = WorkerRequest::Mode::kRun,
+                const std::string& model = "cifarnet") {
     WorkerRequest request{.mode = mode,
-                          .config = {.model = "cifarnet", .backend = backend, .weight_seed = 1},
+                          .config = {.model = model, .backend = backend, .weight_seed = 1},
                           .measure = {.warmup_runs = 1,
                                       .warmup_time = 0,
                                       .min_runs = 3,
@@ -142,6 +178,20 @@ class WorkerProcessTest : public testing::Test {
                           .cache_dir = cache_dir_};
     return RunJobInWorker(request,
                           {.timeout_seconds = timeout, .memory_limit_bytes = memory_limit});
+  }
+
+  LaunchOptions Launch(const std::string& cache_dir) const {
+    return {.mode = WorkerRequest::Mode::kRun,
+            .measure = {.warmup_runs = 1,
+                        .warmup_time = 0,
+                        .min_runs = 3,
+                        .min_time = 0,
+                        .max_runs = 5,
+                        .max_time = 5,
+                        .target_ci = 0.5},
+            .plugin_dir = EDGEBENCH_TEST_PLUGIN_DIR,
+            .cache_dir = cache_dir,
+            .runner = {.timeout_seconds = 120}};
   }
 
   std::string cache_dir_;
@@ -228,12 +278,166 @@ TEST_F(WorkerProcessTest, UnknownModelOrBackendIsAFailedJob) {
   EXPECT_EQ(Run("opencv").status, JobStatus::kUnavailable);
 }
 
+TEST_F(WorkerProcessTest, WrongSmallOutputBesideCorrectLargeOneFailsAndIsNamed) {
+  // tiny-yolo has two detection heads; the smaller one is wrong.
+  JobResult result =
+      Run("perturb-smallest", 120, std::nullopt, WorkerRequest::Mode::kVerify, "tiny-yolo@96");
+  ASSERT_EQ(result.status, JobStatus::kVerifyFailed) << result.error;
+  ASSERT_TRUE(result.verification.has_value());
+  const Verification& v = *result.verification;
+  ASSERT_EQ(v.outputs.size(), 2u);
+  const int wrong = v.worst_output;
+  EXPECT_GT(v.outputs[static_cast<size_t>(wrong)].rel_l2_error, 1e-3);
+  EXPECT_EQ(v.outputs[static_cast<size_t>(1 - wrong)].rel_l2_error, 0.0);
+  EXPECT_NE(result.error.find("output " + std::to_string(wrong) + " of 2"), std::string::npos)
+      << result.error;
+}
+
+TEST_F(WorkerProcessTest, ModelThatIgnoresItsInputIsUninformativeNotPassed) {
+  // A convolution with zero weights and bias: everything after it is the same for every
+  // input, so every engine computing those constants would "pass".
+  zoo::GraphBuilder builder("dead", {1, 3, 8, 8});
+  ir::ValueId x = builder.Conv2d("conv", builder.input(), 4, 3, 1, 1);
+  x = builder.Relu("relu", x);
+  x = builder.GlobalAvgPool("pool", x);
+  x = builder.Flatten("flatten", x);
+  x = builder.FullyConnected("fc", x, 10);
+  ir::Graph graph = builder.Finish({x});
+  zoo::MaterializeWeights(graph, 1);
+  for (size_t v = 0; v < graph.values().size(); ++v) {
+    ir::Value& value = graph.mutable_value(static_cast<ir::ValueId>(v));
+    if (value.name.rfind("conv", 0) == 0) std::fill(value.data.begin(), value.data.end(), 0.0f);
+  }
+  const std::string path = testing::TempDir() + "/edgebench-dead-model.onnx";
+  formats::ExportOnnxFile(graph, path);
+  JobResult result = Run("faithful", 60, std::nullopt, WorkerRequest::Mode::kVerify, path);
+  ASSERT_EQ(result.status, JobStatus::kOk) << result.error;
+  ASSERT_TRUE(result.verification.has_value());
+  EXPECT_FALSE(result.verification->informative);
+  EXPECT_FALSE(result.verification->passed) << "a check that cannot fail is no pass";
+  EXPECT_NE(result.verification->note.find("does not depend on the input"), std::string::npos)
+      << result.verification->note;
+  // The same architecture with live weights is an informative pass.
+  zoo::MaterializeWeights(graph, 1);
+  formats::ExportOnnxFile(graph, path);
+  JobResult live = Run("faithful", 60, std::nullopt, WorkerRequest::Mode::kVerify, path);
+  ASSERT_EQ(live.status, JobStatus::kOk) << live.error;
+  EXPECT_TRUE(live.verification->informative) << live.verification->note;
+  EXPECT_TRUE(live.verification->passed);
+}
+
+TEST_F(WorkerProcessTest, StaleReferenceFromAnotherEngineRevisionIsNotUsed) {
+  const std::string cache = testing::TempDir() + "/edgebench-stale-cache";
+  std::filesystem::remove_all(cache);
+  ir::Graph graph = formats::LoadModel("cifarnet", 1);
+  std::vector<backends::HostTensor> outputs;
+  ASSERT_TRUE(backends::reference::RunReference(
+                  graph,
+                  {{graph.value(graph.inputs()[0]).shape,
+                    zoo::SeededInput(graph.value(graph.inputs()[0]).shape, 1)}},
+                  outputs)
+                  .ok);
+  for (auto& tensor : outputs) {
+    for (float& value : tensor.data) value = -value;  // what a buggy old engine computed
+  }
+  const uint64_t digest = zoo::WeightsDigest(graph);
+  for (const char* variant : {"", "alt"}) {
+    ASSERT_TRUE(SaveReferenceOutputs(
+        ReferenceCachePath(cache, "cifarnet", 1, digest, "an-older-revision", variant), outputs));
+  }
+  WorkerRequest request{.mode = WorkerRequest::Mode::kVerify,
+                        .config = {.model = "cifarnet", .backend = "faithful", .weight_seed = 1},
+                        .cache_dir = cache};
+  JobResult fresh = RunJobInWorker(request, {.timeout_seconds = 60});
+  EXPECT_EQ(fresh.status, JobStatus::kOk) << fresh.error;
+  // The entry under this engine's revision is what the worker reads: poisoned, it fails.
+  const std::string revision = backends::reference::ReferenceEngineRevision();
+  ASSERT_TRUE(
+      SaveReferenceOutputs(ReferenceCachePath(cache, "cifarnet", 1, digest, revision), outputs));
+  EXPECT_EQ(RunJobInWorker(request, {.timeout_seconds = 60}).status, JobStatus::kVerifyFailed);
+  std::filesystem::remove_all(cache);
+}
+
+TEST_F(WorkerProcessTest, TimedWorkerMemoryExcludesTheReferenceEngine) {
+  // The launcher computes the reference in a worker of its own, so a cache miss and a
+  // cache hit leave the timed worker with the same memory; a worker that computes the
+  // reference itself (no cache) peaks visibly higher.
+#if defined(__SANITIZE_ADDRESS__)
+  GTEST_SKIP() << "AddressSanitizer's shadow memory and quarantine swamp the RSS compared";
+#endif
+  const std::string cache = testing::TempDir() + "/edgebench-footprint-cache";
+  std::filesystem::remove_all(cache);
+  JobLauncher launcher(Launch(cache));
+  const JobConfig config{.model = "vgg-s-32", .backend = "faithful", .weight_seed = 1};
+  const JobResult miss = launcher.Run(config, 1);
+  ASSERT_EQ(miss.status, JobStatus::kOk) << miss.error;
+  JobLauncher again(Launch(cache));
+  const JobResult hit = again.Run(config, 1);
+  ASSERT_EQ(hit.status, JobStatus::kOk) << hit.error;
+  EXPECT_NEAR(static_cast<double>(miss.peak_rss_bytes), static_cast<double>(hit.peak_rss_bytes),
+              0.05 * static_cast<double>(hit.peak_rss_bytes));
+  EXPECT_NEAR(static_cast<double>(miss.footprint_bytes), static_cast<double>(hit.footprint_bytes),
+              0.05 * static_cast<double>(hit.peak_rss_bytes));
+  EXPECT_GT(hit.footprint_bytes, 0);
+  LaunchOptions no_cache = Launch("");
+  const JobResult in_worker = JobLauncher(no_cache).Run(config, 1);
+  ASSERT_EQ(in_worker.status, JobStatus::kOk) << in_worker.error;
+  EXPECT_GT(in_worker.peak_rss_bytes, hit.peak_rss_bytes + (hit.peak_rss_bytes / 20))
+      << "the test would not notice the reference engine in the timed worker";
+  std::filesystem::remove_all(cache);
+}
+
+TEST_F(WorkerProcessTest, ColdStartEvictsThePluginBeforeItLoads) {
+  const std::string plugin =
+      std::string(EDGEBENCH_TEST_PLUGIN_DIR) + "/libedgebench_test_plugin.so";
+  {
+    std::ifstream warm(plugin, std::ios::binary);  // read it: now resident
+    std::string bytes((std::istreambuf_iterator<char>(warm)), std::istreambuf_iterator<char>());
+  }
+  ASSERT_GT(ResidentFraction(plugin).value_or(0), 0.5);
+  JobLauncher launcher(Launch(""));
+  const std::vector<std::string> evicted =
+      launcher.EvictBackendLibraries({.model = "cifarnet", .backend = "test-plugin"});
+  EXPECT_NE(std::find(evicted.begin(), evicted.end(), plugin), evicted.end());
+  EXPECT_LT(ResidentFraction(plugin).value_or(1), 0.1);
+}
+
+TEST_F(WorkerProcessTest, WorkerLoadsExactlyThePluginDirectoryRequested) {
+  WorkerRequest request{
+      .mode = WorkerRequest::Mode::kVerify,
+      // The test plugin refuses LRN, which cifarnet has.
+      .config = {.model = "mobilenet-v2@32", .backend = "test-plugin", .weight_seed = 1},
+      .verify = false,
+      .plugin_dir = EDGEBENCH_TEST_PLUGIN_DIR};
+  JobResult found = RunJobInWorker(request, {.timeout_seconds = 60});
+  EXPECT_EQ(found.status, JobStatus::kOk) << found.error;
+  EXPECT_EQ(found.backend_version, "test-plugin 1.0");
+  request.plugin_dir = "/nonexistent";
+  JobResult missing = RunJobInWorker(request, {.timeout_seconds = 60});
+  EXPECT_EQ(missing.status, JobStatus::kUnavailable) << missing.error;
+}
+
+TEST_F(WorkerProcessTest, CapTooSmallToStartIsOutOfMemoryWithTheReason) {
+#if defined(__SANITIZE_ADDRESS__)
+  GTEST_SKIP() << "AddressSanitizer reserves terabytes of address space; RLIMIT_AS cannot apply";
+#endif
+  for (int64_t cap : {int64_t{1} << 10, int64_t{1} << 20, int64_t{8} << 20}) {
+    JobResult result = Run("reference", 60, cap);
+    EXPECT_EQ(result.status, JobStatus::kOutOfMemory) << cap << ": " << result.error;
+    EXPECT_NE(result.error.find("too small"), std::string::npos) << result.error;
+    EXPECT_EQ(result.memory_limit_bytes, cap);
+    EXPECT_FALSE(result.memory_limit_mode.empty());
+  }
+}
+
 }  // namespace
 }  // namespace edgebench::harness
 
 int main(int argc, char** argv) {
   if (argc > 1 && std::strcmp(argv[1], edgebench::harness::kWorkerArgument) == 0) {
-    return edgebench::harness::WorkerMain(argc, argv, edgebench::harness::TestRegistry());
+    return edgebench::harness::WorkerMain(argc, argv, [](const std::string& plugin_dir) {
+      return edgebench::harness::TestRegistry(plugin_dir);
+    });
   }
   testing::InitGoogleTest(&argc, argv);
   return RUN_ALL_TESTS();

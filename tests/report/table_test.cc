@@ -52,5 +52,32 @@ TEST(TableTest, MarkdownEscapesPipes) {
             "| odd, \"quoted\" \\| name | 0.5 |\n");
 }
 
+// A cell longer than its column's terminal width, with a line break and a multi-byte
+// character (the "µ" is 2 bytes) straddling the cut.
+Table LongDetailTable() {
+  Table table;
+  table.columns = {{"detail", "detail", false, 10}};
+  table.rows = {{TextCell("abcdefµghijklmnop\nsecond line")}};
+  return table;
+}
+
+TEST(TableTest, OnlyTheTerminalTableShortensCells) {
+  const std::string text = Render(LongDetailTable(), OutputFormat::kTable);
+  EXPECT_EQ(text, "detail\n---------\nabcdef...\n");
+  const std::string full = "abcdefµghijklmnop\nsecond line";
+  EXPECT_EQ(Render(LongDetailTable(), OutputFormat::kCsv), "\"detail\"\n\"" + full + "\"\n");
+  auto rows = nlohmann::json::parse(Render(LongDetailTable(), OutputFormat::kJson));
+  EXPECT_EQ(rows[0]["detail"], full);
+  EXPECT_EQ(Render(LongDetailTable(), OutputFormat::kMarkdown),
+            "| detail |\n| --- |\n| abcdefµghijklmnop<br>second line |\n");
+}
+
+TEST(TableTest, TerminalTableKeepsEachRowOnOneLine) {
+  Table table;
+  table.columns = {{"detail", "detail"}};
+  table.rows = {{TextCell("one\ntwo")}};
+  EXPECT_EQ(Render(table, OutputFormat::kTable), "detail\n-------\none two\n");
+}
+
 }  // namespace
 }  // namespace edgebench::report

@@ -35,6 +35,8 @@ class LibTorchBackend final : public Backend {
   /// module). The session keeps its own copies; the graph may go away afterwards.
   Status Prepare(const ir::Graph& graph, const BackendOptions& options,
                  std::unique_ptr<Session>& session) noexcept override;
+  /// The session holds its own copy of the weights (packed into framework tensors).
+  bool SessionKeepsGraph() const noexcept override { return false; }
 
  private:
   Mode mode_;

@@ -30,6 +30,8 @@ class OpenCvBackend final : public Backend {
   /// fuses layers and allocates blobs lazily, so that work lands in the first Run().
   Status Prepare(const ir::Graph& graph, const BackendOptions& options,
                  std::unique_ptr<Session>& session) noexcept override;
+  /// The session holds its own copy of the weights (packed into framework tensors).
+  bool SessionKeepsGraph() const noexcept override { return false; }
 
  private:
   int threads_ = 0;  // of the last successful Prepare; 0 before any

@@ -173,6 +173,8 @@ Status ReferenceBackend::Prepare(const ir::Graph& graph, const BackendOptions& o
   return PrepareReference(graph, options, {}, session);
 }
 
+const char* ReferenceEngineRevision() { return EDGEBENCH_REFERENCE_REVISION; }
+
 Status RunReference(const ir::Graph& graph, const std::vector<HostTensor>& inputs,
                     std::vector<HostTensor>& outputs, const NodeObserver& observer) {
   std::unique_ptr<Session> session;

@@ -21,6 +21,10 @@ class ReferenceBackend final : public Backend {
 /// Sees each node's output as the reference computes it (tests, diagnostics).
 using NodeObserver = std::function<void(const ir::Node& node, const HostTensor& output)>;
 
+/// Digest of the reference engine's sources: part of every cached reference output's key,
+/// so a kernel fix never reuses outputs the old kernels computed.
+const char* ReferenceEngineRevision();
+
 /// Runs a graph once on the reference kernels: the convenience the verifier and tests
 /// use. `observer`, when set, is called after every node.
 Status RunReference(const ir::Graph& graph, const std::vector<HostTensor>& inputs,

@@ -1,0 +1,55 @@
+#pragma once
+
+#include <map>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "harness/job_json.h"
+#include "harness/job_runner.h"
+
+namespace edgebench::harness {
+
+/// What every worker of a run shares.
+struct LaunchOptions {
+  WorkerRequest::Mode mode = WorkerRequest::Mode::kRun;  // kRun or kVerify
+  MeasureOptions measure;
+  bool verify = true;
+  std::string plugin_dir;
+  std::string cache_dir;
+  RunnerOptions runner;
+  /// Evict the backend's libraries from the page cache before each worker loads them.
+  bool cold = false;
+};
+
+/// Starts the worker processes of a run's jobs. Before a job's first timed worker it
+/// computes the model's reference outputs in a worker of their own (once per model and
+/// seed; cached on disk), so the timed worker's time and memory are the backend's. With
+/// `cold`, it learns once per backend which libraries loading it maps (a worker that only
+/// loads it) and evicts them before every worker of that backend.
+class JobLauncher {
+ public:
+  explicit JobLauncher(LaunchOptions options) : options_(std::move(options)) {}
+
+  /// Runs one repetition of `config`; never throws for worker misbehaviour.
+  JobResult Run(const JobConfig& config, int repetition);
+
+  /// Checks a user's model file in a worker, so a parser crash on a hostile file is an
+  /// error message, not a dead run. Returns an empty string when the file loads.
+  std::string CheckModelFile(const std::string& path);
+
+  /// Evicts from the page cache every library that loading `config.backend` maps (learnt
+  /// once per backend from a worker that only loads it); returns their paths.
+  std::vector<std::string> EvictBackendLibraries(const JobConfig& config);
+
+ private:
+  WorkerRequest Request(WorkerRequest::Mode mode, const JobConfig& config) const;
+  // Empty when the reference is ready (or not needed); else why it could not be computed.
+  std::string EnsureReference(const JobConfig& config);
+
+  LaunchOptions options_;
+  std::map<std::string, std::string> reference_errors_;  // by model + seed
+  std::map<std::string, std::vector<std::string>> backend_libraries_;
+};
+
+}  // namespace edgebench::harness
