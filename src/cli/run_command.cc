@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <iostream>
@@ -52,8 +53,10 @@ struct RunOptions {
   bool resume = false;
   bool no_verify = false;
   int repetitions = 3;
+  bool repetitions_given = false;  // on the command line (else --resume keeps the run's)
   std::optional<uint64_t> order_seed;
   double cooldown = 0;
+  bool cooldown_given = false;
   bool cold = false;
   std::string device_label;
   uint64_t seed = zoo::kDefaultWeightSeed;
@@ -126,16 +129,34 @@ bool ExpandBackends(const std::string& text, const backends::BackendRegistry& re
 }
 
 // The order seed of a run being resumed, so its remaining repetitions keep its order.
-std::optional<uint64_t> StoredOrderSeed(const store::ResultsStore& store, int64_t run_id) {
+// The schedule of a run being resumed: its remaining repetitions keep its order, count,
+// cool-down and cold start unless the command line sets them again.
+nlohmann::json StoredSchedule(const store::ResultsStore& store, int64_t run_id) {
   for (const store::StoredRun& run : store.Runs()) {
     if (run.id != run_id) continue;
-    const nlohmann::json schedule = nlohmann::json::parse(run.info.schedule_json, nullptr, false);
-    if (schedule.is_object() && schedule.contains("order_seed") &&
-        schedule["order_seed"].is_number_unsigned()) {
-      return schedule["order_seed"].get<uint64_t>();
-    }
+    nlohmann::json schedule = nlohmann::json::parse(run.info.schedule_json, nullptr, false);
+    if (schedule.is_object()) return schedule;
   }
-  return std::nullopt;
+  return nlohmann::json::object();
+}
+
+void ResumeSchedule(const nlohmann::json& stored, RunOptions& options) {
+  const auto number = [&](const char* key) {
+    return stored.contains(key) && stored[key].is_number();
+  };
+  if (!options.order_seed && stored.contains("order_seed") &&
+      stored["order_seed"].is_number_unsigned()) {
+    options.order_seed = stored["order_seed"].get<uint64_t>();
+  }
+  if (!options.repetitions_given && number("repetitions")) {
+    options.repetitions = std::clamp(stored["repetitions"].get<int>(), 1, 1000);
+  }
+  if (!options.cooldown_given && number("cooldown_s")) {
+    options.cooldown = std::max(0.0, stored["cooldown_s"].get<double>());
+  }
+  if (!options.cold && stored.contains("cold") && stored["cold"].is_boolean()) {
+    options.cold = stored["cold"].get<bool>();
+  }
 }
 
 void PrintVerdicts(const std::vector<harness::PooledJob>& jobs) {
@@ -181,13 +202,6 @@ int Orchestrate(RunOptions options, harness::WorkerRequest::Mode mode) {
   // Loading every plugin takes a while (LibTorch alone is hundreds of MB): do it once.
   // Not at all for a cold start: the libraries would stay mapped here, and the kernel keeps
   // mapped pages in the page cache whatever we ask.
-  std::vector<backends::BackendInfo> backend_infos;
-  if (options.cold) {
-    for (const std::string& id : registry.Ids())
-      backend_infos.push_back({.id = id, .available = true});
-  } else {
-    backend_infos = registry.List();
-  }
   harness::JobLauncher launcher(
       {.mode = mode,
        .measure = options.measure,
@@ -196,6 +210,19 @@ int Orchestrate(RunOptions options, harness::WorkerRequest::Mode mode) {
        .cache_dir = options.cache_dir.empty() ? harness::DefaultCacheDir() : options.cache_dir,
        .runner = {.timeout_seconds = options.timeout, .memory_limit_bytes = mem_limit},
        .cold = options.cold});
+  std::vector<backends::BackendInfo> backend_infos;
+  if (options.cold) {
+    // Probed in workers: availability and version without mapping anything here.
+    for (const std::string& id : registry.Ids()) {
+      const harness::JobResult probe = launcher.ProbeBackend(id);
+      backend_infos.push_back({.id = id,
+                               .available = probe.status == harness::JobStatus::kOk,
+                               .version = probe.backend_version,
+                               .reason = probe.error});
+    }
+  } else {
+    backend_infos = registry.List();
+  }
   std::vector<std::string> models;
   std::vector<std::string> backend_ids;
   if (!format || !ExpandModels(options.models, options.model_files, launcher, models) ||
@@ -221,6 +248,7 @@ int Orchestrate(RunOptions options, harness::WorkerRequest::Mode mode) {
   // --resume continues the latest run: its finished jobs stay part of it, so `results`
   // shows the whole campaign.
   std::optional<int64_t> run_id = options.resume ? store->LatestRunId() : std::nullopt;
+  if (run_id) ResumeSchedule(StoredSchedule(*store, *run_id), options);
   harness::ScheduleOptions schedule{
       .repetitions = timing ? options.repetitions : 1,
       .order_seed = options.order_seed ? *options.order_seed : std::random_device{}(),
@@ -232,9 +260,6 @@ int Orchestrate(RunOptions options, harness::WorkerRequest::Mode mode) {
                 .max_process_spread = options.measure.target_ci > 0
                                           ? 2 * options.measure.target_ci
                                           : std::numeric_limits<double>::infinity()}};
-  if (run_id && !options.order_seed) {
-    schedule.order_seed = StoredOrderSeed(*store, *run_id).value_or(schedule.order_seed);
-  }
   const harness::JobConfig base{
       .threads = options.threads, .cpu_affinity = options.pin, .weight_seed = options.seed};
   const std::vector<harness::JobConfig> jobs = harness::PlanJobs(models, backend_ids, base);
@@ -261,11 +286,15 @@ int Orchestrate(RunOptions options, harness::WorkerRequest::Mode mode) {
 
   Progress progress(jobs.size() * static_cast<size_t>(schedule.repetitions));
   harness::SchedulerHooks hooks{
-      .already_done =
-          [&](const harness::JobConfig& config, int repetition) {
-            return options.resume &&
-                   store->CompletedRepetitions(*run_id, config, timing).contains(repetition);
-          },
+      .already_done = [&](const harness::JobConfig& config,
+                          int repetition) -> std::optional<harness::JobStatus> {
+        if (!options.resume) return std::nullopt;
+        const auto done = store->CompletedRepetitions(*run_id, config, timing);
+        const auto found = done.find(repetition);
+        if (found == done.end()) return std::nullopt;
+        return found->second;
+      },
+      .prepare = [&](const harness::JobConfig& config) { launcher.Prepare(config); },
       .run = [&](const harness::JobConfig& config,
                  int repetition) { return launcher.Run(config, repetition); },
       .record = [&](const harness::JobResult& result) { store->RecordJob(*run_id, result); },
@@ -326,7 +355,8 @@ void AddCommonOptions(CLI::App* sub, RunOptions& options) {
       ->check(Seconds(/*positive=*/true))
       ->capture_default_str();
   sub->add_option("--mem-limit", options.mem_limit,
-                  "Address-space cap per worker, e.g. 1G (emulates a small board)");
+                  "Memory cap per worker, e.g. 1G (emulates a small board): resident memory "
+                  "through a cgroup where one can be made, else address space");
   sub->add_option("--db", options.db, "Results database (SQLite file)")
       ->check(DatabaseFile())
       ->capture_default_str();
@@ -402,6 +432,8 @@ Command AddRunCommand(CLI::App& app) {
             harness::MeasureOptions& m = options->measure;
             if (sub->count("--max-time") == 0) m.max_time = std::max(m.max_time, m.min_time);
             if (sub->count("--max-runs") == 0) m.max_runs = std::max(m.max_runs, m.min_runs);
+            options->repetitions_given = sub->count("--repetitions") > 0;
+            options->cooldown_given = sub->count("--cooldown") > 0;
             return Orchestrate(*options, harness::WorkerRequest::Mode::kRun);
           }};
 }

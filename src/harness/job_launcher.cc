@@ -37,19 +37,29 @@ std::string JobLauncher::EnsureReference(const JobConfig& config) {
   return error;
 }
 
+JobResult JobLauncher::ProbeBackend(const std::string& backend) {
+  if (auto found = probes_.find(backend); found != probes_.end()) return found->second;
+  RunnerOptions runner = options_.runner;
+  runner.memory_limit_bytes.reset();
+  JobResult probe = RunJobInWorker(
+      Request(WorkerRequest::Mode::kListLibraries, {.model = "", .backend = backend}), runner);
+  if (probe.status == JobStatus::kOk) probes_.emplace(backend, probe);
+  return probe;
+}
+
 std::vector<std::string> JobLauncher::EvictBackendLibraries(const JobConfig& config) {
-  auto found = backend_libraries_.find(config.backend);
-  if (found == backend_libraries_.end()) {
-    JobConfig probe = config;
-    RunnerOptions runner = options_.runner;
-    runner.memory_limit_bytes.reset();
-    const JobResult listed =
-        RunJobInWorker(Request(WorkerRequest::Mode::kListLibraries, probe), runner);
-    found = backend_libraries_.emplace(config.backend, listed.loaded_libraries).first;
+  const JobResult probe = ProbeBackend(config.backend);
+  if (probe.status != JobStatus::kOk || probe.loaded_libraries.empty()) return {};
+  for (const std::string& path : probe.loaded_libraries) {
+    std::string error;
+    if (!EvictFromPageCache(path, error)) return {};
   }
-  std::string ignored;  // a library that vanished cannot be loaded warm either
-  for (const std::string& path : found->second) EvictFromPageCache(path, ignored);
-  return found->second;
+  return probe.loaded_libraries;
+}
+
+void JobLauncher::Prepare(const JobConfig& config) {
+  EnsureReference(config);
+  if (options_.cold) ProbeBackend(config.backend);
 }
 
 JobResult JobLauncher::Run(const JobConfig& config, int repetition) {
@@ -62,9 +72,9 @@ JobResult JobLauncher::Run(const JobConfig& config, int repetition) {
     failed.error = reference_error;
     return failed;
   }
-  if (options_.cold) EvictBackendLibraries(config);
+  const bool cold = options_.cold && !EvictBackendLibraries(config).empty();
   JobResult result = RunJobInWorker(Request(options_.mode, config), options_.runner);
-  result.cold_start = options_.cold;
+  result.cold_start = cold;
   return result;
 }
 

@@ -31,15 +31,27 @@ class JobLauncher {
  public:
   explicit JobLauncher(LaunchOptions options) : options_(std::move(options)) {}
 
-  /// Runs one repetition of `config`; never throws for worker misbehaviour.
+  /// What must happen before a job's timed worker and is not part of it: the model's
+  /// reference outputs, and with `cold` the backend probe. The scheduler calls it before
+  /// the cool-down, so this work never heats the machine right before a measurement.
+  void Prepare(const JobConfig& config);
+
+  /// Runs one repetition of `config` (preparing it first if Prepare was not called);
+  /// never throws for worker misbehaviour.
   JobResult Run(const JobConfig& config, int repetition);
+
+  /// Loads `backend` in a worker of its own, never in this process (whose mappings would
+  /// keep the libraries resident): status ok or unavailable with the reason, the version,
+  /// and every library loading it mapped. Cached per backend once it succeeds.
+  JobResult ProbeBackend(const std::string& backend);
 
   /// Checks a user's model file in a worker, so a parser crash on a hostile file is an
   /// error message, not a dead run. Returns an empty string when the file loads.
   std::string CheckModelFile(const std::string& path);
 
   /// Evicts from the page cache every library that loading `config.backend` maps (learnt
-  /// once per backend from a worker that only loads it); returns their paths.
+  /// from ProbeBackend); returns their paths, or nothing when the probe failed or any
+  /// eviction did (then the start would not be cold, and is not recorded as such).
   std::vector<std::string> EvictBackendLibraries(const JobConfig& config);
 
  private:
@@ -49,7 +61,7 @@ class JobLauncher {
 
   LaunchOptions options_;
   std::map<std::string, std::string> reference_errors_;  // by model + seed
-  std::map<std::string, std::vector<std::string>> backend_libraries_;
+  std::map<std::string, JobResult> probes_;              // successful probes, by backend
 };
 
 }  // namespace edgebench::harness

@@ -49,9 +49,11 @@ struct Pipe {
 // Runs in the forked child before exec: only async-signal-safe calls.
 [[noreturn]] void ExecWorker(const std::string& executable, const std::string& request,
                              Pipe& result, Pipe& errors, std::optional<int64_t> rlimit_bytes,
-                             const char* cgroup_procs) {
-  // A worker must not outlive a parent that was killed (e.g. kill -9 of the run).
+                             const char* cgroup_procs, pid_t parent) {
+  // A worker must not outlive a parent that was killed (e.g. kill -9 of the run); a
+  // parent that died before the request took effect has made us an orphan already.
   prctl(PR_SET_PDEATHSIG, SIGKILL);
+  if (getppid() != parent) _exit(1);
   if (cgroup_procs != nullptr) {
     // Joining the job's cgroup: "0" means the writing process.
     const int fd = open(cgroup_procs, O_WRONLY | O_CLOEXEC);
@@ -155,6 +157,7 @@ JobResult RunJobInWorker(const WorkerRequest& request_in, const RunnerOptions& o
   request.memory_limit_bytes = options.memory_limit_bytes;
   const std::string request_text = JsonText(ToJson(request));
 
+  const pid_t parent = getpid();
   const pid_t pid = fork();
   if (pid < 0) {
     result.error = fmt::format("cannot fork a worker: {}", std::strerror(errno));
@@ -163,7 +166,7 @@ JobResult RunJobInWorker(const WorkerRequest& request_in, const RunnerOptions& o
   if (pid == 0) {
     ExecWorker(executable, request_text, result_pipe, error_pipe,
                cgroup ? std::nullopt : options.memory_limit_bytes,
-               cgroup ? cgroup->procs_path().c_str() : nullptr);
+               cgroup ? cgroup->procs_path().c_str() : nullptr, parent);
   }
   result_pipe.CloseWrite();
   error_pipe.CloseWrite();
@@ -251,6 +254,11 @@ JobResult RunJobInWorker(const WorkerRequest& request_in, const RunnerOptions& o
   const std::string how = result.signal ? fmt::format("killed by signal {} ({})", *result.signal,
                                                       strsignal(*result.signal))
                                         : fmt::format("exited with code {}", *result.exit_code);
+  if (result.exit_code == kWorkerCgroupJoinFailedExit && !started) {
+    result.status = JobStatus::kFailed;
+    result.error = "the worker could not join its memory cgroup; stderr: " + stderr_tail;
+    return result;
+  }
   if (memory_capped && !started) {
     // Died before main(): the loader could not map the binary or its libraries, or the
     // stack could not grow, under the cap.

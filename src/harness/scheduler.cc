@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cmath>
+#include <limits>
 #include <map>
 #include <random>
 #include <set>
@@ -62,8 +64,12 @@ ScheduleOutcome RunSchedule(const std::vector<JobConfig>& jobs, const ScheduleOp
   for (size_t slot = 0; slot < order.size(); ++slot) {
     const ScheduledRun& scheduled = order[slot];
     const JobConfig& config = jobs[scheduled.job];
-    if (hooks.already_done && hooks.already_done(config, scheduled.repetition)) {
+    const std::optional<JobStatus> stored =
+        hooks.already_done ? hooks.already_done(config, scheduled.repetition) : std::nullopt;
+    if (stored) {
       ++outcome.skipped;
+      // unsupported or verify_failed would repeat: the job's other repetitions are moot.
+      if (*stored != JobStatus::kOk) given_up.insert(scheduled.job);
       if (hooks.progress) {
         hooks.progress(slot, order.size(), config, scheduled.repetition,
                        "already complete, skipped (--resume)");
@@ -74,8 +80,10 @@ ScheduleOutcome RunSchedule(const std::vector<JobConfig>& jobs, const ScheduleOp
       ++outcome.abandoned;
       continue;
     }
-    if (!first && options.cooldown_seconds > 0 && hooks.sleep)
+    if (hooks.prepare) hooks.prepare(config);
+    if (!first && options.cooldown_seconds > 0 && hooks.sleep) {
       hooks.sleep(options.cooldown_seconds);
+    }
     first = false;
     if (hooks.progress) hooks.progress(slot, order.size(), config, scheduled.repetition, "");
     JobResult result = hooks.run(config, scheduled.repetition);
@@ -98,11 +106,17 @@ ScheduleOutcome RunSchedule(const std::vector<JobConfig>& jobs, const ScheduleOp
 }
 
 ValidityRules RecordedRules(const JobResult& result) {
+  // A bound of "none" is +infinity, which JSON and the store keep as null, read back as
+  // NaN: NaN means no bound, not the default one.
+  const auto bound = [](double recorded, double fallback) {
+    if (std::isnan(recorded)) return std::numeric_limits<double>::infinity();
+    return recorded > 0 ? recorded : fallback;
+  };
   ValidityRules rules;
   if (result.rule_min_samples > 0) rules.min_samples = result.rule_min_samples;
-  if (result.rule_target_ci > 0) rules.max_ci_half_width = result.rule_target_ci;
-  if (result.rule_max_drift > 0) rules.max_drift = result.rule_max_drift;
-  if (result.rule_max_process_spread > 0) rules.max_process_spread = result.rule_max_process_spread;
+  rules.max_ci_half_width = bound(result.rule_target_ci, rules.max_ci_half_width);
+  rules.max_drift = bound(result.rule_max_drift, rules.max_drift);
+  rules.max_process_spread = bound(result.rule_max_process_spread, rules.max_process_spread);
   return rules;
 }
 
@@ -113,7 +127,14 @@ std::vector<PooledJob> PoolJobs(const std::vector<JobResult>& repetitions) {
     const std::string key = ConfigKey(result.config);
     auto [it, inserted] = index.emplace(key, jobs.size());
     if (inserted) jobs.push_back({.config = result.config});
-    jobs[it->second].repetitions.push_back(result);
+    std::vector<JobResult>& reps = jobs[it->second].repetitions;
+    auto same = std::find_if(reps.begin(), reps.end(),
+                             [&](const JobResult& r) { return r.repetition == result.repetition; });
+    if (same != reps.end()) {
+      *same = result;  // a re-run after --resume supersedes the failed attempt
+    } else {
+      reps.push_back(result);
+    }
   }
   for (PooledJob& job : jobs) {
     std::stable_sort(

@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -33,8 +34,12 @@ std::vector<ScheduledRun> InterleavedOrder(size_t job_count, int repetitions, ui
 
 /// What the scheduler asks of its caller; every hook but `run` may be empty.
 struct SchedulerHooks {
-  /// True when this repetition is already in the store (--resume): it is skipped.
-  std::function<bool(const JobConfig&, int repetition)> already_done;
+  /// The stored outcome when this repetition is already complete (--resume): it is
+  /// skipped, and a stored outcome other than ok also ends the job's further repetitions.
+  std::function<std::optional<JobStatus>(const JobConfig&, int repetition)> already_done;
+  /// Work that must precede a job's worker but is not part of it (reference outputs, a
+  /// backend probe); called before the cool-down so it does not heat the measurement.
+  std::function<void(const JobConfig&)> prepare;
   /// Runs one repetition of a job in its own worker process.
   std::function<JobResult(const JobConfig&, int repetition)> run;
   /// Records a finished repetition (the store); called once per run repetition, in order.
@@ -75,7 +80,8 @@ struct PooledJob {
 };
 
 /// Groups repetitions by configuration (first appearance order) and pools each group's
-/// samples with the rules stored in its first repetition.
+/// samples with the rules stored in its first repetition. When a repetition appears more
+/// than once (a failed one re-run by --resume), the last one counts.
 std::vector<PooledJob> PoolJobs(const std::vector<JobResult>& repetitions);
 
 /// The validity rules a result was judged by, as recorded in it.

@@ -106,12 +106,13 @@ Verification CompareOutputs(const std::vector<backends::HostTensor>& reference,
         result.top5_agreement = check.top5_agreement;
       }
     }
-    if (i == 0 || check.rel_l2_error > result.rel_l2_error) {
+    // NaN (a non-finite reference value) is the worst error there is.
+    if (i == 0 || std::isnan(check.rel_l2_error) || check.rel_l2_error > result.rel_l2_error) {
       result.rel_l2_error = check.rel_l2_error;
       result.worst_output = static_cast<int>(i);
     }
     result.max_abs_error = std::max(result.max_abs_error, check.max_abs_error);
-    result.passed = result.passed && check.rel_l2_error <= tolerance;
+    result.passed = result.passed && check.rel_l2_error <= tolerance;  // false for NaN
   }
   if (!result.passed) {
     const OutputCheck& worst = result.outputs[static_cast<size_t>(result.worst_output)];

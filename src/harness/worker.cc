@@ -10,6 +10,7 @@
 #include <cstdio>
 #include <cstring>
 #include <ctime>
+#include <filesystem>
 #include <new>
 #include <set>
 #include <string>
@@ -71,9 +72,10 @@ bool ComputeReference(const WorkerRequest& request, const ir::Graph& graph,
       error = "reference run failed: " + status.message;
       return false;
     }
+    // An unwritable cache (read-only home in a container) costs time, not the job: the
+    // timed worker then computes the reference itself.
     if (!request.cache_dir.empty() && !SaveReferenceOutputs(*path, *target)) {
-      error = fmt::format("cannot write the reference cache {}", *path);
-      return false;
+      fmt::print(stderr, "warning: cannot write the reference cache {}\n", *path);
     }
   }
   return true;
@@ -195,14 +197,16 @@ void ExecuteJobOrThrow(const WorkerRequest& request, const backends::BackendRegi
     return Fail(result, JobStatus::kFailed, "staging inputs failed: " + status.message);
 
   const bool verifying = request.verify && config.backend != "reference";
-  std::vector<HostTensor> expected;
-  std::vector<HostTensor> expected_alt;
+  // Only whether the cache holds the reference is settled here; its outputs are read after
+  // the footprint is taken, so they are not counted as the backend's memory.
+  std::error_code ignored;
   const bool cached = verifying && !request.cache_dir.empty() &&
-                      LoadReferenceOutputs(reference_paths.main, expected) &&
-                      LoadReferenceOutputs(reference_paths.alt, expected_alt);
+                      std::filesystem::exists(reference_paths.main, ignored) &&
+                      std::filesystem::exists(reference_paths.alt, ignored);
   // What the worker does not need any more is not the backend's memory: the weights, once
   // the backend holds its own copy (unless the reference must still be computed here).
-  if (!backend->SessionKeepsGraph() && (cached || !verifying)) {
+  const bool graph_released = !backend->SessionKeepsGraph() && (cached || !verifying);
+  if (graph_released) {
     for (size_t v = 0; v < graph.values().size(); ++v) {
       ir::Value& value = graph.mutable_value(static_cast<ir::ValueId>(v));
       if (value.kind == ir::ValueKind::kConstant) std::vector<float>().swap(value.data);
@@ -221,9 +225,18 @@ void ExecuteJobOrThrow(const WorkerRequest& request, const backends::BackendRegi
     status = session->GetOutputs(outputs);
     if (!status.ok)
       return Fail(result, JobStatus::kFailed, "reading outputs failed: " + status.message);
-    // Normally the scheduler's reference worker filled the cache; without a cache the
-    // reference runs here, after the footprint was taken.
-    if (!cached &&
+    // Normally the launcher's reference worker filled the cache; without one (or with a
+    // damaged entry, which ComputeReference recomputes when the weights are still here)
+    // the reference runs here, after the footprint was taken.
+    std::vector<HostTensor> expected;
+    std::vector<HostTensor> expected_alt;
+    const bool loaded = cached && LoadReferenceOutputs(reference_paths.main, expected) &&
+                        LoadReferenceOutputs(reference_paths.alt, expected_alt);
+    if (!loaded && graph_released) {
+      return Fail(result, JobStatus::kFailed,
+                  "the cached reference outputs became unreadable during the job");
+    }
+    if (!loaded &&
         !ComputeReference(request, graph, reference_paths, expected, expected_alt, error)) {
       return Fail(result, JobStatus::kFailed, error);
     }

@@ -12,7 +12,7 @@
 #include <filesystem>
 #include <fstream>
 #include <limits>
-#include <set>
+#include <map>
 #include <string_view>
 #include <utility>
 
@@ -745,15 +745,19 @@ bool ResultsStore::HasCompletedJob(const harness::JobConfig& config, bool timed)
   return query.Step() && query.Int() != 0;
 }
 
-std::set<int> ResultsStore::CompletedRepetitions(int64_t run_id, const harness::JobConfig& config,
-                                                 bool timed) const {
+std::map<int, harness::JobStatus> ResultsStore::CompletedRepetitions(
+    int64_t run_id, const harness::JobConfig& config, bool timed) const {
   Statement query(db_.get(), path_,
-                  fmt::format("SELECT DISTINCT repetition FROM jobs WHERE run_id = ? AND "
-                              "config_key = ? AND {}",
+                  fmt::format("SELECT repetition, status FROM jobs WHERE run_id = ? AND "
+                              "config_key = ? AND {} ORDER BY id",
                               timed ? kCompletedForRunSql : kCompletedForVerifySql));
   query.BindInt(run_id).BindText(harness::ConfigKey(config));
-  std::set<int> repetitions;
-  while (query.Step()) repetitions.insert(static_cast<int>(query.Int()));
+  std::map<int, harness::JobStatus> repetitions;
+  while (query.Step()) {
+    const int repetition = static_cast<int>(query.Int());
+    const std::string status = query.Text();
+    repetitions[repetition] = harness::ParseJobStatus(status).value_or(harness::JobStatus::kFailed);
+  }
   return repetitions;
 }
 

@@ -2,9 +2,9 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
-#include <set>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -111,9 +111,11 @@ class ResultsStore {
   bool HasCompletedJob(const harness::JobConfig& config, bool timed = true) const;
 
   /// Repetitions (1-based) of `config` in run `run_id` whose outcome would not change by
-  /// running them again (the HasCompletedJob rule): what `run --resume` skips.
-  std::set<int> CompletedRepetitions(int64_t run_id, const harness::JobConfig& config,
-                                     bool timed = true) const;
+  /// running them again (the HasCompletedJob rule), with that outcome: what
+  /// `run --resume` skips.
+  std::map<int, harness::JobStatus> CompletedRepetitions(int64_t run_id,
+                                                         const harness::JobConfig& config,
+                                                         bool timed = true) const;
 
   /// Every run, oldest first.
   std::vector<StoredRun> Runs() const;

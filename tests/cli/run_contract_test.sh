@@ -75,6 +75,12 @@ order2=$(sql "$work/r2.db" "SELECT model || repetition FROM jobs ORDER BY order_
 [ "$order1" = "$order2" ] || fail "the same seed replays the same order ($order1 / $order2)"
 [ "$(grep -cE "^(cifarnet|vgg-s-32) +reference" "$work/out")" = 2 ] ||
   fail "the table pools repetitions: one row per job"
+# --resume keeps the run's own schedule (2 repetitions, not the default 3): nothing to do.
+"$bin" run --models cifarnet,vgg-s-32 --backends reference --db "$work/r.db" --resume \
+  --min-time 0 --max-time 30 --min-runs 3 --max-runs 3 --warmup-runs 0 --warmup-time 0 \
+  --cache-dir "$work/cache" >/dev/null 2>"$work/err" || fail "resume of a complete run exited $?"
+[ "$(grep -c "skipped (--resume)" "$work/err")" = 4 ] || fail "resume skips all 4 processes"
+[ "$(sql "$work/r.db" "SELECT count(*) FROM jobs")" = 4 ] || fail "resume kept the stored count"
 "$bin" results --db "$work/r.db" --format json | python3 -c '
 import json,sys
 rows = json.load(sys.stdin)

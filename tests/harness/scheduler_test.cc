@@ -8,7 +8,9 @@
 
 #include <cmath>
 #include <filesystem>
+#include <limits>
 #include <map>
+#include <optional>
 #include <set>
 #include <stdexcept>
 
@@ -223,18 +225,20 @@ TEST(CampaignTest, ResumeAfterAKillShowsEveryJob) {
   store::ResultsStore db = store::ResultsStore::Open(path);
   ASSERT_EQ(db.Jobs(run_id).size(), 3u);
   std::vector<std::string> ran;
-  const ScheduleOutcome outcome =
-      RunSchedule(jobs, options,
-                  {.already_done =
-                       [&](const JobConfig& config, int repetition) {
-                         return db.CompletedRepetitions(run_id, config).contains(repetition);
-                       },
-                   .run =
-                       [&](const JobConfig& config, int) {
-                         ran.push_back(config.model);
-                         return OkResult(Scripted(0.01, 0.001, 20));
-                       },
-                   .record = [&](const JobResult& r) { db.RecordJob(run_id, r); }});
+  const ScheduleOutcome outcome = RunSchedule(
+      jobs, options,
+      {.already_done = [&](const JobConfig& config, int repetition) -> std::optional<JobStatus> {
+         const auto done = db.CompletedRepetitions(run_id, config);
+         const auto found = done.find(repetition);
+         if (found == done.end()) return std::nullopt;
+         return found->second;
+       },
+       .run =
+           [&](const JobConfig& config, int) {
+             ran.push_back(config.model);
+             return OkResult(Scripted(0.01, 0.001, 20));
+           },
+       .record = [&](const JobResult& r) { db.RecordJob(run_id, r); }});
   EXPECT_EQ(outcome.skipped, 3);
   EXPECT_EQ(outcome.ran, 3);
   const std::vector<PooledJob> pooled = store::PooledJobs(db, run_id);
@@ -244,6 +248,47 @@ TEST(CampaignTest, ResumeAfterAKillShowsEveryJob) {
     EXPECT_EQ(job.pooled.summary.count, 40);
   }
   std::filesystem::remove_all(dir);
+}
+
+TEST(RunScheduleTest, AStoredFailureEndsTheJobOnResume) {
+  // Repetition 1 of m0 is stored as verify_failed: resuming must not run its others.
+  int runs_of_m0 = 0;
+  const ScheduleOutcome outcome = RunSchedule(
+      Jobs(2), {.repetitions = 3},
+      {.already_done = [](const JobConfig& config, int repetition) -> std::optional<JobStatus> {
+         if (config.model == "m0" && repetition == 1) return JobStatus::kVerifyFailed;
+         return std::nullopt;
+       },
+       .run =
+           [&](const JobConfig& config, int) {
+             runs_of_m0 += config.model == "m0";
+             return OkResult(Scripted(0.01, 0.001, 20));
+           }});
+  EXPECT_EQ(runs_of_m0, 0);
+  EXPECT_EQ(outcome.skipped, 1);
+  EXPECT_EQ(outcome.ran, 3);
+}
+
+TEST(PoolJobsTest, ARerunRepetitionSupersedesTheFailedAttemptAndNoneMeansNoBound) {
+  JobResult first = OkResult(Scripted(0.01, 0.001, 40));
+  first.config = {.model = "m", .backend = "fake"};
+  first.repetition = 1;
+  // "No precision target" is stored as null and read back as NaN.
+  first.rule_target_ci = std::numeric_limits<double>::quiet_NaN();
+  first.rule_max_process_spread = std::numeric_limits<double>::quiet_NaN();
+  JobResult timeout = first;
+  timeout.repetition = 2;
+  timeout.status = JobStatus::kTimeout;
+  timeout.samples.clear();
+  JobResult rerun = first;
+  rerun.repetition = 2;
+  rerun.samples = Scripted(0.02, 0.3, 40);  // slower and noisy: fails default bounds
+  const std::vector<PooledJob> pooled = PoolJobs({first, timeout, rerun});
+  ASSERT_EQ(pooled.size(), 1u);
+  EXPECT_EQ(pooled[0].status, JobStatus::kOk);
+  ASSERT_EQ(pooled[0].repetitions.size(), 2u);
+  EXPECT_EQ(pooled[0].pooled.summary.count, 80);
+  EXPECT_TRUE(pooled[0].pooled.summary.valid) << pooled[0].pooled.summary.verdict_reason;
 }
 
 }  // namespace
