@@ -6,8 +6,14 @@ set -euo pipefail
 before="$1"
 after="$2"
 rounds="${3:-3}"
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
+# Databases and tables stay in $KEEP (default: a temporary folder removed at the end).
+if [ -n "${KEEP:-}" ]; then
+  work=$KEEP
+  mkdir -p "$work"
+else
+  work=$(mktemp -d)
+  trap 'rm -rf "$work"' EXIT
+fi
 for i in $(seq 1 "$rounds"); do
   for which in before after; do
     bin=$before
@@ -29,9 +35,10 @@ for which in ("before", "after"):
         valid.append(sum(1 for r in rows if r.get("verdict") == "VALID"))
         for row in rows:
             try:
-                p50.setdefault((row["model"], row["backend"]), []).append(float(row["p50(ms)"]))
+                value = float(row["p50(ms)"])
             except (ValueError, KeyError):
-                pass
+                continue  # a job without timing in this run (failed, unsupported)
+            p50.setdefault((row["model"], row["backend"]), []).append(value)
     print(f"## {which}: VALID rows per run {valid}")
     print("model backend p50_ms_per_run spread_pct")
     spreads = []
@@ -40,5 +47,7 @@ for which in ("before", "after"):
         spreads.append(spread)
         print(f"{model} {backend} {'/'.join(f'{v:.2f}' for v in values)} {spread:.1f}")
     spreads.sort()
+    if not spreads:
+        continue
     print(f"median spread {spreads[len(spreads) // 2]:.1f} %, max {spreads[-1]:.1f} %")
 PY
