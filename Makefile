@@ -18,7 +18,7 @@ test: release
 	ctest --preset release -j2
 	cmake --preset asan
 	cmake --build --preset asan
-	ctest --preset asan
+	ctest --preset asan -LE slow
 	$(MAKE) fuzz-smoke
 
 # libFuzzer targets (fuzz/README.md), built with clang in build/fuzz. `make fuzz` runs each

@@ -59,7 +59,7 @@ if pgrep -f "__worker.*resnet-18" >/dev/null; then fail "orphaned worker survive
   fail "results after kill and resume shows every job of the campaign"
 
 # 3b. Repetitions in separate processes, interleaved in a seeded, stored, replayable order.
-"$bin" run --models cifarnet,vgg-s-32 --backends reference --db "$work/r.db" --repetitions 2 \
+"$bin" run --models cifarnet,cifarnet-valid --backends reference --db "$work/r.db" --repetitions 2 \
   --order-seed 5 --cooldown 0.1 --min-time 0 --max-time 30 --min-runs 3 --max-runs 3 \
   --warmup-runs 0 --warmup-time 0 --cache-dir "$work/cache" >"$work/out" 2>"$work/err" ||
   fail "run --repetitions 2 exited $?"
@@ -68,15 +68,15 @@ if pgrep -f "__worker.*resnet-18" >/dev/null; then fail "orphaned worker survive
 [ "$(sql "$work/r.db" "SELECT json_extract(schedule_json, '$.order_seed') FROM runs")" = 5 ] ||
   fail "the order seed is stored"
 order1=$(sql "$work/r.db" "SELECT model || repetition FROM jobs ORDER BY order_index" | tr '\n' ' ')
-"$bin" run --models cifarnet,vgg-s-32 --backends reference --db "$work/r2.db" --repetitions 2 \
+"$bin" run --models cifarnet,cifarnet-valid --backends reference --db "$work/r2.db" --repetitions 2 \
   --order-seed 5 --min-time 0 --max-time 30 --min-runs 3 --max-runs 3 --warmup-runs 0 \
   --warmup-time 0 --cache-dir "$work/cache" >/dev/null 2>&1 || fail "replay exited $?"
 order2=$(sql "$work/r2.db" "SELECT model || repetition FROM jobs ORDER BY order_index" | tr '\n' ' ')
 [ "$order1" = "$order2" ] || fail "the same seed replays the same order ($order1 / $order2)"
-[ "$(grep -cE "^(cifarnet|vgg-s-32) +reference" "$work/out")" = 2 ] ||
+[ "$(grep -cE "^(cifarnet|cifarnet-valid) +reference" "$work/out")" = 2 ] ||
   fail "the table pools repetitions: one row per job"
 # --resume keeps the run's own schedule (2 repetitions, not the default 3): nothing to do.
-"$bin" run --models cifarnet,vgg-s-32 --backends reference --db "$work/r.db" --resume \
+"$bin" run --models cifarnet,cifarnet-valid --backends reference --db "$work/r.db" --resume \
   --min-time 0 --max-time 30 --min-runs 3 --max-runs 3 --warmup-runs 0 --warmup-time 0 \
   --cache-dir "$work/cache" >/dev/null 2>"$work/err" || fail "resume of a complete run exited $?"
 [ "$(grep -c "skipped (--resume)" "$work/err")" = 4 ] || fail "resume skips all 4 processes"

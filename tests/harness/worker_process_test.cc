@@ -243,7 +243,8 @@ TEST_F(WorkerProcessTest, UnboundedAllocationUnderACapBecomesOutOfMemory) {
 }
 
 TEST_F(WorkerProcessTest, ALingeringChildProcessDoesNotTurnAFinishedJobIntoATimeout) {
-  JobResult result = Run("linger", /*timeout=*/10);
+  // Below the helper's 20 s: waiting for its end of file would time the job out.
+  JobResult result = Run("linger", /*timeout=*/18);
   EXPECT_EQ(result.status, JobStatus::kOk) << result.error;
   EXPECT_FALSE(result.samples.empty());
 }
@@ -281,7 +282,7 @@ TEST_F(WorkerProcessTest, UnknownModelOrBackendIsAFailedJob) {
 TEST_F(WorkerProcessTest, WrongSmallOutputBesideCorrectLargeOneFailsAndIsNamed) {
   // tiny-yolo has two detection heads; the smaller one is wrong.
   JobResult result =
-      Run("perturb-smallest", 120, std::nullopt, WorkerRequest::Mode::kVerify, "tiny-yolo@96");
+      Run("perturb-smallest", 120, std::nullopt, WorkerRequest::Mode::kVerify, "tiny-yolo@64");
   ASSERT_EQ(result.status, JobStatus::kVerifyFailed) << result.error;
   ASSERT_TRUE(result.verification.has_value());
   const Verification& v = *result.verification;
