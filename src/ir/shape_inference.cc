@@ -332,6 +332,38 @@ Shape InferNodeOutputShape(const Graph& graph, const Node& node) {
       return InferUpsample(graph, node);
     case OpKind::kLrn:
       return InferLrn(graph, node);
+    case OpKind::kSub:
+    case OpKind::kMul:
+    case OpKind::kDiv:
+    case OpKind::kPow:
+    case OpKind::kMaximum:
+    case OpKind::kMinimum:
+    case OpKind::kHardSigmoid:
+    case OpKind::kHardSwish:
+    case OpKind::kSilu:
+    case OpKind::kTanh:
+    case OpKind::kExp:
+    case OpKind::kLog:
+    case OpKind::kSqrt:
+    case OpKind::kAbs:
+    case OpKind::kNeg:
+    case OpKind::kErf:
+    case OpKind::kGelu:
+    case OpKind::kClip:
+    case OpKind::kReduceMean:
+    case OpKind::kReduceSum:
+    case OpKind::kReduceMax:
+    case OpKind::kTranspose:
+    case OpKind::kSlice:
+    case OpKind::kSqueeze:
+    case OpKind::kUnsqueeze:
+    case OpKind::kPad:
+    case OpKind::kGather:
+    case OpKind::kMatMul:
+    case OpKind::kConvTranspose:
+    case OpKind::kResize:
+    case OpKind::kLayerNorm:
+      Fail(node, "PLACEHOLDER: shape rule not written yet");
   }
   Fail(node, "unknown op");
 }

@@ -146,6 +146,7 @@ Support SupportsNode(const ir::Graph& graph, const ir::Node& node) {
       }
     }
   }
+  if (node.op >= ir::OpKind::kSub) return {false, "PLACEHOLDER: not lowered yet"};
   // Every other IR op has an exact ATen lowering (see LowerConv / LowerPool for padding
   // and ceil mode, which differ in form but not in result).
   return {};

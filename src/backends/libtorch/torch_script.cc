@@ -95,6 +95,38 @@ class ScriptWriter {
     const std::string y = fmt::format("v{}", node.outputs.front());
     const std::string x = In(node, 0);
     switch (node.op) {
+      case ir::OpKind::kSub:
+      case ir::OpKind::kMul:
+      case ir::OpKind::kDiv:
+      case ir::OpKind::kPow:
+      case ir::OpKind::kMaximum:
+      case ir::OpKind::kMinimum:
+      case ir::OpKind::kHardSigmoid:
+      case ir::OpKind::kHardSwish:
+      case ir::OpKind::kSilu:
+      case ir::OpKind::kTanh:
+      case ir::OpKind::kExp:
+      case ir::OpKind::kLog:
+      case ir::OpKind::kSqrt:
+      case ir::OpKind::kAbs:
+      case ir::OpKind::kNeg:
+      case ir::OpKind::kErf:
+      case ir::OpKind::kGelu:
+      case ir::OpKind::kClip:
+      case ir::OpKind::kReduceMean:
+      case ir::OpKind::kReduceSum:
+      case ir::OpKind::kReduceMax:
+      case ir::OpKind::kTranspose:
+      case ir::OpKind::kSlice:
+      case ir::OpKind::kSqueeze:
+      case ir::OpKind::kUnsqueeze:
+      case ir::OpKind::kPad:
+      case ir::OpKind::kGather:
+      case ir::OpKind::kMatMul:
+      case ir::OpKind::kConvTranspose:
+      case ir::OpKind::kResize:
+      case ir::OpKind::kLayerNorm:
+        throw std::runtime_error("PLACEHOLDER: torch_script.cc lacks this op");
       case ir::OpKind::kConv:
         return EmitConv(node, y);
       case ir::OpKind::kBatchNorm:
