@@ -32,8 +32,7 @@ int64_t NormalizeAxis(int64_t axis, size_t rank, bool allow_end) {
   return normalized;
 }
 
-std::vector<int64_t> NormalizeAxes(const std::vector<int64_t>& axes, size_t rank,
-                                   bool allow_end) {
+std::vector<int64_t> NormalizeAxes(const std::vector<int64_t>& axes, size_t rank, bool allow_end) {
   std::vector<int64_t> normalized;
   normalized.reserve(axes.size());
   for (int64_t axis : axes) normalized.push_back(NormalizeAxis(axis, rank, allow_end));
@@ -79,7 +78,11 @@ std::vector<SliceDim> ResolveSlice(const SliceAttrs& attrs, const Shape& input) 
 
 double ResizeSourceCoordinate(const ResizeAttrs& attrs, size_t dim, int64_t out_index,
                               int64_t in_extent, int64_t out_extent) {
-  const double scale = attrs.scales.at(dim);
+  if (dim >= attrs.scales.size()) {
+    throw GraphError(
+        fmt::format("resize has {} scales, dim {} needs one", attrs.scales.size(), dim));
+  }
+  const double scale = attrs.scales[dim];
   const auto x = static_cast<double>(out_index);
   switch (attrs.coordinates) {
     case ResizeCoordinates::kHalfPixel:
@@ -87,9 +90,9 @@ double ResizeSourceCoordinate(const ResizeAttrs& attrs, size_t dim, int64_t out_
     case ResizeCoordinates::kPytorchHalfPixel:
       return out_extent > 1 ? (x + 0.5) / scale - 0.5 : 0.0;
     case ResizeCoordinates::kAlignCorners:
-      return out_extent > 1 ? x * static_cast<double>(in_extent - 1) /
-                                  static_cast<double>(out_extent - 1)
-                            : 0.0;
+      return out_extent > 1
+                 ? x * static_cast<double>(in_extent - 1) / static_cast<double>(out_extent - 1)
+                 : 0.0;
     case ResizeCoordinates::kAsymmetric:
       return x / scale;
   }
@@ -106,7 +109,8 @@ int64_t ResizeNearestIndex(const ResizeAttrs& attrs, double coordinate, int64_t 
       break;
     case ResizeNearest::kRoundPreferCeil:
       index = std::round(coordinate);  // std::round sends ties away from zero
-      if (coordinate < 0 && coordinate == std::floor(coordinate) + 0.5) index = std::ceil(coordinate);
+      if (coordinate < 0 && coordinate == std::floor(coordinate) + 0.5)
+        index = std::ceil(coordinate);
       break;
     case ResizeNearest::kFloor:
       index = std::floor(coordinate);
@@ -115,7 +119,11 @@ int64_t ResizeNearestIndex(const ResizeAttrs& attrs, double coordinate, int64_t 
       index = std::ceil(coordinate);
       break;
   }
-  return std::clamp<int64_t>(static_cast<int64_t>(index), 0, in_extent - 1);
+  // Clamped while still a double: a NaN or huge coordinate (from a tiny scale) must not
+  // reach the integer conversion, which would be undefined.
+  if (!(index >= 0.0)) return 0;
+  const auto last = static_cast<double>(in_extent - 1);
+  return static_cast<int64_t>(std::min(index, last));
 }
 
 }  // namespace edgebench::ir
