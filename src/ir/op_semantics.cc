@@ -69,9 +69,14 @@ std::vector<SliceDim> ResolveSlice(const SliceAttrs& attrs, const Shape& input) 
     };
     const int64_t start = clamp(attrs.starts[i]);
     const int64_t end = clamp(attrs.ends[i]);
-    int64_t span = step > 0 ? end - start : start - end;
-    const int64_t magnitude = step > 0 ? step : -step;
-    dims[axis] = {start, step, span <= 0 ? 0 : (span + magnitude - 1) / magnitude};
+    const int64_t span = step > 0 ? end - start : start - end;
+    // Unsigned, and (span - 1) / magnitude + 1 rather than a rounded-up sum, so that a
+    // step of INT64_MIN or near INT64_MAX cannot overflow.
+    const uint64_t magnitude =
+        step > 0 ? static_cast<uint64_t>(step) : 0 - static_cast<uint64_t>(step);
+    dims[axis] = {
+        start, step,
+        span <= 0 ? 0 : static_cast<int64_t>(static_cast<uint64_t>(span - 1) / magnitude) + 1};
   }
   return dims;
 }
