@@ -32,8 +32,7 @@ int64_t NormalizeAxis(int64_t axis, size_t rank, bool allow_end) {
   return normalized;
 }
 
-std::vector<int64_t> NormalizeAxes(const std::vector<int64_t>& axes, size_t rank,
-                                   bool allow_end) {
+std::vector<int64_t> NormalizeAxes(const std::vector<int64_t>& axes, size_t rank, bool allow_end) {
   std::vector<int64_t> normalized;
   normalized.reserve(axes.size());
   for (int64_t axis : axes) normalized.push_back(NormalizeAxis(axis, rank, allow_end));
@@ -70,9 +69,14 @@ std::vector<SliceDim> ResolveSlice(const SliceAttrs& attrs, const Shape& input) 
     };
     const int64_t start = clamp(attrs.starts[i]);
     const int64_t end = clamp(attrs.ends[i]);
-    int64_t span = step > 0 ? end - start : start - end;
-    const int64_t magnitude = step > 0 ? step : -step;
-    dims[axis] = {start, step, span <= 0 ? 0 : (span + magnitude - 1) / magnitude};
+    const int64_t span = step > 0 ? end - start : start - end;
+    // Unsigned, and (span - 1) / magnitude + 1 rather than a rounded-up sum, so that a
+    // step of INT64_MIN or near INT64_MAX cannot overflow.
+    const uint64_t magnitude =
+        step > 0 ? static_cast<uint64_t>(step) : 0 - static_cast<uint64_t>(step);
+    dims[axis] = {
+        start, step,
+        span <= 0 ? 0 : static_cast<int64_t>(static_cast<uint64_t>(span - 1) / magnitude) + 1};
   }
   return dims;
 }
@@ -87,9 +91,9 @@ double ResizeSourceCoordinate(const ResizeAttrs& attrs, size_t dim, int64_t out_
     case ResizeCoordinates::kPytorchHalfPixel:
       return out_extent > 1 ? (x + 0.5) / scale - 0.5 : 0.0;
     case ResizeCoordinates::kAlignCorners:
-      return out_extent > 1 ? x * static_cast<double>(in_extent - 1) /
-                                  static_cast<double>(out_extent - 1)
-                            : 0.0;
+      return out_extent > 1
+                 ? x * static_cast<double>(in_extent - 1) / static_cast<double>(out_extent - 1)
+                 : 0.0;
     case ResizeCoordinates::kAsymmetric:
       return x / scale;
   }
@@ -106,7 +110,8 @@ int64_t ResizeNearestIndex(const ResizeAttrs& attrs, double coordinate, int64_t 
       break;
     case ResizeNearest::kRoundPreferCeil:
       index = std::round(coordinate);  // std::round sends ties away from zero
-      if (coordinate < 0 && coordinate == std::floor(coordinate) + 0.5) index = std::ceil(coordinate);
+      if (coordinate < 0 && coordinate == std::floor(coordinate) + 0.5)
+        index = std::ceil(coordinate);
       break;
     case ResizeNearest::kFloor:
       index = std::floor(coordinate);
