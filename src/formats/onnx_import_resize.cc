@@ -187,6 +187,11 @@ void ConvertResize(ImportContext& context, const onnx::NodeProto& node, const st
     for (size_t d = 0; d < rank; ++d) {
       // ONNX: floor(in * scale), in double as its reference computes it.
       sizes.push_back(std::floor(static_cast<double>(shape[d]) * scales[d]));
+      if (sizes.back() < 1.0) {
+        throw UnsupportedModelError(
+            fmt::format("{} would produce an empty tensor (dim {}: {} x {} rounds down to 0)",
+                        node.op_type(), d, shape[d], scales[d]));
+      }
     }
   } else {
     for (size_t d = 0; d < rank; ++d) {
