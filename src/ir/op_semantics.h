@@ -19,7 +19,8 @@ namespace edgebench::ir {
 Shape BroadcastShapes(const Shape& a, const Shape& b);
 
 /// `axis` counted from the end when negative; throws GraphError outside [-rank, rank)
-/// (or [-rank - 1, rank] with allow_end, for positions such as Flatten's or Unsqueeze's).
+/// (or [-rank - 1, rank] with allow_end, for insertion positions such as Unsqueeze's, where
+/// -1 means "after the last dim"; not for Flatten, whose ONNX axis -1 is rank - 1).
 int64_t NormalizeAxis(int64_t axis, size_t rank, bool allow_end = false);
 
 /// Distinct normalized axes, sorted; throws GraphError on a repeated axis.

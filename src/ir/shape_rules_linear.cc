@@ -26,8 +26,15 @@ Shape InferMatMul(const Graph& graph, const Node& node) {
     Fail(node, fmt::format("inner dims differ: {} has K = {}, {} has K = {}", ShapeToString(a), k,
                            ShapeToString(b), columns[columns.size() - 2]));
   }
-  Shape out = Broadcast(node, Shape(rows.begin(), rows.end() - 2),
-                        Shape(columns.begin(), columns.end() - 2));
+  const Shape batch_a(rows.begin(), rows.end() - 2);
+  const Shape batch_b(columns.begin(), columns.end() - 2);
+  Shape out;
+  try {
+    out = BroadcastShapes(batch_a, batch_b);
+  } catch (const GraphError&) {
+    Fail(node, fmt::format("batch dims of {} and {} do not broadcast", ShapeToString(a),
+                           ShapeToString(b)));
+  }
   if (a.size() > 1) out.push_back(rows[rows.size() - 2]);
   if (b.size() > 1) out.push_back(columns.back());
   return out;

@@ -1,6 +1,7 @@
 #include <gtest/gtest.h>
 
 #include <cstdint>
+#include <limits>
 #include <vector>
 
 #include "backends/reference/kernels.h"
@@ -226,6 +227,13 @@ TEST(ReferenceConvTransposeTest, InconsistentOperandsThrow) {
   HostTensor fitting({2, 1, 2, 2}, Iota(8));
   HostTensor wrong_size = Unwritten({1, 1, 4, 4});
   EXPECT_THROW(ConvTranspose(attrs, x, fitting, nullptr, wrong_size), ir::GraphError);
+  // Absurd attributes: the output extent would overflow int64, or pads are negative.
+  ir::ConvTransposeAttrs huge = attrs;
+  huge.strides = {1, std::numeric_limits<int64_t>::max()};
+  EXPECT_THROW(ConvTranspose(huge, x, fitting, nullptr, wrong_size), ir::GraphError);
+  ir::ConvTransposeAttrs negative = attrs;
+  negative.pads_begin = {-1, 0};
+  EXPECT_THROW(ConvTranspose(negative, x, fitting, nullptr, wrong_size), ir::GraphError);
 }
 
 }  // namespace

@@ -181,6 +181,16 @@ TEST(ReferencePadTest, ReflectWiderThanTheDimBounces) {
   ExpectValues(z, {7, 7, 7});
 }
 
+TEST(ReferencePadTest, NegativeOrOverflowingPadsThrow) {
+  HostTensor x({3}, {1, 2, 3});
+  HostTensor y = Unwritten({2});
+  EXPECT_THROW(Pad({.pads_begin = {-1}, .pads_end = {0}}, x, y), ir::GraphError);
+  const int64_t huge = std::numeric_limits<int64_t>::max();
+  EXPECT_THROW(Pad({.pads_begin = {huge}, .pads_end = {huge}}, x, y), ir::GraphError);
+  // Pads that do not cover every dim.
+  EXPECT_THROW(Pad({.pads_begin = {}, .pads_end = {}}, x, y), ir::GraphError);
+}
+
 TEST(ReferenceGatherTest, RowsWithNegativeIndices) {
   HostTensor x({3, 2}, {1, 2, 3, 4, 5, 6});
   HostTensor y = Unwritten({3, 2});

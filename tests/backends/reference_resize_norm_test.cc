@@ -2,6 +2,7 @@
 
 #include <cmath>
 #include <cstdint>
+#include <limits>
 #include <vector>
 
 #include "backends/reference/kernels.h"
@@ -142,6 +143,28 @@ TEST(ReferenceResizeTest, MissingScalesOrWrongSizeThrow) {
                             {1, 1, 2, 2}, {1, 1, 4, 3}),
                       x, y),
                ir::GraphError);
+}
+
+TEST(ReferenceResizeTest, HostileScalesThrowOrClampSafely) {
+  HostTensor x({1, 1, 1, 4}, {0, 10, 20, 40});
+  HostTensor y = Unwritten({1, 1, 1, 2});
+  for (float bad : {0.0f, -0.5f, std::numeric_limits<float>::quiet_NaN(),
+                    std::numeric_limits<float>::infinity()}) {
+    EXPECT_THROW(Resize(Attrs(ir::ResizeMode::kNearest, Coordinates::kAsymmetric, Nearest::kFloor,
+                              {1, 1, 1, bad}, {1, 1, 1, 2}),
+                        x, y),
+                 ir::GraphError)
+        << "scale " << bad;
+  }
+  // A vanishing scale sends output 1 to coordinate 1e38: clamped to the last element.
+  Resize(Attrs(ir::ResizeMode::kNearest, Coordinates::kAsymmetric, Nearest::kFloor,
+               {1, 1, 1, 1e-38f}, {1, 1, 1, 2}),
+         x, y);
+  ExpectValues(y, {0, 40});
+  Resize(Attrs(ir::ResizeMode::kLinear, Coordinates::kAsymmetric, Nearest::kFloor,
+               {1, 1, 1, 1e-38f}, {1, 1, 1, 2}),
+         x, y);
+  ExpectValues(y, {0, 40});
 }
 
 TEST(ReferenceLayerNormTest, LastAxisWithScaleAndBias) {

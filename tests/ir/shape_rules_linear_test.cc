@@ -26,7 +26,8 @@ TEST(MatMulShapeTest, BatchedBroadcastAndOneDimensionalOperands) {
 TEST(MatMulShapeTest, MismatchesAreRejected) {
   EXPECT_TRUE(FailsNamingCulprit(OpKind::kMatMul, {}, {{2, 3}, {4, 5}}, "inner dims differ"));
   EXPECT_TRUE(FailsNamingCulprit(OpKind::kMatMul, {}, {{3}, {4}}, "inner dims differ"));
-  EXPECT_TRUE(FailsNamingCulprit(OpKind::kMatMul, {}, {{2, 2, 3}, {3, 3, 4}}, "broadcast"));
+  EXPECT_TRUE(FailsNamingCulprit(OpKind::kMatMul, {}, {{2, 2, 3}, {3, 3, 4}},
+                                 "batch dims of 2x2x3 and 3x3x4 do not broadcast"));
   EXPECT_TRUE(FailsNamingCulprit(OpKind::kMatMul, {}, {{}, {3, 4}}, "at least one dim"));
   EXPECT_TRUE(FailsNamingCulprit(OpKind::kMatMul, {}, {{2, 3}}, "expects 2 inputs"));
   EXPECT_TRUE(FailsNamingCulprit(OpKind::kMatMul, ConvAttrs{}, {{2, 3}, {3, 4}}, "wrong kind"));

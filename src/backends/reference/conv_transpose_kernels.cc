@@ -32,13 +32,20 @@ ir::Shape ConvTransposeOutputShape(const ir::ConvTransposeAttrs& attrs, const ir
         fmt::format("conv transpose weight {} does not fit {} channels in {} groups",
                     ir::ShapeToString(weight), x[1], attrs.groups));
   }
-  ir::Shape out{x[0], weight[1] * attrs.groups};
+  ir::Shape out{x[0], CheckedMul(weight[1], attrs.groups)};
   for (size_t d = 0; d < spatial; ++d) {
     if (attrs.strides[d] < 1 || attrs.dilations[d] < 1) {
       throw ir::GraphError("conv transpose stride and dilation must be positive");
     }
-    out.push_back((x[d + 2] - 1) * attrs.strides[d] - attrs.pads_begin[d] - attrs.pads_end[d] +
-                  attrs.dilations[d] * (weight[d + 2] - 1) + attrs.output_padding[d] + 1);
+    if (attrs.pads_begin[d] < 0 || attrs.pads_end[d] < 0 || attrs.output_padding[d] < 0) {
+      throw ir::GraphError("conv transpose pads and output padding must not be negative");
+    }
+    // The full extent before cropping bounds every index the kernel computes, so once it
+    // fits in int64 nothing later can overflow.
+    const int64_t full = CheckedAdd(CheckedAdd(CheckedMul(x[d + 2] - 1, attrs.strides[d]),
+                                               CheckedMul(attrs.dilations[d], weight[d + 2] - 1)),
+                                    attrs.output_padding[d] + 1);
+    out.push_back(CheckedAdd(CheckedAdd(full, -attrs.pads_begin[d]), -attrs.pads_end[d]));
   }
   return out;
 }

@@ -25,6 +25,20 @@ Dims BroadcastStrides(const ir::Shape& in, const ir::Shape& out) {
   return strides;
 }
 
+int64_t CheckedAdd(int64_t a, int64_t b) {
+  int64_t sum = 0;
+  if (__builtin_add_overflow(a, b, &sum)) throw ir::GraphError("a size computation overflows");
+  return sum;
+}
+
+int64_t CheckedMul(int64_t a, int64_t b) {
+  int64_t product = 0;
+  if (__builtin_mul_overflow(a, b, &product)) {
+    throw ir::GraphError("a size computation overflows");
+  }
+  return product;
+}
+
 void RequireShape(const char* what, const ir::Shape& tensor_shape, const ir::Shape& expected) {
   if (tensor_shape != expected) {
     throw ir::GraphError(fmt::format("{} has shape {}, expected {}", what,

@@ -68,6 +68,11 @@ inline bool NextIndex(std::span<int64_t> index, std::span<const int64_t> dims) {
 /// broadcast to `out`.
 Dims BroadcastStrides(const ir::Shape& in, const ir::Shape& out);
 
+/// a + b and a * b, throwing ir::GraphError instead of overflowing, for sizes computed
+/// from attributes (which a hostile model may set to anything).
+int64_t CheckedAdd(int64_t a, int64_t b);
+int64_t CheckedMul(int64_t a, int64_t b);
+
 /// Throws ir::GraphError naming `what` unless `tensor_shape` equals `expected`.
 void RequireShape(const char* what, const ir::Shape& tensor_shape, const ir::Shape& expected);
 

@@ -94,7 +94,10 @@ void Pad(const ir::PadAttrs& attrs, const HostTensor& x, HostTensor& y) {
   }
   ir::Shape out_shape(rank);
   for (size_t d = 0; d < rank; ++d) {
-    out_shape[d] = x.shape[d] + attrs.pads_begin[d] + attrs.pads_end[d];
+    if (attrs.pads_begin[d] < 0 || attrs.pads_end[d] < 0) {
+      throw ir::GraphError("pads must not be negative");
+    }
+    out_shape[d] = CheckedAdd(CheckedAdd(x.shape[d], attrs.pads_begin[d]), attrs.pads_end[d]);
     if (x.shape[d] == 0 && out_shape[d] > 0 && attrs.mode != ir::PadMode::kConstant) {
       throw ir::GraphError("edge or reflect padding of an empty dim has nothing to repeat");
     }

@@ -17,10 +17,10 @@ void Transpose(const ir::TransposeAttrs& attrs, const HostTensor& x, HostTensor&
 /// index start + i * step (step may be negative).
 void Slice(const ir::SliceAttrs& attrs, const HostTensor& x, HostTensor& y);
 
-/// Pads every dim by pads_begin / pads_end. Constant fills attrs.value; edge repeats the
-/// border element; reflect mirrors about the border element without repeating it
-/// (numpy "reflect": 1 2 3 padded by 2 each side is 3 2 1 2 3 2 1), bouncing between the
-/// borders when a pad exceeds the dim.
+/// Pads every dim by pads_begin / pads_end (non-negative). Constant fills attrs.value; edge repeats
+/// the border element; reflect mirrors about the border element without repeating it (numpy
+/// "reflect": 1 2 3 padded by 2 each side is 3 2 1 2 3 2 1), bouncing between the borders when a
+/// pad exceeds the dim.
 void Pad(const ir::PadAttrs& attrs, const HostTensor& x, HostTensor& y);
 
 /// Gathers along attrs.axis with the constant attrs.indices (shaped attrs.indices_shape,

@@ -34,7 +34,11 @@ std::vector<SourceTap> SourceTaps(const ir::ResizeAttrs& attrs, size_t dim, int6
     }
     const double coordinate = ir::ResizeSourceCoordinate(attrs, dim, o, in, out);
     if (attrs.mode == ir::ResizeMode::kNearest) {
-      tap.lo = ir::ResizeNearestIndex(attrs, coordinate, in);
+      // Every rounding of a coordinate outside [-1, in] lands outside [0, in) and is
+      // clamped alike, so narrowing it first changes no index and keeps an extreme
+      // coordinate (a tiny scale) from overflowing the integer conversion.
+      tap.lo =
+          ir::ResizeNearestIndex(attrs, std::clamp(coordinate, -1.0, static_cast<double>(in)), in);
       continue;
     }
     const double clamped = std::clamp(coordinate, 0.0, static_cast<double>(in - 1));
@@ -55,6 +59,12 @@ void Resize(const ir::ResizeAttrs& attrs, const HostTensor& x, HostTensor& y) {
                                      ir::ShapeToString(y.shape), attrs.scales.size()));
   }
   if (!attrs.sizes.empty()) RequireShape("resize output", y.shape, attrs.sizes);
+  for (float scale : attrs.scales) {
+    // A NaN, infinite or non-positive scale maps coordinates nowhere meaningful.
+    if (!(std::isfinite(scale) && scale > 0.0f)) {
+      throw ir::GraphError(fmt::format("resize scale {} is not a positive number", scale));
+    }
+  }
   if (y.data.empty()) return;
   std::vector<std::vector<SourceTap>> taps(rank);
   for (size_t d = 0; d < rank; ++d) {

@@ -14,7 +14,8 @@ namespace edgebench::backends::reference {
 /// source coordinate. Linear: interpolates between the two neighbouring input indices
 /// along every dim whose scale is not 1 (or whose extent changes), with the source
 /// coordinate clamped to [0, in - 1] as ONNX does, and weights multiplied in double.
-/// attrs.scales must list one scale per dim; violations throw ir::GraphError.
+/// attrs.scales must list one positive, finite scale per dim; violations throw
+/// ir::GraphError.
 void Resize(const ir::ResizeAttrs& attrs, const HostTensor& x, HostTensor& y);
 
 }  // namespace edgebench::backends::reference
