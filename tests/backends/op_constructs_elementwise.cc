@@ -47,6 +47,7 @@ std::vector<BinaryOp> BinaryOps() {
   auto sigmoid = [](GraphBuilder& b, ValueId v) { return b.Sigmoid("rhs.sigmoid", v); };
   auto exp = [](GraphBuilder& b, ValueId v) { return b.Op("lhs.exp", OpKind::kExp, {}, {v}); };
   return {
+      {.name = "add", .op = OpKind::kAdd},
       {.name = "sub", .op = OpKind::kSub},
       {.name = "mul", .op = OpKind::kMul},
       {.name = "div", .op = OpKind::kDiv, .rhs_init = {1.0f, 0.5f}, .rhs = sigmoid},
@@ -61,22 +62,29 @@ std::vector<BinaryOp> BinaryOps() {
 }
 
 void AddBinaryConstructs(std::vector<Construct>& out) {
+  // Constant operands on either side: a scalar, per channel ([C,1,1] and [1,C,1,1]), and
+  // along the last dim ([W], which NumPy aligns with W, not C).
+  struct ConstantForm {
+    const char* name;
+    ir::Shape shape;
+  };
+  const ConstantForm constants[] = {
+      {"scalar", {}}, {"c11", {8, 1, 1}}, {"1c11", {1, 8, 1, 1}}, {"last_dim", {7}}};
   for (const BinaryOp& op : BinaryOps()) {
     auto add = [&](const std::string& variant,
                    std::function<ValueId(GraphBuilder&, ValueId)> build) {
       out.push_back({fmt::format("{}_{}", op.name, variant), kImage, std::move(build)});
     };
-    add("constant_c11", [op](GraphBuilder& b, ValueId x) {
-      return b.Op("op", op.op, {}, {op.lhs(b, x), b.Constant("c", {8, 1, 1}, op.rhs_init)});
-    });
-    add("constant_c11_first", [op](GraphBuilder& b, ValueId x) {
-      return b.Op("op", op.op, {}, {b.Constant("c", {8, 1, 1}, op.lhs_init), op.rhs(b, x)});
-    });
-    add("constant_last_dim", [op](GraphBuilder& b, ValueId x) {
-      return b.Op("op", op.op, {}, {op.lhs(b, x), b.Constant("c", {7}, op.rhs_init)});
-    });
-    add("constant_scalar", [op](GraphBuilder& b, ValueId x) {
-      return b.Op("op", op.op, {}, {op.lhs(b, x), b.Constant("c", {}, op.rhs_init)});
+    for (const ConstantForm& form : constants) {
+      add(fmt::format("constant_{}", form.name), [op, form](GraphBuilder& b, ValueId x) {
+        return b.Op("op", op.op, {}, {op.lhs(b, x), b.Constant("c", form.shape, op.rhs_init)});
+      });
+      add(fmt::format("constant_{}_first", form.name), [op, form](GraphBuilder& b, ValueId x) {
+        return b.Op("op", op.op, {}, {b.Constant("c", form.shape, op.lhs_init), op.rhs(b, x)});
+      });
+    }
+    add("activations_same_shape", [op](GraphBuilder& b, ValueId x) {
+      return b.Op("op", op.op, {}, {op.lhs(b, x), op.rhs(b, b.Relu("relu", x))});
     });
     // [1,8,6,7] with [1,8,1,1]: one activation stretches over the other's spatial dims.
     add("activations_broadcast", [op](GraphBuilder& b, ValueId x) {
@@ -84,6 +92,15 @@ void AddBinaryConstructs(std::vector<Construct>& out) {
     });
     add("activations_broadcast_first", [op](GraphBuilder& b, ValueId x) {
       return b.Op("op", op.op, {}, {op.lhs(b, b.GlobalAvgPool("gap", x)), op.rhs(b, x)});
+    });
+    // [1,8,6,7] with [1,8,6,1]: stretched along the last dim only (as layer norm's mean).
+    add("activations_broadcast_last_dim", [op](GraphBuilder& b, ValueId x) {
+      const ValueId rows = b.MaxPool("rows", x, {1, 7}, {1, 7});
+      return b.Op("op", op.op, {}, {op.lhs(b, x), op.rhs(b, rows)});
+    });
+    add("activations_broadcast_last_dim_first", [op](GraphBuilder& b, ValueId x) {
+      const ValueId rows = b.MaxPool("rows", x, {1, 7}, {1, 7});
+      return b.Op("op", op.op, {}, {op.lhs(b, rows), op.rhs(b, x)});
     });
     // [1,8,6,1] with [1,1,1,8]: both stretch, to [1,8,6,8].
     add("activations_mutual_broadcast", [op](GraphBuilder& b, ValueId x) {
@@ -167,15 +184,6 @@ void AddReduceConstructs(std::vector<Construct>& out) {
 std::vector<Construct> ElementwiseOps() {
   std::vector<Construct> out;
   AddBinaryConstructs(out);
-  out.push_back(
-      {"add_mutual_broadcast", kImage, [](GraphBuilder& b, ValueId x) {
-         const ValueId rows = b.MaxPool("rows", x, {1, 7}, {1, 7});
-         const ValueId channels = b.Reshape("channels", b.GlobalAvgPool("gap", x), {1, 1, 1, 8});
-         return b.Add("op", rows, channels);
-       }});
-  out.push_back({"add_constant_c11", kImage, [](GraphBuilder& b, ValueId x) {
-                   return b.Add("op", x, b.Constant("c", {8, 1, 1}, {0.0f, 1.0f}));
-                 }});
   AddUnaryConstructs(out);
   AddReduceConstructs(out);
   return out;

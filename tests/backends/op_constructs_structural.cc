@@ -48,6 +48,13 @@ void AddLayoutConstructs(std::vector<Construct>& out) {
                    return b.Op("op", OpKind::kSqueeze, ir::AxesAttrs{},
                                {b.GlobalAvgPool("gap", x)});
                  }});
+  out.push_back({"squeeze_one_axis", kImage, [](GraphBuilder& b, ValueId x) {
+                   const ValueId rows = b.MaxPool("rows", x, {1, 7}, {1, 7});
+                   return b.Op("op", OpKind::kSqueeze, ir::AxesAttrs{{3}}, {rows});
+                 }});
+  out.push_back({"unsqueeze_one_axis", ir::Shape{2, 5, 6}, [](GraphBuilder& b, ValueId x) {
+                   return b.Op("op", OpKind::kUnsqueeze, ir::AxesAttrs{{1}}, {x});
+                 }});
   out.push_back({"unsqueeze", kImage, [](GraphBuilder& b, ValueId x) {
                    const ValueId flat = b.Flatten("flat", b.GlobalAvgPool("gap", x));
                    return b.Op("op", OpKind::kUnsqueeze, ir::AxesAttrs{{-1, 1}}, {flat});
@@ -71,6 +78,8 @@ void AddPadConstructs(std::vector<Construct>& out) {
                        PadAttrs{{0, 0, 2, 1}, {0, 0, 1, 3}, PadMode::kEdge}));
   out.push_back(Single("pad_edge_batch", kImage, OpKind::kPad,
                        PadAttrs{{1, 0, 0, 0}, {0, 0, 0, 1}, PadMode::kEdge}));
+  out.push_back(Single("pad_constant_3d", ir::Shape{1, 2, 4, 5, 6}, OpKind::kPad,
+                       PadAttrs{{0, 0, 1, 0, 2}, {0, 0, 0, 2, 1}, PadMode::kConstant, -0.5f}));
   out.push_back(Single("pad_reflect_3d", ir::Shape{1, 2, 4, 5, 6}, OpKind::kPad,
                        PadAttrs{{0, 0, 1, 2, 1}, {0, 0, 2, 1, 3}, PadMode::kReflect}));
 }
@@ -215,6 +224,45 @@ void AddResizeConstructs(std::vector<Construct>& out) {
         ResizeAttrs{
             .mode = ResizeMode::kLinear, .coordinates = mode, .scales = {1.0f, 1.0f, 0.2f, 0.6f}}));
   }
+  // Integer scales, where sizes and scales agree exactly (the form PyTorch exports for
+  // nn.Upsample, and the one other frameworks' "output / input" rules reproduce).
+  const std::vector<float> doubled{1.0f, 1.0f, 2.0f, 2.0f};
+  for (const auto& [name, mode] : coordinates) {
+    out.push_back(
+        Single(fmt::format("resize_linear_{}_2x", name), input, OpKind::kResize,
+               ResizeAttrs{.mode = ResizeMode::kLinear, .coordinates = mode, .scales = doubled}));
+  }
+  for (const auto& [name, rounding] : roundings) {
+    out.push_back(Single(fmt::format("resize_nearest_{}_2x", name), input, OpKind::kResize,
+                         ResizeAttrs{.mode = ResizeMode::kNearest,
+                                     .coordinates = ResizeCoordinates::kHalfPixel,
+                                     .nearest = rounding,
+                                     .scales = doubled}));
+  }
+  // Exact non-integer scales (sizes / input), where half-pixel coordinates meet .5 ties.
+  const ir::Shape even{1, 3, 4, 6};
+  for (const auto& [name, rounding] : roundings) {
+    out.push_back(Single(fmt::format("resize_nearest_{}_exact_1_5x", name), even, OpKind::kResize,
+                         ResizeAttrs{.mode = ResizeMode::kNearest,
+                                     .coordinates = ResizeCoordinates::kHalfPixel,
+                                     .nearest = rounding,
+                                     .scales = {1.0f, 1.0f, 1.5f, 1.5f}}));
+  }
+  for (const auto& [name, mode] : coordinates) {
+    out.push_back(Single(fmt::format("resize_linear_{}_exact_down", name), even, OpKind::kResize,
+                         ResizeAttrs{.mode = ResizeMode::kLinear,
+                                     .coordinates = mode,
+                                     .scales = {1.0f, 1.0f, 0.25f, 0.5f}}));
+  }
+  out.push_back(Single("resize_nearest_align_corners", input, OpKind::kResize,
+                       ResizeAttrs{.mode = ResizeMode::kNearest,
+                                   .coordinates = ResizeCoordinates::kAlignCorners,
+                                   .scales = up}));
+  out.push_back(Single("resize_nearest_3x_asymmetric_ceil", input, OpKind::kResize,
+                       ResizeAttrs{.mode = ResizeMode::kNearest,
+                                   .coordinates = ResizeCoordinates::kAsymmetric,
+                                   .nearest = ResizeNearest::kCeil,
+                                   .scales = {1.0f, 1.0f, 3.0f, 3.0f}}));
   out.push_back(Single("resize_nearest_2x_asymmetric_floor", input, OpKind::kResize,
                        ResizeAttrs{.mode = ResizeMode::kNearest,
                                    .coordinates = ResizeCoordinates::kAsymmetric,
