@@ -53,6 +53,10 @@ Support PadSupport(const ir::PadAttrs& attrs, const ir::Shape& input) {
 PadLowering LowerPad(const ir::PadAttrs& attrs, const ir::Shape& input) {
   PadLowering lowering{.mode = attrs.mode};
   const size_t rank = input.size();
+  if (attrs.pads_begin.size() != rank || attrs.pads_end.size() != rank) {
+    throw ir::GraphError(fmt::format("pad lists {} / {} entries for rank {}",
+                                     attrs.pads_begin.size(), attrs.pads_end.size(), rank));
+  }
   size_t first = rank;
   for (size_t d = 0; d < rank; ++d) {
     if (attrs.pads_begin[d] != 0 || attrs.pads_end[d] != 0) {
@@ -84,8 +88,13 @@ GatherLowering LowerGather(const ir::GatherAttrs& attrs, const ir::Shape& input)
   lowering.axis = ir::NormalizeAxis(attrs.axis, input.size());
   const int64_t extent = input[static_cast<size_t>(lowering.axis)];
   lowering.indices.reserve(attrs.indices.size());
-  for (int64_t index : attrs.indices)
+  for (int64_t index : attrs.indices) {
+    if (index < -extent || index >= extent) {
+      throw ir::GraphError(
+          fmt::format("gather index {} out of range for extent {}", index, extent));
+    }
     lowering.indices.push_back(index < 0 ? index + extent : index);
+  }
   return lowering;
 }
 
@@ -93,6 +102,9 @@ ConvTransposeLowering LowerConvTranspose(const ir::ConvTransposeAttrs& attrs,
                                          const ir::Shape& output) {
   ConvTransposeLowering lowering;
   const size_t rank = attrs.pads_begin.size();
+  if (attrs.pads_end.size() != rank || output.size() != rank + 2) {
+    throw ir::GraphError("transposed convolution pads do not match its output's spatial rank");
+  }
   for (size_t d = 0; d < rank; ++d) {
     const int64_t common = std::min(attrs.pads_begin[d], attrs.pads_end[d]);
     lowering.padding.push_back(common);

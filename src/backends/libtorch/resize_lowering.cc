@@ -1,5 +1,7 @@
 #include "backends/libtorch/resize_lowering.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cmath>
 
@@ -88,6 +90,10 @@ ResizeLowering LowerResize(const ir::ResizeAttrs& attrs, const ir::Shape& input,
   ResizeLowering lowering;
   lowering.linear = attrs.mode == ir::ResizeMode::kLinear;
   const size_t rank = input.size();
+  if (attrs.scales.size() != rank || output.size() != rank) {
+    throw ir::GraphError(fmt::format("resize of rank {} with {} scales to rank {}", rank,
+                                     attrs.scales.size(), output.size()));
+  }
   const bool native_layout = rank >= 3 && rank <= 5 && !Resized(attrs, 0, input[0], output[0]) &&
                              !Resized(attrs, 1, input[1], output[1]);
   if (native_layout) {

@@ -142,7 +142,7 @@ Support ResizeSupport(const ir::Graph& graph, const ir::Node& node) {
   const auto& attrs = std::get<ir::ResizeAttrs>(node.attrs);
   const ir::Shape& in = ShapeOf(graph, node.inputs[0]);
   const ir::Shape& out = ShapeOf(graph, node.outputs[0]);
-  if (in.size() != 4) {
+  if (in.size() != 4 || out.size() != 4 || attrs.scales.size() != 4) {
     return {false, fmt::format("resize of rank {}: OpenCV 4.6 resizes NCHW only (parseResize)",
                                in.size())};
   }
@@ -186,7 +186,7 @@ Support PadSupport(const ir::Graph& graph, const ir::Node& node) {
   const auto& attrs = std::get<ir::PadAttrs>(node.attrs);
   if (attrs.mode == ir::PadMode::kConstant) return {};
   const ir::Shape& in = ShapeOf(graph, node.inputs[0]);
-  if (in.size() != 4) {
+  if (in.size() != 4 || attrs.pads_begin.size() != 4 || attrs.pads_end.size() != 4) {
     return {false, fmt::format("reflect/edge padding of rank {}: OpenCV 4.6's Padding layer "
                                "takes NCHW only (inputs[0].dims == 4)",
                                in.size())};
@@ -257,6 +257,13 @@ std::optional<int64_t> OpenCvNearestIndex(ir::ResizeCoordinates coordinates, int
 }
 
 Support ModernOpSupport(const ir::Graph& graph, const ir::Node& node) {
+  const bool binary = node.op == ir::OpKind::kAdd || node.op == ir::OpKind::kSub ||
+                      node.op == ir::OpKind::kMul || node.op == ir::OpKind::kDiv ||
+                      node.op == ir::OpKind::kPow || node.op == ir::OpKind::kMaximum ||
+                      node.op == ir::OpKind::kMinimum || node.op == ir::OpKind::kMatMul;
+  if (node.inputs.empty() || node.outputs.empty() || (binary && node.inputs.size() != 2)) {
+    return {false, fmt::format("{} node with {} inputs", ir::OpName(node.op), node.inputs.size())};
+  }
   switch (node.op) {
     case ir::OpKind::kAdd:
     case ir::OpKind::kSub:
