@@ -1,6 +1,6 @@
 // The op-type dispatch table, helpers shared by the converters, and the simplest
-// converters: ReLU-family activations, Softmax, global pooling, Concat, Flatten,
-// Reshape and the pass-throughs (Dropout, Identity).
+// converters: ReLU-family activations (PRelu as a short chain), (Log)Softmax, global
+// pooling, Concat, Flatten, Reshape and the pass-throughs (Dropout, Identity).
 
 #include "formats/onnx_import_ops.h"
 
@@ -108,14 +108,78 @@ void ConvertSoftmax(ImportContext& context, const onnx::NodeProto& node, const s
       if (shape[static_cast<size_t>(d)] == 1) continue;
       if (wide >= 0) {
         throw UnsupportedModelError(
-            fmt::format("Softmax (opset {}) over dims {}.. of {} at once; only one-axis softmax",
-                        context.opset(), axis, fmt::join(shape, "x")));
+            fmt::format("{} (opset {}) over dims {}.. of {} at once; only one-axis softmax",
+                        node.op_type(), context.opset(), axis, fmt::join(shape, "x")));
       }
       wide = d;
     }
     if (wide >= 0) axis = wide;
   }
-  context.Emit(name, node.output(0), ir::OpKind::kSoftmax, ir::SoftmaxAttrs{.axis = axis}, {x});
+  if (node.op_type() == "Softmax") {
+    context.Emit(name, node.output(0), ir::OpKind::kSoftmax, ir::SoftmaxAttrs{.axis = axis}, {x});
+    return;
+  }
+  // LogSoftmax: log of the softmax, exact to float rounding while no probability
+  // underflows (below about e^-87).
+  const ir::ValueId softmax =
+      context.Emit(fmt::format("{}_softmax", name), IntermediateName(context, name, "softmax"),
+                   ir::OpKind::kSoftmax, ir::SoftmaxAttrs{.axis = axis}, {x});
+  context.Emit(name, node.output(0), ir::OpKind::kLog, {}, {softmax});
+}
+
+// GlobalMaxPool: the maximum over the spatial dims, kept as 1s.
+void ConvertGlobalMaxPool(ImportContext& context, const onnx::NodeProto& node,
+                          const std::string& name, NodeAttributes&) {
+  ExpectInputCount(node, 1, 1);
+  const ir::ValueId x = context.RequireActivation(node.input(0));
+  const size_t rank = context.graph().value(x).shape.size();
+  if (rank < 3) throw FormatError(fmt::format("GlobalMaxPool of a rank-{} tensor", rank));
+  ir::ReduceAttrs reduce{.keepdims = true};
+  for (size_t d = 2; d < rank; ++d) reduce.axes.push_back(static_cast<int64_t>(d));
+  context.Emit(name, node.output(0), ir::OpKind::kReduceMax, std::move(reduce), {x});
+}
+
+// PRelu: relu(x) + slope * min(x, 0), exact for every sign of x.
+void ConvertPRelu(ImportContext& context, const onnx::NodeProto& node, const std::string& name,
+                  NodeAttributes& attrs) {
+  ExpectInputCount(node, 2, 2);
+  attrs.Ignore({"consumed_inputs"});
+  const ir::ValueId x = context.RequireActivation(node.input(0));
+  const ir::Shape x_shape = context.graph().value(x).shape;
+  ir::Shape slope_shape = context.ShapeOf(node.input(1));
+  ir::ValueId slope = ir::kNoId;
+  if (context.opset() < 7 && slope_shape.size() == 1 && x_shape.size() > 2 &&
+      slope_shape[0] == x_shape[1] && slope_shape[0] != 1) {
+    // Before opset 7 a 1-D slope holds one value per channel (dim 1), not per last dim.
+    const ConstTensor& constant = context.RequireConstant(node.input(1), "per-channel slope");
+    if (constant.is_int) throw FormatError("PRelu slope has an integer type");
+    slope_shape = ir::Shape(x_shape.size() - 1, 1);
+    slope_shape[0] = x_shape[1];
+    slope = context.NewWeight(node.input(1), slope_shape, ir::WeightRole::kWeight, constant.floats);
+  }
+  // The slope broadcasts to x, never the other way (ONNX: unidirectional).
+  bool fits = slope_shape.size() <= x_shape.size();
+  for (size_t d = 0; fits && d < slope_shape.size(); ++d) {
+    const int64_t dim = slope_shape[slope_shape.size() - 1 - d];
+    fits = dim == 1 || dim == x_shape[x_shape.size() - 1 - d];
+  }
+  if (!fits) {
+    throw FormatError(fmt::format("slope {} does not broadcast to {}", fmt::join(slope_shape, "x"),
+                                  fmt::join(x_shape, "x")));
+  }
+  if (slope == ir::kNoId) {
+    slope = context.Operand(node.input(1), ir::WeightRole::kWeight, "slope");
+  }
+  auto step = [&](const char* suffix, ir::OpKind op, std::vector<ir::ValueId> inputs) {
+    return context.Emit(fmt::format("{}_{}", name, suffix), IntermediateName(context, name, suffix),
+                        op, {}, std::move(inputs));
+  };
+  const ir::ValueId positive = step("positive", ir::OpKind::kRelu, {x});
+  const ir::ValueId negative =
+      step("negative", ir::OpKind::kMinimum,
+           {x, context.NewWeight(name + "_zero", {}, ir::WeightRole::kNone, {0.0f})});
+  const ir::ValueId scaled = step("scaled", ir::OpKind::kMul, {negative, slope});
+  context.Emit(name, node.output(0), ir::OpKind::kAdd, {}, {positive, scaled});
 }
 
 void ConvertGlobalAveragePool(ImportContext& context, const onnx::NodeProto& node,
@@ -211,12 +275,14 @@ const std::map<std::string, Converter, std::less<>>& Converters() {
       {"Gelu", ConvertGelu},
       {"Gemm", ConvertGemm},
       {"GlobalAveragePool", ConvertGlobalAveragePool},
+      {"GlobalMaxPool", ConvertGlobalMaxPool},
       {"HardSigmoid", ConvertHardSigmoid},
       {"HardSwish", ConvertUnary},
       {"Identity", ConvertIdentity},
       {"LayerNormalization", ConvertLayerNorm},
       {"LeakyRelu", ConvertLeakyRelu},
       {"Log", ConvertUnary},
+      {"LogSoftmax", ConvertSoftmax},
       {"LRN", ConvertLrn},
       {"MatMul", ConvertMatMul},
       {"Max", ConvertVariadic},
@@ -227,6 +293,7 @@ const std::map<std::string, Converter, std::less<>>& Converters() {
       {"Neg", ConvertUnary},
       {"Pad", ConvertPad},
       {"Pow", ConvertBinary},
+      {"PRelu", ConvertPRelu},
       {"Reciprocal", ConvertUnary},
       {"ReduceL1", ConvertReduce},
       {"ReduceL2", ConvertReduce},
@@ -282,6 +349,7 @@ bool IsConstantSlot(const std::string& op_type, int index) {
       {"LayerNormalization", {1, 2}},
       {"MatMul", {1, 1}},
       {"Pad", {1, 3}},
+      {"PRelu", {1, 1}},
       {"ReduceL1", {1, 1}},
       {"ReduceL2", {1, 1}},
       {"ReduceLogSum", {1, 1}},
