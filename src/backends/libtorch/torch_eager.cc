@@ -7,6 +7,7 @@
 #include <limits>
 #include <variant>
 
+#include "backends/libtorch/eager_modern_ops.h"
 #include "backends/libtorch/lowering.h"
 #include "backends/libtorch/sessions.h"
 #include "backends/libtorch/torch_session.h"
@@ -22,6 +23,7 @@ struct Step {
   ConvLowering conv;
   PoolLowering pool;
   at::Tensor divisor;                // average pooling with explicit padding
+  ModernPlan modern;                 // the modern op set's plans (eager_modern_ops.h)
   std::vector<ir::ValueId> release;  // activations nothing after this step reads
 };
 
@@ -59,6 +61,7 @@ class EagerSession final : public TorchSession {
           step.divisor = TensorFromHost(step.pool.divisor, step.pool.divisor_shape, device());
         }
       }
+      step.modern = PlanModernOp(graph, node, device());
       for (ir::ValueId id : node.inputs) {
         const auto v = static_cast<size_t>(id);
         if (last_use[v] == static_cast<int64_t>(s) &&
@@ -131,7 +134,7 @@ class EagerSession final : public TorchSession {
       case ir::OpKind::kConvTranspose:
       case ir::OpKind::kResize:
       case ir::OpKind::kLayerNorm:
-        throw std::runtime_error("PLACEHOLDER: torch_eager.cc lacks this op");
+        return RunModernOp(node, step.modern, tensors_, step.output_shape);
       case ir::OpKind::kConv:
         return Conv(step);
       case ir::OpKind::kBatchNorm:
