@@ -336,17 +336,21 @@ NpyArray ReadNpyFile(const std::string& path, const NpyLimits& limits) {
 }
 
 std::string WriteNpy(const ir::Shape& shape, std::span<const float> data) {
+  const auto mismatch = [&] {
+    return NpyError(
+        fmt::format("shape {} does not match {} values", ShapeRepr(shape), data.size()));
+  };
   uint64_t elements = 1;
   for (int64_t dim : shape) {
-    if (dim < 0 || (dim != 0 && elements > data.size() / static_cast<uint64_t>(dim))) {
-      throw NpyError(
-          fmt::format("shape {} does not match {} values", ShapeRepr(shape), data.size()));
-    }
+    if (dim < 0) throw mismatch();
+    if (dim == 0) elements = 0;
+  }
+  for (int64_t dim : shape) {
+    if (elements == 0) break;
+    if (elements > data.size() / static_cast<uint64_t>(dim)) throw mismatch();
     elements *= static_cast<uint64_t>(dim);
   }
-  if (elements != data.size()) {
-    throw NpyError(fmt::format("shape {} does not match {} values", ShapeRepr(shape), data.size()));
-  }
+  if (elements != data.size()) throw mismatch();
   std::string header =
       fmt::format("{{'descr': '<f4', 'fortran_order': False, 'shape': {}, }}", ShapeRepr(shape));
   const size_t unpadded = kMagic.size() + 2 + 2 + header.size() + 1;  // + the newline
