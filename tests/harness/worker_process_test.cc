@@ -1,6 +1,6 @@
 // Proves the harness survives hostile backends: each misbehaviour becomes one recorded
-// failed job and the next job still runs. The hostile backends exist only in this test
-// binary, which the harness re-executes as its worker.
+// failed job and the next job still runs. The hostile backends (worker_test_support.h)
+// exist only in this test binary, which the harness re-executes as its worker.
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <unistd.h>
@@ -15,190 +15,20 @@
 #include "backends/reference/reference_backend.h"
 #include "backends/registry.h"
 #include "formats/model_source.h"
-#include "formats/npy.h"
 #include "formats/onnx.h"
-#include "formats/onnx_test_models.h"
-#include "harness/infer_worker.h"
 #include "harness/job_launcher.h"
 #include "harness/job_runner.h"
 #include "harness/page_cache.h"
 #include "harness/reference_cache.h"
 #include "harness/worker.h"
+#include "worker_test_support.h"
 #include "zoo/graph_builder.h"
 #include "zoo/seeded_weights.h"
 
 namespace edgebench::harness {
 namespace {
 
-enum class Misbehaviour {
-  kSegfault,
-  kExit3,
-  kAbort,
-  kHang,
-  kUnboundedAlloc,
-  kPerturb,
-  kLinger,
-  kNone,             // the reference engine under another name: a faithful backend
-  kPerturbSmallest,  // only the output with the fewest elements is wrong
-};
-
-// Delegates to the reference engine, then misbehaves when asked to run.
-// Allocates and touches memory until allocation fails.
-void Hoard() {
-  std::vector<std::unique_ptr<char[]>> hoard;
-  while (true) {
-    hoard.emplace_back(new char[64 << 20]);
-    std::memset(hoard.back().get(), 1, 64 << 20);
-  }
-}
-
-class HostileSession final : public backends::Session {
- public:
-  HostileSession(std::unique_ptr<backends::Session> inner, Misbehaviour how)
-      : inner_(std::move(inner)), how_(how) {}
-  backends::Status SetInputs(const std::vector<backends::HostTensor>& inputs) noexcept override {
-    return inner_->SetInputs(inputs);
-  }
-  backends::Status Run() noexcept override {
-    switch (how_) {
-      case Misbehaviour::kSegfault:
-        raise(SIGSEGV);
-        break;
-      case Misbehaviour::kExit3:
-        std::exit(3);
-      case Misbehaviour::kAbort:
-        std::abort();
-      case Misbehaviour::kHang:
-        while (true) pause();
-      case Misbehaviour::kUnboundedAlloc:
-        Hoard();  // its std::bad_alloc ends the worker through std::terminate
-        break;
-      case Misbehaviour::kPerturb:
-      case Misbehaviour::kNone:
-      case Misbehaviour::kPerturbSmallest:
-        break;
-      case Misbehaviour::kLinger:
-        // A helper process that outlives the worker, holding every inherited descriptor
-        // (stderr at least) open for a while.
-        if (!spawned_) {
-          spawned_ = true;
-          if (fork() == 0) {
-            sleep(20);
-            _exit(0);
-          }
-        }
-        break;
-    }
-    return inner_->Run();
-  }
-  backends::Status GetOutputs(std::vector<backends::HostTensor>& outputs) noexcept override {
-    backends::Status status = inner_->GetOutputs(outputs);
-    if (how_ == Misbehaviour::kPerturb) {
-      for (auto& tensor : outputs) {
-        for (float& value : tensor.data) value += 1e-2f * (value == 0 ? 1 : value);
-      }
-    }
-    if (how_ == Misbehaviour::kPerturbSmallest && !outputs.empty()) {
-      auto smallest = std::min_element(outputs.begin(), outputs.end(), [](auto& a, auto& b) {
-        return a.data.size() < b.data.size();
-      });
-      for (float& value : smallest->data) value += 1e-2f * (value == 0 ? 1 : value);
-    }
-    return status;
-  }
-
- private:
-  std::unique_ptr<backends::Session> inner_;
-  Misbehaviour how_;
-  bool spawned_ = false;
-};
-
-class HostileBackend final : public backends::Backend {
- public:
-  explicit HostileBackend(Misbehaviour how) : how_(how) {}
-  std::string Id() const override { return "hostile"; }
-  std::string Version() const override { return "test"; }
-  backends::Support Supports(const ir::Graph&, const ir::Node&) const noexcept override {
-    return {};
-  }
-  backends::Status Prepare(const ir::Graph& graph, const backends::BackendOptions& options,
-                           std::unique_ptr<backends::Session>& session) noexcept override {
-    std::unique_ptr<backends::Session> inner;
-    backends::Status status = reference_.Prepare(graph, options, inner);
-    if (status.ok) session = std::make_unique<HostileSession>(std::move(inner), how_);
-    return status;
-  }
-
- private:
-  Misbehaviour how_;
-  backends::reference::ReferenceBackend reference_;
-};
-
-// The default registry for `plugin_dir` (the worker builds it from the request), plus
-// the hostile backends and the real test plugin.
-backends::BackendRegistry TestRegistry(const std::string& plugin_dir = "/nonexistent-plugin-dir") {
-  backends::BackendRegistry registry = backends::DefaultRegistry(plugin_dir);
-  const std::pair<const char*, Misbehaviour> hostile[] = {
-      {"segfault", Misbehaviour::kSegfault},
-      {"exit3", Misbehaviour::kExit3},
-      {"abort", Misbehaviour::kAbort},
-      {"hang", Misbehaviour::kHang},
-      {"hoard", Misbehaviour::kUnboundedAlloc},
-      {"perturb", Misbehaviour::kPerturb},
-      {"linger", Misbehaviour::kLinger},
-      {"faithful", Misbehaviour::kNone},
-      {"perturb-smallest", Misbehaviour::kPerturbSmallest}};
-  for (const auto& [id, how] : hostile) {
-    registry.RegisterBuiltin(id, "test-only hostile backend",
-                             [how] { return std::make_unique<HostileBackend>(how); });
-  }
-  registry.DeclarePlugin("test-plugin", "test plugin", "libedgebench_test_plugin.so");
-  return registry;
-}
-
-class WorkerProcessTest : public testing::Test {
- protected:
-  void SetUp() override {
-    // Sanitizer runtimes would turn signals into their own reports and exit codes; the
-    // harness must see the raw signal, as it would in a release build.
-    setenv("ASAN_OPTIONS", "handle_segv=0:handle_abort=0:detect_leaks=0", 1);
-    cache_dir_ = testing::TempDir() + "/edgebench-worker-test-cache";
-  }
-
-  JobResult Run(const std::string& backend, double timeout = 60,
-                std::optional<int64_t> memory_limit = std::nullopt,
-                WorkerRequest::Mode mode = WorkerRequest::Mode::kRun,
-                const std::string& model = "cifarnet") {
-    WorkerRequest request{.mode = mode,
-                          .config = {.model = model, .backend = backend, .weight_seed = 1},
-                          .measure = {.warmup_runs = 1,
-                                      .warmup_time = 0,
-                                      .min_runs = 3,
-                                      .min_time = 0,
-                                      .max_runs = 5,
-                                      .max_time = 5,
-                                      .target_ci = 0.5},
-                          .cache_dir = cache_dir_};
-    return RunJobInWorker(request,
-                          {.timeout_seconds = timeout, .memory_limit_bytes = memory_limit});
-  }
-
-  LaunchOptions Launch(const std::string& cache_dir) const {
-    return {.mode = WorkerRequest::Mode::kRun,
-            .measure = {.warmup_runs = 1,
-                        .warmup_time = 0,
-                        .min_runs = 3,
-                        .min_time = 0,
-                        .max_runs = 5,
-                        .max_time = 5,
-                        .target_ci = 0.5},
-            .plugin_dir = EDGEBENCH_TEST_PLUGIN_DIR,
-            .cache_dir = cache_dir,
-            .runner = {.timeout_seconds = 120}};
-  }
-
-  std::string cache_dir_;
-};
+using testing_support::WorkerProcessTest;
 
 TEST_F(WorkerProcessTest, HealthyBackendIsMeasured) {
   JobResult result = Run("reference");
@@ -434,138 +264,13 @@ TEST_F(WorkerProcessTest, CapTooSmallToStartIsOutOfMemoryWithTheReason) {
   }
 }
 
-// A model of two inputs (image [1,3,8,8], mask [1,4,8,8]) and two outputs ("head:logits"
-// [1,5], "features/map" [1,4,8,8]) as a file, for the multi-input tests.
-std::string TwoInputModel() {
-  const std::string path = testing::TempDir() + "/edgebench-two-inputs.onnx";
-  std::ofstream(path, std::ios::binary | std::ios::trunc)
-      << formats::onnx_test::TwoInputs().Bytes();
-  return path;
-}
-
-std::string DynamicModel() {
-  const std::string path = testing::TempDir() + "/edgebench-dynamic.onnx";
-  std::ofstream(path, std::ios::binary | std::ios::trunc)
-      << formats::onnx_test::DynamicClassifier().Bytes();
-  return path;
-}
-
-nlohmann::json ReadSummary(const std::string& dir) {
-  std::ifstream file(dir + "/" + kInferSummaryFile);
-  return nlohmann::json::parse(file);
-}
-
-TEST_F(WorkerProcessTest, EveryInputOfAMultiInputModelIsSeededStagedAndVerified) {
-  const std::string cache = testing::TempDir() + "/edgebench-multi-input-cache";
-  std::filesystem::remove_all(cache);
-  LaunchOptions options = Launch(cache);
-  options.mode = WorkerRequest::Mode::kVerify;
-  JobLauncher launcher(options);
-  const JobConfig config{.model = TwoInputModel(), .backend = "faithful", .weight_seed = 1};
-  const JobResult faithful = launcher.Run(config, 1);
-  ASSERT_EQ(faithful.status, JobStatus::kOk) << faithful.error;
-  ASSERT_TRUE(faithful.verification.has_value());
-  EXPECT_EQ(faithful.verification->outputs.size(), 2u);
-  // Each output depends on the inputs: two seeded input sets give different references.
-  EXPECT_TRUE(faithful.verification->informative) << faithful.verification->note;
-  EXPECT_TRUE(faithful.verification->passed);
-  JobConfig perturbed = config;
-  perturbed.backend = "perturb";
-  EXPECT_EQ(launcher.Run(perturbed, 1).status, JobStatus::kVerifyFailed);
-  std::filesystem::remove_all(cache);
-}
-
-TEST_F(WorkerProcessTest, InputShapesReachTheWorkersAndKeyTheReferenceCache) {
-  const std::string cache = testing::TempDir() + "/edgebench-shape-cache";
-  std::filesystem::remove_all(cache);
-  LaunchOptions options = Launch(cache);
-  options.mode = WorkerRequest::Mode::kVerify;
-  JobLauncher launcher(options);
-  JobConfig config{.model = DynamicModel(), .backend = "faithful", .weight_seed = 1};
-  EXPECT_NE(launcher.CheckModelFile(config.model).find("'height' at position 2"),
-            std::string::npos);
-  EXPECT_EQ(launcher.CheckModelFile(config.model, "x:2x3x8x8"), "");
-  for (const char* shape : {"x:2x3x8x8", "x:1x3x12x12"}) {
-    config.input_shape = shape;
-    const JobResult result = launcher.Run(config, 1);
-    ASSERT_EQ(result.status, JobStatus::kOk) << shape << ": " << result.error;
-    EXPECT_EQ(result.config.input_shape, shape);
-  }
-  // One entry pair per shape: outputs at one shape are never read for another.
-  int entries = 0;
-  for (const auto& entry : std::filesystem::directory_iterator(cache + "/reference")) {
-    entries += entry.path().filename().string().find("x_2x3x8x8") != std::string::npos ||
-               entry.path().filename().string().find("x_1x3x12x12") != std::string::npos;
-  }
-  EXPECT_EQ(entries, 4);
-  config.input_shape = "";  // the height and width stay unsettled
-  EXPECT_EQ(launcher.Run(config, 1).status, JobStatus::kFailed);
-  std::filesystem::remove_all(cache);
-}
-
-TEST_F(WorkerProcessTest, InferWritesEveryTensorAndMeasuresEachOutputAgainstTheReference) {
-  const std::string cache = testing::TempDir() + "/edgebench-infer-cache";
-  const std::string out = testing::TempDir() + "/edgebench-infer-out";
-  std::filesystem::remove_all(cache);
-  std::filesystem::remove_all(out);
-  JobLauncher launcher(Launch(cache));
-  const JobConfig faithful{.model = TwoInputModel(), .backend = "faithful", .weight_seed = 1};
-  std::string reference_error;
-  JobResult result = launcher.Infer(faithful, {}, out + "/faithful", reference_error);
-  ASSERT_EQ(result.status, JobStatus::kOk) << result.error;
-  EXPECT_EQ(reference_error, "");
-  nlohmann::json summary = ReadSummary(out + "/faithful");
-  ASSERT_EQ(summary["outputs"].size(), 2u);
-  EXPECT_EQ(summary["outputs"][0]["file"], "head_logits.npy");
-  EXPECT_EQ(summary["outputs"][1]["file"], "features_map.npy");
-  EXPECT_EQ(summary["outputs"][0]["rel_l2"], 0.0);
-  EXPECT_EQ(summary["outputs"][0]["within_tolerance"], true);
-  const formats::NpyArray logits = formats::ReadNpyFile(out + "/faithful/head_logits.npy");
-  ASSERT_EQ(logits.shape, (ir::Shape{1, 5}));
-  // Top-5 of five scores is their order, highest first.
-  std::vector<size_t> order = {0, 1, 2, 3, 4};
-  std::sort(order.begin(), order.end(),
-            [&](size_t a, size_t b) { return logits.data[a] > logits.data[b]; });
-  EXPECT_EQ(summary["outputs"][0]["top5"]["indices"].get<std::vector<size_t>>(), order);
-  EXPECT_FALSE(summary["outputs"][1].contains("top5"));  // a feature map is no score vector
-  const formats::NpyArray image = formats::ReadNpyFile(out + "/faithful/input_image.npy");
-  EXPECT_EQ(image.data, zoo::SeededInput({1, 3, 8, 8}, 1));
-
-  // The perturbing backend adds 1 % of each value: its logits are off by exactly that,
-  // and the summary's relative L2 error says 1e-2.
-  const std::string mask = out + "/faithful/input_mask.npy";
-  JobConfig perturb = faithful;
-  perturb.backend = "perturb";
-  result =
-      launcher.Infer(perturb, {{.name = "mask", .path = mask}}, out + "/perturb", reference_error);
-  ASSERT_EQ(result.status, JobStatus::kOk) << result.error;
-  summary = ReadSummary(out + "/perturb");
-  EXPECT_EQ(summary["inputs"][1]["source"], mask);
-  EXPECT_NEAR(summary["outputs"][0]["rel_l2"].get<double>(), 1e-2, 1e-5);
-  EXPECT_EQ(summary["outputs"][0]["within_tolerance"], false);
-  const formats::NpyArray perturbed = formats::ReadNpyFile(out + "/perturb/head_logits.npy");
-  for (size_t i = 0; i < logits.data.size(); ++i) {
-    const float value = logits.data[i];
-    EXPECT_EQ(perturbed.data[i], value + 1e-2f * (value == 0 ? 1 : value)) << i;
-  }
-
-  // An input file of the wrong shape fails the job and says why.
-  result =
-      launcher.Infer(perturb, {{.name = "image", .path = mask}}, out + "/bad", reference_error);
-  EXPECT_EQ(result.status, JobStatus::kFailed);
-  EXPECT_NE(result.error.find("holds a 1x4x8x8 array; the model takes 1x3x8x8"), std::string::npos)
-      << result.error;
-  std::filesystem::remove_all(cache);
-  std::filesystem::remove_all(out);
-}
-
 }  // namespace
 }  // namespace edgebench::harness
 
 int main(int argc, char** argv) {
   if (argc > 1 && std::strcmp(argv[1], edgebench::harness::kWorkerArgument) == 0) {
     return edgebench::harness::WorkerMain(argc, argv, [](const std::string& plugin_dir) {
-      return edgebench::harness::TestRegistry(plugin_dir);
+      return edgebench::harness::testing_support::TestRegistry(plugin_dir);
     });
   }
   testing::InitGoogleTest(&argc, argv);
