@@ -174,8 +174,10 @@ class HeaderParser {
     const size_t start = pos_;
     int64_t value = 0;
     while (pos_ < text_.size() && text_[pos_] >= '0' && text_[pos_] <= '9') {
-      value = value * 10 + (text_[pos_] - '0');
-      if (value > kMaxDim) Fail("dimension too large");
+      const int digit = text_[pos_] - '0';
+      // Checked before it is computed: the next value must not overflow, only exceed.
+      if (value > (kMaxDim - digit) / 10) Fail("dimension too large");
+      value = value * 10 + digit;
       ++pos_;
     }
     if (pos_ == start) Fail("expected a non-negative integer");
