@@ -25,6 +25,15 @@ class UnsupportedModelError : public FormatError {
   using FormatError::FormatError;
 };
 
+/// Input shapes the user gave that do not fit the model (malformed text, a name that is
+/// not a graph input, a rank or a fixed dim that disagrees), or a dynamic input dim that
+/// only such a shape can settle. The message lists the model's inputs as declared, e.g.
+/// "x: batch x 3 x 224 x 224", and how to give the shape.
+class InputShapeError : public UnsupportedModelError {
+ public:
+  using UnsupportedModelError::UnsupportedModelError;
+};
+
 /// Serializes a graph whose weights are materialized to an ONNX ModelProto (opset 13,
 /// weights as initializers, so every runtime can constant-fold them) that passes
 /// onnx::checker. Throws FormatError for a graph ONNX cannot express.
@@ -48,6 +57,12 @@ struct OnnxImportOptions {
   /// stops being a graph input; used anywhere else it stays an input. For ONNX node
   /// tests, which pass weights as inputs; real models keep weights in initializers.
   std::map<std::string, std::string> constant_inputs;
+  /// Graph input name -> the shape to run it at (the user's --input-shape); the empty
+  /// name means the model's only run-time input. Every dim the model fixes must agree;
+  /// symbolic and unknown dims take the given values. Shapes of the whole graph are then
+  /// inferred from these. Throws InputShapeError for a name that is not a run-time graph
+  /// input, a rank mismatch or a disagreeing dim.
+  std::map<std::string, ir::Shape> input_shapes;
 };
 
 /// Reads an ONNX model into the IR with its weights (initializers) materialized and
@@ -59,7 +74,9 @@ struct OnnxImportOptions {
 /// scales), LRN (odd size); Dropout and Identity are removed; Constant, Shape, Size,
 /// Gather, Unsqueeze, Squeeze, Concat, Cast, Slice, Reshape, Flatten, Transpose,
 /// Add/Sub/Mul/Div and ConstantOfShape are evaluated when their operands are constants
-/// (the shape subgraphs exporters emit). A symbolic batch dim becomes 1. Anything else --
+/// (the shape subgraphs exporters emit). Dynamic input dims are bound from
+/// options.input_shapes; a symbolic batch dim left unbound becomes 1, any other unbound
+/// dynamic dim is an InputShapeError naming it. Anything else --
 /// unsupported op, truncated or non-ONNX bytes, absurd dims, missing initializers,
 /// cycles -- throws FormatError naming the problem (UnsupportedModelError for a valid
 /// model edgebench cannot express), never crashes and never allocates beyond the limits.
@@ -70,6 +87,7 @@ ir::Graph ImportOnnx(const std::string& bytes, const std::string& name,
                      const OnnxImportOptions& options);
 /// The graph is named after the file's stem; errors name the path.
 ir::Graph ImportOnnxFile(const std::string& path, const OnnxImportLimits& limits = {});
+ir::Graph ImportOnnxFile(const std::string& path, const OnnxImportOptions& options);
 
 /// A dense tensor decoded from a serialized onnx.TensorProto, as ONNX test data stores
 /// inputs and expected outputs (input_0.pb, output_0.pb). Floating types are converted

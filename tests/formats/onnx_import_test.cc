@@ -419,8 +419,11 @@ TEST(OnnxImportTest, SymbolicBatchBecomesOneOtherDynamicDimsAreRefused) {
   OnnxModelBuilder b;
   b.Input("x", {1, -1}).Output("y");
   b.Node("Relu", {"x"}, {"y"});
-  EXPECT_NE(ImportError<UnsupportedModelError>(b.Bytes()).find("fixed input shape"),
+  // Still an UnsupportedModelError to callers that know no better; the message says how
+  // to settle the dim.
+  EXPECT_NE(ImportError<UnsupportedModelError>(b.Bytes()).find("--input-shape 'x:1x<N>'"),
             std::string::npos);
+  EXPECT_NE(ImportError<InputShapeError>(b.Bytes()).find("'N' at position 1"), std::string::npos);
 }
 
 TEST(OnnxImportTest, LayersWithoutWeights) {
