@@ -194,7 +194,13 @@ void ConvertConcat(ImportContext& context, const onnx::NodeProto& node, const st
                    NodeAttributes& attrs) {
   if (node.input_size() < 1) throw FormatError("Concat without inputs");
   std::vector<ir::ValueId> inputs;
-  for (const std::string& input : node.input()) inputs.push_back(context.RequireActivation(input));
+  // A constant beside run-time tensors (ViT's class token, expanded to the batch) becomes
+  // an IR constant; all-constant Concats were folded before reaching here.
+  for (const std::string& input : node.input()) {
+    inputs.push_back(context.IsConstant(input)
+                         ? context.Weight(input, ir::WeightRole::kNone, "Concat input")
+                         : context.RequireActivation(input));
+  }
   const int64_t axis = attrs.Int("axis", 1);
   context.Emit(name, node.output(0), ir::OpKind::kConcat, ir::ConcatAttrs{.axis = axis},
                std::move(inputs));
