@@ -384,6 +384,32 @@ TEST(OnnxImportOpsTest, ShapeSubgraphsFold) {
   EXPECT_EQ(y.data, (std::vector<float>{0, 10, 20, 24, 34, 44}));
 }
 
+TEST(OnnxImportOpsTest, FusedActivationOpsOfNewerOpsets) {
+  {  // opset 20 Gelu, both forms
+    for (const char* approximate : {"none", "tanh"}) {
+      OnnxModelBuilder b(20);
+      b.Input("x", {1, 3}).Output("y");
+      SetString(b.Node("Gelu", {"x"}, {"y"}), "approximate", approximate);
+      const ir::Graph graph = ImportOnnx(b.Bytes());
+      ASSERT_EQ(Ops(graph), std::vector<K>{K::kGelu});
+      EXPECT_EQ(std::get<ir::GeluAttrs>(graph.nodes()[0].attrs).tanh_approximation,
+                std::string(approximate) == "tanh");
+      const backends::HostTensor y = RunGraph(graph, {{{1, 3}, {-1, 0, 2}}})[0];
+      EXPECT_NEAR(y.data[2], 2 * 0.5 * (1 + std::erf(2 / std::sqrt(2.0))), 1e-3);
+    }
+  }
+  {  // opset 14 HardSwish
+    OnnxModelBuilder b(14);
+    b.Input("x", {1, 4}).Output("y");
+    b.Node("HardSwish", {"x"}, {"y"});
+    const backends::HostTensor y = RunGraph(ImportOnnx(b.Bytes()), {{{1, 4}, {-4, -1, 1, 4}}})[0];
+    EXPECT_EQ(y.data[0], 0.0f);
+    EXPECT_NEAR(y.data[1], -1.0 * 2 / 6, 1e-6);
+    EXPECT_NEAR(y.data[2], 1.0 * 4 / 6, 1e-6);
+    EXPECT_EQ(y.data[3], 4.0f);
+  }
+}
+
 TEST(OnnxImportOpsTest, ResizeAxesAtOpset18) {
   OnnxModelBuilder b(18);
   b.Input("x", {1, 2, 3, 3}).Output("y");
