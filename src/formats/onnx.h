@@ -75,9 +75,10 @@ struct OnnxImportOptions {
 ///    and asymmetric coordinates; integer nearest upscaling stays pixel replication).
 /// Dropout and Identity are removed. The node patterns exporters write for Silu,
 /// HardSwish, Gelu and LayerNorm fold into those ops (see onnx_import_fusion.h).
-/// Constant, Shape, Size and the arithmetic, comparison, Where, Expand, Tile, Range,
-/// ConstantOfShape and reduction ops of shape subgraphs are evaluated when their
-/// operands are constants. A symbolic batch dim becomes 1. Anything else --
+/// Constant, Shape, Size, Gather, Unsqueeze, Squeeze, Concat, Cast, Slice, Split, Reshape,
+/// Flatten, Transpose, Expand, Tile, Range, Where, comparisons, reductions, unary math,
+/// Add/Sub/Mul/Div and ConstantOfShape are evaluated when their operands are constants
+/// (the shape subgraphs exporters emit). A symbolic batch dim becomes 1. Anything else --
 /// unsupported op, truncated or non-ONNX bytes, absurd dims, missing initializers,
 /// cycles -- throws FormatError naming the problem (UnsupportedModelError for a valid
 /// model edgebench cannot express), never crashes and never allocates beyond the limits.
