@@ -186,6 +186,8 @@ ConstTensor Binary(const std::string& op, const ConstTensor& a, const ConstTenso
   const Kind kind = KindOf(op);
   // Pow may raise floats to integer powers; everything else takes one element type.
   if (a.is_int != b.is_int && !(op == "Pow" && !a.is_int)) {
+    // Pow may also raise integers to floating powers: valid, but not folded here.
+    if (op == "Pow") throw UnsupportedModelError("Pow of an integer base by a float exponent");
     throw FormatError(fmt::format("{} of mixed element types", op));
   }
   const bool fmod = op == "Mod" && attrs.Int("fmod", 0) != 0;

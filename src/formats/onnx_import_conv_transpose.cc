@@ -69,7 +69,7 @@ void ConvertConvTranspose(ImportContext& context, const onnx::NodeProto& node,
       if (target < 1 || target > kMaxAttrValue) {
         throw FormatError(fmt::format("output size {} is invalid", target));
       }
-      // Everything below is bounded by 2^31 factors of 2^31: no overflow in int64.
+      // Each product is below 2^62 (factors below 2^31), the sum below 2^63: no overflow.
       const int64_t natural = conv.strides[i] * (in - 1) + conv.output_padding[i] +
                               conv.dilations[i] * (kernel[i] - 1) + 1;
       const int64_t total = natural - target;
