@@ -82,7 +82,10 @@ std::unordered_map<std::string, ir::Shape> ResolveGivenShapes(
     const std::vector<const onnx::ValueInfoProto*>& run_time_inputs,
     const std::map<std::string, ir::Shape>& given) {
   std::unordered_map<std::string, ir::Shape> resolved;
-  for (const auto& [name, shape] : given) {
+  for (const auto& entry : given) {
+    // Not a structured binding: clang 14 cannot capture one in the lambda below.
+    const std::string& name = entry.first;
+    const ir::Shape& shape = entry.second;
     std::string target = name;
     if (name.empty()) {
       if (run_time_inputs.size() != 1) {
