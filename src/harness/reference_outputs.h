@@ -29,7 +29,9 @@ std::string ReferencePathForInputs(const WorkerRequest& request, uint64_t weight
 
 /// Computes the reference outputs of both seeded inputs into the cache (or only into
 /// `outputs` and `alt_outputs` when no cache directory is set); a valid cache entry is
-/// read instead. Returns false with `error` set when the reference engine fails.
+/// read instead. Normally runs in a worker of its own, before the timed one, so the naive
+/// engine's time and memory are never attributed to a backend. Returns false with `error`
+/// set when the reference engine fails.
 bool ComputeReference(const WorkerRequest& request, const ir::Graph& graph,
                       const ReferencePaths& paths, std::vector<backends::HostTensor>& outputs,
                       std::vector<backends::HostTensor>& alt_outputs, std::string& error);

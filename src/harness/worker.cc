@@ -14,9 +14,7 @@
 #include <new>
 #include <set>
 #include <string>
-#include <tuple>
 
-#include "backends/reference/reference_backend.h"
 #include "common/json_text.h"
 #include "formats/model_source.h"
 #include "harness/cpu_affinity.h"
