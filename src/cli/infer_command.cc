@@ -115,16 +115,16 @@ std::string ResolveModel(const InferOptions& options, harness::JobLauncher& laun
   }
 }
 
-std::string JoinNumbers(const nlohmann::json& list) {
+std::string JoinNumbers(const nlohmann::ordered_json& list) {
   std::string text;
-  for (const nlohmann::json& value : list) {
+  for (const nlohmann::ordered_json& value : list) {
     text += (text.empty() ? "" : " ") + (value.is_null() ? "nan" : value.dump());
   }
   return text;
 }
 
 // The outputs as summary.json lists them, one row each.
-report::Table OutputTable(const nlohmann::json& summary) {
+report::Table OutputTable(const nlohmann::ordered_json& summary) {
   report::Table table;
   table.columns = {{"name", "output"},
                    {"shape", "shape"},
@@ -132,9 +132,9 @@ report::Table OutputTable(const nlohmann::json& summary) {
                    {"rel_l2", "relL2 vs ref", true},
                    {"max_abs", "max abs", true},
                    {"top5", "top-5 (index)"}};
-  for (const nlohmann::json& output : summary.at("outputs")) {
+  for (const nlohmann::ordered_json& output : summary.at("outputs")) {
     const auto error_cell = [&](const char* key) {
-      const nlohmann::json& value = output.at(key);
+      const nlohmann::ordered_json& value = output.at(key);
       return value.is_number() ? report::ScientificCell(value.get<double>())
                                : report::TextCell("-");
     };
@@ -187,11 +187,18 @@ int RunInfer(const InferOptions& options) {
                        fmt::format("{} on {} {}: {}", harness::ModelLabel(config), config.backend,
                                    harness::JobStatusName(result.status), result.error)};
   }
-  std::ifstream summary_file(dir / harness::kInferSummaryFile);
-  const nlohmann::json summary = nlohmann::json::parse(summary_file, nullptr, false);
-  if (summary.is_discarded() || !summary.contains("outputs")) {
+  const fs::path summary_path = dir / harness::kInferSummaryFile;
+  nlohmann::ordered_json summary =
+      nlohmann::ordered_json::parse(std::ifstream(summary_path), nullptr, false);
+  if (summary.is_discarded() || !summary.contains("outputs") || !summary.contains("reference")) {
     throw InferFailure{kExitFailure, fmt::format("the worker wrote no readable {} in '{}'",
                                                  harness::kInferSummaryFile, dir.string())};
+  }
+  // The worker was told not to compare; the summary says why, as the terminal did.
+  if (!reference_error.empty()) {
+    summary["reference"]["error"] = reference_error;
+    std::ofstream(summary_path, std::ios::trunc)
+        << summary.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) << "\n";
   }
   std::cout << fmt::format("{} on {} ({}): {} output(s) in {}\n", harness::ModelLabel(config),
                            config.backend, result.backend_version, summary["outputs"].size(),
@@ -213,7 +220,9 @@ Command AddInferCommand(CLI::App& app) {
       ->required();
   sub->add_option("--input", options->inputs,
                   "Input tensors as .npy: FILE for a one-input model, or NAME:FILE[,NAME:FILE...] "
-                  "(default: the seeded input verification uses; inputs not named stay seeded)");
+                  "(default: the seeded input verification uses; inputs not named stay seeded)")
+      // One value per --input: a following positional (the model) is not an input file.
+      ->allow_extra_args(false);
   sub->add_option("--input-shape", options->input_shape,
                   "Shapes to run the model's inputs at: NAME:1x3x224x224[,NAME:DIMS...], or "
                   "1x3x224x224 for a one-input model (settles an ONNX file's dynamic dims)")

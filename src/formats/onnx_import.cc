@@ -4,7 +4,6 @@
 
 #include <fmt/format.h>
 
-#include <algorithm>
 #include <climits>
 #include <filesystem>
 #include <fstream>
@@ -119,7 +118,8 @@ class Importer {
       }
       context_.ReserveName(name);
     }
-    ResolveGivenShapes();
+    // Each given shape by its graph input (a nameless one: the model's only input).
+    given_shapes_ = onnx_detail::ResolveGivenShapes(RunTimeInputs(), options_.input_shapes);
     for (const onnx::ValueInfoProto& input : graph_proto_.input()) {
       const std::string& name = input.name();
       // Old exporters list initializers as inputs too: they are weights.
@@ -145,45 +145,6 @@ class Importer {
       }
     }
     return inputs;
-  }
-
-  // Every run-time input with its declared dims, for errors about given shapes.
-  std::string DeclaredInputs() const {
-    std::string text;
-    for (const onnx::ValueInfoProto* input : RunTimeInputs()) {
-      text += fmt::format("{}{}", text.empty() ? "" : "; ", onnx_detail::DescribeInput(*input));
-    }
-    return text.empty() ? "none" : text;
-  }
-
-  // Maps each given shape to its graph input: a nameless one to the model's only input.
-  void ResolveGivenShapes() {
-    const std::vector<const onnx::ValueInfoProto*> inputs = RunTimeInputs();
-    for (const auto& [name, shape] : options_.input_shapes) {
-      std::string target = name;
-      if (name.empty()) {
-        if (inputs.size() != 1) {
-          throw InputShapeError(fmt::format(
-              "an input shape without an input name needs a model with one input; this one "
-              "has {} ({}): name each, e.g. --input-shape NAME:1x3x224x224,NAME2:...",
-              inputs.size(), DeclaredInputs()));
-        }
-        target = inputs.front()->name();
-      } else if (std::none_of(inputs.begin(), inputs.end(),
-                              [&](auto* input) { return input->name() == name; })) {
-        throw InputShapeError(
-            fmt::format("an input shape is given for '{}', which is not an input of the model; its "
-                        "inputs: {}",
-                        name, DeclaredInputs()));
-      }
-      if (std::any_of(shape.begin(), shape.end(), [](int64_t dim) { return dim <= 0; })) {
-        throw InputShapeError(fmt::format("the shape given for input '{}' ({}) has a dim below 1",
-                                          target, ir::ShapeToString(shape)));
-      }
-      if (!given_shapes_.emplace(target, shape).second) {
-        throw InputShapeError(fmt::format("two shapes are given for input '{}'", target));
-      }
-    }
   }
 
   void DefineBoundInput(const std::string& name, const std::string& bytes) {

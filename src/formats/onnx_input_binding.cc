@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <vector>
 
 #include "formats/onnx.h"
@@ -12,6 +13,8 @@ namespace {
 
 // Names come from the file: long ones are cut so a hostile one cannot flood a message.
 constexpr size_t kMaxNameInMessage = 64;
+// Nor can a model of very many inputs.
+constexpr size_t kMaxInputsInMessage = 16;
 
 std::string Shortened(const std::string& text) {
   return text.size() <= kMaxNameInMessage ? text
@@ -60,6 +63,54 @@ std::string DescribeInput(const onnx::ValueInfoProto& input) {
     dims += DimText(type.shape().dim(d));
   }
   return fmt::format("{}:{} {}", name, element, dims);
+}
+
+std::string DescribeInputs(const std::vector<const onnx::ValueInfoProto*>& inputs) {
+  if (inputs.empty()) return "none";
+  std::string text;
+  for (size_t i = 0; i < inputs.size() && i < kMaxInputsInMessage; ++i) {
+    if (i > 0) text += "; ";
+    text += DescribeInput(*inputs[i]);
+  }
+  if (inputs.size() > kMaxInputsInMessage) {
+    text += fmt::format("; ... ({} in all)", inputs.size());
+  }
+  return text;
+}
+
+std::unordered_map<std::string, ir::Shape> ResolveGivenShapes(
+    const std::vector<const onnx::ValueInfoProto*>& run_time_inputs,
+    const std::map<std::string, ir::Shape>& given) {
+  std::unordered_map<std::string, ir::Shape> resolved;
+  for (const auto& entry : given) {
+    // Not a structured binding: clang 14 cannot capture one in the lambda below.
+    const std::string& name = entry.first;
+    const ir::Shape& shape = entry.second;
+    std::string target = name;
+    if (name.empty()) {
+      if (run_time_inputs.size() != 1) {
+        throw InputShapeError(fmt::format(
+            "an input shape without an input name needs a model with one input; this one has "
+            "{} ({}): name each, e.g. --input-shape NAME:1x3x224x224,NAME2:...",
+            run_time_inputs.size(), DescribeInputs(run_time_inputs)));
+      }
+      target = run_time_inputs.front()->name();
+    } else if (std::none_of(
+                   run_time_inputs.begin(), run_time_inputs.end(),
+                   [&](const onnx::ValueInfoProto* input) { return input->name() == name; })) {
+      throw InputShapeError(fmt::format(
+          "an input shape is given for '{}', which is not an input of the model; its inputs: {}",
+          Shortened(name), DescribeInputs(run_time_inputs)));
+    }
+    if (std::any_of(shape.begin(), shape.end(), [](int64_t dim) { return dim <= 0; })) {
+      throw InputShapeError(fmt::format("the shape given for input '{}' ({}) has a dim below 1",
+                                        Shortened(target), ir::ShapeToString(shape)));
+    }
+    if (!resolved.emplace(target, shape).second) {
+      throw InputShapeError(fmt::format("two shapes are given for input '{}'", Shortened(target)));
+    }
+  }
+  return resolved;
 }
 
 ir::Shape BindInputShape(const onnx::ValueInfoProto& input, const ir::Shape* given) {

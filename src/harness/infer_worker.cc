@@ -93,13 +93,7 @@ bool Expected(const WorkerRequest& request, const ir::Graph& graph, const ModelI
     expected = outputs;
     return true;
   }
-  const uint64_t weights_digest = zoo::WeightsDigest(graph);
-  // Seeded inputs share the cache entry `run` and `verify` use.
-  const std::string path =
-      request.input_files.empty()
-          ? (request.cache_dir.empty() ? std::string()
-                                       : ReferencePathsFor(request, weights_digest).main)
-          : ReferencePathForInputs(request, weights_digest, inputs.tensors);
+  const std::string path = ReferencePathFor(request, zoo::WeightsDigest(graph), inputs.tensors);
   return ComputeReferenceFor(graph, inputs.tensors, path, expected, error);
 }
 

@@ -82,7 +82,8 @@ json ToJson(const WorkerRequest& r) {
       {"spawn_time", r.spawn_time},
       {"memory_limit_bytes", r.memory_limit_bytes ? json(*r.memory_limit_bytes) : json(nullptr)},
       {"input_files", InputFilesToJson(r.input_files)},
-      {"output_dir", r.output_dir}};
+      {"output_dir", r.output_dir},
+      {"reference_alt", r.reference_alt}};
 }
 
 WorkerRequest WorkerRequestFromJson(const json& j) {
@@ -114,6 +115,7 @@ WorkerRequest WorkerRequestFromJson(const json& j) {
     }
   }
   r.output_dir = j.value("output_dir", std::string());
+  r.reference_alt = j.value("reference_alt", true);
   return r;
 }
 

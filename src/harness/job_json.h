@@ -39,6 +39,9 @@ struct WorkerRequest {
   std::optional<int64_t> memory_limit_bytes;
   std::vector<InputFile> input_files;  // kInfer, kReference
   std::string output_dir;              // kInfer
+  /// kReference without input files: also the outputs of the alternative seeded input,
+  /// which verification's informativeness check needs and `infer` does not.
+  bool reference_alt = true;
 };
 
 /// Stable text of a mode ("run", "verify", "reference", "list-libraries", "check-model",

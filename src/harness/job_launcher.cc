@@ -101,6 +101,7 @@ JobResult JobLauncher::Infer(const JobConfig& config, const std::vector<InputFil
     reference.cpu_affinity.clear();
     WorkerRequest request = Request(WorkerRequest::Mode::kReference, reference);
     request.input_files = input_files;
+    request.reference_alt = false;  // one inference needs the one input's outputs
     const JobResult result = RunJobInWorker(request, UnmeasuredRunner());
     if (result.status != JobStatus::kOk) {
       reference_error = fmt::format("reference outputs could not be computed ({}): {}",

@@ -31,9 +31,10 @@ ReferencePaths ReferencePathsFor(const WorkerRequest& request, uint64_t weights_
                          "alt")};
 }
 
-std::string ReferencePathForInputs(const WorkerRequest& request, uint64_t weights_digest,
-                                   const std::vector<HostTensor>& inputs) {
+std::string ReferencePathFor(const WorkerRequest& request, uint64_t weights_digest,
+                             const std::vector<HostTensor>& inputs) {
   if (request.cache_dir.empty()) return {};
+  if (request.input_files.empty()) return ReferencePathsFor(request, weights_digest).main;
   const JobConfig& c = request.config;
   return ReferenceCachePath(request.cache_dir, ModelKey(c), c.weight_seed, weights_digest,
                             backends::reference::ReferenceEngineRevision(),

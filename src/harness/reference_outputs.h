@@ -22,14 +22,17 @@ struct ReferencePaths {
 /// job's input shapes, so outputs at one shape are never read for another.
 ReferencePaths ReferencePathsFor(const WorkerRequest& request, uint64_t weights_digest);
 
-/// The cache file of the reference outputs for `inputs` (a user's, e.g. `infer --input`):
-/// keyed by their digest as well.
-std::string ReferencePathForInputs(const WorkerRequest& request, uint64_t weights_digest,
-                                   const std::vector<backends::HostTensor>& inputs);
+/// The cache file of the reference outputs for `inputs`, the request's: without input
+/// files the seeded input's (ReferencePathsFor's main, which `run` shares), else keyed by
+/// the inputs' digest as well. Empty without a cache directory.
+std::string ReferencePathFor(const WorkerRequest& request, uint64_t weights_digest,
+                             const std::vector<backends::HostTensor>& inputs);
 
 /// Computes the reference outputs of both seeded inputs into the cache (or only into
 /// `outputs` and `alt_outputs` when no cache directory is set); a valid cache entry is
-/// read instead. Returns false with `error` set when the reference engine fails.
+/// read instead. Normally runs in a worker of its own, before the timed one, so the naive
+/// engine's time and memory are never attributed to a backend. Returns false with `error`
+/// set when the reference engine fails.
 bool ComputeReference(const WorkerRequest& request, const ir::Graph& graph,
                       const ReferencePaths& paths, std::vector<backends::HostTensor>& outputs,
                       std::vector<backends::HostTensor>& alt_outputs, std::string& error);

@@ -14,9 +14,7 @@
 #include <new>
 #include <set>
 #include <string>
-#include <tuple>
 
-#include "backends/reference/reference_backend.h"
 #include "common/json_text.h"
 #include "formats/model_source.h"
 #include "harness/cpu_affinity.h"
@@ -96,14 +94,14 @@ void ExecuteJobOrThrow(const WorkerRequest& request, const backends::BackendRegi
     std::string error;
     const uint64_t weights_digest = zoo::WeightsDigest(graph);
     bool computed = false;
-    if (request.input_files.empty()) {
+    if (request.input_files.empty() && request.reference_alt) {
       computed = ComputeReference(request, graph, ReferencePathsFor(request, weights_digest),
                                   outputs, alt_outputs, error);
     } else {
       const ModelInputs inputs = GatherInputs(graph, request.input_files, config.weight_seed);
-      computed = ComputeReferenceFor(
-          graph, inputs.tensors, ReferencePathForInputs(request, weights_digest, inputs.tensors),
-          outputs, error);
+      computed = ComputeReferenceFor(graph, inputs.tensors,
+                                     ReferencePathFor(request, weights_digest, inputs.tensors),
+                                     outputs, error);
     }
     if (!computed) return Fail(result, JobStatus::kFailed, error);
     result.status = JobStatus::kOk;

@@ -147,7 +147,8 @@ TEST(InputShapeRecordTest, WorkerProtocolCarriesShapesInputFilesAndOutputDir) {
       .mode = WorkerRequest::Mode::kInfer,
       .config = {.model = "a.onnx", .backend = "opencv", .input_shape = "1x3"},
       .input_files = {{.name = "", .path = "/in/x.npy"}, {.name = "y:0", .path = "/in/y.npy"}},
-      .output_dir = "/out"};
+      .output_dir = "/out",
+      .reference_alt = false};
   const nlohmann::json json = ToJson(request);
   EXPECT_EQ(json.at("mode"), "infer");
   const WorkerRequest back = WorkerRequestFromJson(nlohmann::json::parse(json.dump()));
@@ -157,14 +158,17 @@ TEST(InputShapeRecordTest, WorkerProtocolCarriesShapesInputFilesAndOutputDir) {
   EXPECT_EQ(back.input_files[1].name, "y:0");
   EXPECT_EQ(back.input_files[1].path, "/in/y.npy");
   EXPECT_EQ(back.output_dir, "/out");
+  EXPECT_FALSE(back.reference_alt);
   // A request of an older build (no shapes, files or directory) still reads.
   nlohmann::json old = json;
   old.erase("input_files");
   old.erase("output_dir");
+  old.erase("reference_alt");
   old["config"].erase("input_shape");
   const WorkerRequest read = WorkerRequestFromJson(old);
   EXPECT_TRUE(read.input_files.empty());
   EXPECT_TRUE(read.config.input_shape.empty());
+  EXPECT_TRUE(read.reference_alt);
   JobResult result{.config = request.config, .status = JobStatus::kOk};
   EXPECT_EQ(JobResultFromJson(ToJson(result)).config.input_shape, "1x3");
 }

@@ -115,6 +115,14 @@ TEST_F(WorkerProcessTest, InferWritesEveryTensorAndMeasuresEachOutputAgainstTheR
   EXPECT_FALSE(summary["outputs"][1].contains("top5"));  // a feature map is no score vector
   const formats::NpyArray image = formats::ReadNpyFile(out + "/faithful/input_image.npy");
   EXPECT_EQ(image.data, zoo::SeededInput({1, 3, 8, 8}, 1));
+  // One inference needs the reference for its one input set, not the second seeded one
+  // verification also uses.
+  std::vector<std::string> cached;
+  for (const auto& entry : std::filesystem::directory_iterator(cache + "/reference")) {
+    cached.push_back(entry.path().filename().string());
+  }
+  ASSERT_EQ(cached.size(), 1u);
+  EXPECT_EQ(cached[0].find("-alt"), std::string::npos) << cached[0];
 
   // The perturbing backend adds 1 % of each value: its logits are off by exactly that,
   // and the summary's relative L2 error says 1e-2.
@@ -126,6 +134,11 @@ TEST_F(WorkerProcessTest, InferWritesEveryTensorAndMeasuresEachOutputAgainstTheR
   ASSERT_EQ(result.status, JobStatus::kOk) << result.error;
   summary = ReadSummary(out + "/perturb");
   EXPECT_EQ(summary["inputs"][1]["source"], mask);
+  int for_these_inputs = 0;  // the user's inputs have a cache entry of their own
+  for (const auto& entry : std::filesystem::directory_iterator(cache + "/reference")) {
+    for_these_inputs += entry.path().filename().string().find("-in-") != std::string::npos;
+  }
+  EXPECT_EQ(for_these_inputs, 1);
   EXPECT_NEAR(summary["outputs"][0]["rel_l2"].get<double>(), 1e-2, 1e-5);
   EXPECT_EQ(summary["outputs"][0]["within_tolerance"], false);
   const formats::NpyArray perturbed = formats::ReadNpyFile(out + "/perturb/head_logits.npy");
