@@ -94,9 +94,10 @@ Support BinarySupport(const ir::Graph& graph, const ir::Node& node) {
   }
   const bool max_or_min = node.op == ir::OpKind::kMaximum || node.op == ir::OpKind::kMinimum;
   if (form == BinaryForm::kOther) {
-    return {false, fmt::format("operands {}: a broadcast OpenCV 4.6 does not implement (both "
-                               "stretched, or not per channel / per row; findBroadAxis fails or "
-                               "the output has the wrong shape)",
+    return {false, fmt::format("operands {}: a pairing outside the forms OpenCV 4.6 was found "
+                               "to get right (equal activations; a scalar, per-channel or "
+                               "last-dim constant; a per-channel or per-row activation); both "
+                               "stretched fails findBroadAxis or gives the wrong shape",
                                shapes)};
   }
   if (max_or_min) {
