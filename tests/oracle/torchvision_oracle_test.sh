@@ -2,7 +2,7 @@
 # PyTorch itself as the oracle: torchvision's architectures exported by torch.onnx.export
 # (opsets 11 and 13, symbolic batch dim) must import with --input-shape, the reference
 # engine's output must match PyTorch's own on the same input (relative L2 <= 1e-4), and
-# every backend that supports a model must pass `verify` on it.
+# every backend that supports a model must pass `verify` on it (opset 13 export).
 #
 # Usage: torchvision_oracle_test.sh EDGEBENCH WORKDIR [MODEL,MODEL...]
 # The exports are kept in WORKDIR and redone only when the export script changes.
@@ -59,6 +59,9 @@ PY
     then
       fail "$name opset $opset: reference output differs from PyTorch's"
     fi
+    # Backends are verified on one export per architecture: the opsets differ only in how
+    # the importer sees the graph, which the reference comparison above already covers.
+    [ "$opset" = "${opsets[-1]}" ] || continue
     if ! "$bin" verify --model "$model" --input-shape "$shape" --backends "$backends" \
         --format json --db "$work/verify.db" --cache-dir "$work/cache" \
         >"$work/verify.json" 2>"$work/verify.log"; then
