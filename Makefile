@@ -24,7 +24,7 @@ test: release
 	ctest --preset release -j2
 	cmake --preset asan $(LAUNCHER)
 	cmake --build --preset asan
-	ctest --preset asan -LE slow
+	ctest --preset asan -LE slow -j2
 	$(MAKE) fuzz-smoke
 
 # libFuzzer targets (fuzz/README.md), built with clang in build/fuzz. `make fuzz` runs each
