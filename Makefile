@@ -4,8 +4,14 @@
 deps:
 	scripts/install-deps
 
+# ccache (installed by install-deps) makes rebuilds of the three presets cheap; paths are
+# taken relative to the checkout, so any clone of the tree shares one cache.
+CCACHE := $(shell command -v ccache 2>/dev/null)
+LAUNCHER := $(if $(CCACHE),-DCMAKE_CXX_COMPILER_LAUNCHER=ccache -DCMAKE_C_COMPILER_LAUNCHER=ccache)
+export CCACHE_BASEDIR := $(CURDIR)
+
 release: deps
-	cmake --preset release
+	cmake --preset release $(LAUNCHER)
 	cmake --build --preset release
 
 # The main job.
@@ -16,9 +22,9 @@ run: release
 # fuzzing run of every fuzz target.
 test: release
 	ctest --preset release -j2
-	cmake --preset asan
+	cmake --preset asan $(LAUNCHER)
 	cmake --build --preset asan
-	ctest --preset asan -LE slow
+	ctest --preset asan -LE slow -j2
 	$(MAKE) fuzz-smoke
 
 # libFuzzer targets (fuzz/README.md), built with clang in build/fuzz. `make fuzz` runs each
@@ -29,7 +35,7 @@ FUZZ_SECONDS ?= 600
 FUZZ_SMOKE_SECONDS ?= 30
 
 fuzz-build: release
-	cmake --preset fuzz
+	cmake --preset fuzz $(LAUNCHER)
 	cmake --build --preset fuzz
 
 fuzz: fuzz-build

@@ -11,6 +11,7 @@
 #include "cli/backends_command.h"
 #include "cli/command.h"
 #include "cli/export_model_command.h"
+#include "cli/infer_command.h"
 #include "cli/models_command.h"
 #include "cli/results_command.h"
 #include "cli/run_command.h"
@@ -42,10 +43,10 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   app.footer("Run 'edgebench COMMAND --help' for a command's options.");
 
-  std::vector<Command> commands = {AddRunCommand(app),        AddVerifyCommand(app),
-                                   AddResultsCommand(app),    AddExportCommand(app),
-                                   AddModelsCommand(app),     AddBackendsCommand(app),
-                                   AddExportModelCommand(app)};
+  std::vector<Command> commands = {AddRunCommand(app),      AddVerifyCommand(app),
+                                   AddInferCommand(app),    AddResultsCommand(app),
+                                   AddExportCommand(app),   AddModelsCommand(app),
+                                   AddBackendsCommand(app), AddExportModelCommand(app)};
 
   // CLI11 would only say "a subcommand is required"; name the word it did not know.
   if (argc > 1 && argv[1][0] != '-') {

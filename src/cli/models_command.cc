@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <iostream>
 
+#include "cli/option_checks.h"
 #include "formats/model_source.h"
 #include "formats/onnx.h"
 #include "ir/cost.h"
@@ -91,6 +92,13 @@ report::Table LayerTable(const ir::Graph& graph) {
                    {"params", "params", true},
                    {"output_bytes", "output bytes", true}};
   ir::GraphCost cost = ir::CountGraph(graph);
+  // Each graph input first, at the shape it was built or bound at.
+  for (ir::ValueId id : graph.inputs()) {
+    const ir::Value& input = graph.value(id);
+    table.rows.push_back({TextCell(input.name), TextCell("input"),
+                          TextCell(ir::ShapeToString(input.shape)), IntegerCell(0), IntegerCell(0),
+                          IntegerCell(ir::ElementCount(input.shape) * ir::DTypeSize(input.dtype))});
+  }
   for (ir::NodeId id : graph.ExecutionOrder()) {
     const ir::Node& node = graph.node(id);
     const ir::NodeCost& node_cost = cost.nodes[static_cast<size_t>(id)];
@@ -107,6 +115,7 @@ report::Table LayerTable(const ir::Graph& graph) {
 struct ModelsOptions {
   std::string format = "table";
   std::string show;
+  std::string input_shape;  // canonical --input-shape text
 };
 
 int RunModels(const ModelsOptions& options) {
@@ -116,8 +125,14 @@ int RunModels(const ModelsOptions& options) {
     return kExitUsage;
   }
   try {
-    report::Table table =
-        options.show.empty() ? ZooTable() : LayerTable(formats::LoadModelStructure(options.show));
+    if (options.show.empty() && !options.input_shape.empty()) {
+      std::cerr << "edgebench models: --input-shape applies to --show\n";
+      return kExitUsage;
+    }
+    report::Table table = options.show.empty()
+                              ? ZooTable()
+                              : LayerTable(formats::LoadModelStructure(
+                                    options.show, formats::ParseInputShapes(options.input_shape)));
     std::cout << report::Render(table, *format);
     if (options.show.empty() && *format == report::OutputFormat::kTable) {
       std::cout << fmt::format(
@@ -127,6 +142,9 @@ int RunModels(const ModelsOptions& options) {
           zoo::kParamsTolerance * 100, zoo::kMacsTolerance * 100);
     }
   } catch (const zoo::ModelError& error) {
+    std::cerr << "edgebench models: " << error.what() << "\n";
+    return kExitUsage;
+  } catch (const formats::InputShapeError& error) {
     std::cerr << "edgebench models: " << error.what() << "\n";
     return kExitUsage;
   } catch (const formats::FormatError& error) {
@@ -145,8 +163,12 @@ Command AddModelsCommand(CLI::App& app) {
   sub->add_option("--format", options->format, "Output format: table, csv, json or md")
       ->check(CLI::IsMember({"table", "csv", "json", "md"}));
   sub->add_option("--show", options->show,
-                  "Print one model's layer table: a zoo id (with an input size, e.g. "
-                  "yolov3@320) or an ONNX file");
+                  "Print one model's layer table (its inputs first): a zoo id (with an input "
+                  "size, e.g. yolov3@320) or an ONNX file");
+  sub->add_option("--input-shape", options->input_shape,
+                  "With --show: shapes to build the model's inputs at, NAME:1x3x224x224[,...] "
+                  "or 1x3x224x224 for a one-input model (settles an ONNX file's dynamic dims)")
+      ->transform(InputShapeList());
   return {sub, [options] { return RunModels(*options); }};
 }
 

@@ -12,6 +12,8 @@
 #include <limits>
 #include <ostream>
 
+#include "formats/input_shapes.h"
+#include "formats/onnx.h"
 #include "harness/cpu_affinity.h"
 
 namespace edgebench::cli {
@@ -58,6 +60,19 @@ std::optional<uint64_t> ParseSeed(std::string_view text) {
     return std::nullopt;
   }
   return value;
+}
+
+CLI::Validator InputShapeList() {
+  return CLI::Validator(
+      [](std::string& text) -> std::string {
+        try {
+          text = formats::FormatInputShapes(formats::ParseInputShapes(text));
+        } catch (const formats::InputShapeError& error) {
+          return error.what();
+        }
+        return {};
+      },
+      "NAME:DIMS[,...]", "InputShapeList");
 }
 
 CLI::Validator WholeNumber(int64_t min, int64_t max, std::string what) {

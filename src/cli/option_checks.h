@@ -52,6 +52,11 @@ std::string AvailableCpusText();
 /// A compact CPU list ("0-3,6") for sorted, distinct CPU numbers.
 std::string FormatCpuList(const std::vector<int>& cpus);
 
+/// An --input-shape list, "NAME:1x3x224x224[,NAME:DIMS...]" or a bare "1x3x224x224",
+/// rewritten to its canonical text (formats::FormatInputShapes). Use with
+/// Option::transform.
+CLI::Validator InputShapeList();
+
 /// A --db path: a file name. Refuses "", ":memory:" (SQLite would keep the results in
 /// memory and drop them at exit) and "file:" URIs (SQLite may read those as options).
 CLI::Validator DatabaseFile();

@@ -108,7 +108,7 @@ int RunExport(const ResultsOptions& options) {
         for (size_t i = 0; i < samples.size(); ++i) {
           table.rows.push_back({report::IntegerCell(run.id),
                                 report::IntegerCell(job.id),
-                                report::TextCell(job.result.config.model),
+                                report::TextCell(harness::ModelLabel(job.result.config)),
                                 report::TextCell(job.result.config.backend),
                                 report::IntegerCell(static_cast<long long>(i)),
                                 {fmt::format("{:.9g}", samples[i]), samples[i]}});

@@ -12,6 +12,7 @@
 #include <thread>
 
 #include "backends/registry.h"
+#include "cli/job_selection.h"
 #include "cli/option_checks.h"
 #include "cli/progress.h"
 #include "common/build_info.h"
@@ -35,13 +36,10 @@
 namespace edgebench::cli {
 namespace {
 
-// Small, fast models so the default run finishes in minutes even on the naive
-// reference engine; `--models all` runs the study's 16.
-constexpr const char* kDefaultModels = "cifarnet,vgg-s-32,mobilenet-v2,tiny-yolo";
-
 struct RunOptions {
   std::string models = kDefaultModels;
   std::vector<std::string> model_files;  // --model FILE.onnx
+  std::string input_shape;               // canonical --input-shape text
   std::string backends = "all";
   int threads = 1;
   std::string pin;
@@ -64,69 +62,6 @@ struct RunOptions {
   std::string cache_dir;
   std::string command_line;
 };
-
-// Resolves "all", validates every zoo id and imports every model file once (a bad file
-// is a usage error here, not one failed job per backend). Returns false after printing.
-bool ExpandModels(const std::string& ids, const std::vector<std::string>& files,
-                  harness::JobLauncher& launcher, std::vector<std::string>& models) {
-  if (ids == "all") {
-    for (const zoo::ModelEntry& entry : zoo::ModelCatalog()) {
-      if (entry.study_model) models.emplace_back(entry.id);
-    }
-  } else if (files.empty() || ids != kDefaultModels) {
-    for (const std::string& request : harness::SplitList(ids)) {
-      try {
-        AppendUnique(models, zoo::ResolveModel(request).canonical_id, request, "--models",
-                     std::cerr);
-      } catch (const zoo::ModelError& error) {
-        std::cerr << "edgebench: " << error.what() << "\n";
-        return false;
-      }
-    }
-  }
-  for (const std::string& file : files) {
-    // Absolute, so --resume recognises the same file from another directory.
-    const std::string path = std::filesystem::absolute(file).lexically_normal().string();
-    if (!AppendUnique(models, path, file, "--model", std::cerr)) continue;
-    // Parsed in a worker: a hostile file that crashes the parser fails here, cleanly.
-    if (const std::string error = launcher.CheckModelFile(path); !error.empty()) {
-      std::cerr << "edgebench: " << error << "\n";
-      return false;
-    }
-  }
-  if (models.empty()) std::cerr << "edgebench: --models names no model\n";
-  return !models.empty();
-}
-
-bool ExpandBackends(const std::string& text, const backends::BackendRegistry& registry,
-                    const std::vector<backends::BackendInfo>& infos,
-                    std::vector<std::string>& ids) {
-  if (text == "all") {
-    // A missing framework costs one line here, not a failed job per model.
-    for (const backends::BackendInfo& info : infos) {
-      // The reference engine is the oracle, not a framework: timed only when named (it
-      // would dominate the suite's time: seconds per inference on the larger models).
-      if (info.id == "reference") continue;
-      if (info.available) {
-        ids.push_back(info.id);
-      } else {
-        std::cerr << fmt::format("note: backend {} not available: {}\n", info.id, info.reason);
-      }
-    }
-    return true;
-  }
-  for (const std::string& id : harness::SplitList(text)) {
-    if (!registry.Knows(id)) {
-      std::string known;
-      for (const std::string& name : registry.Ids()) known += " " + name;
-      std::cerr << fmt::format("edgebench: unknown backend '{}'; known backends:{}\n", id, known);
-      return false;
-    }
-    AppendUnique(ids, id, id, "--backends", std::cerr);
-  }
-  if (ids.empty()) std::cerr << "edgebench: --backends names no backend\n";
-  return !ids.empty();
-}
 
 // The order seed of a run being resumed, so its remaining repetitions keep its order.
 // The schedule of a run being resumed: its remaining repetitions keep its order, count,
@@ -163,12 +98,12 @@ void PrintVerdicts(const std::vector<harness::PooledJob>& jobs) {
   for (const harness::PooledJob& job : jobs) {
     const harness::SampleSummary& s = job.pooled.summary;
     if (job.status == harness::JobStatus::kOk && s.count > 0 && !s.valid) {
-      std::cout << fmt::format("INVALID {} x {}: {}. {}\n", job.config.model, job.config.backend,
-                               s.verdict_reason, s.recommendation);
+      std::cout << fmt::format("INVALID {} x {}: {}. {}\n", harness::ModelLabel(job.config),
+                               job.config.backend, s.verdict_reason, s.recommendation);
     }
     for (const harness::JobResult& r : job.repetitions) {
       if (r.verification && !r.verification->note.empty()) {
-        std::cout << fmt::format("NOTE {} x {}: verification {}\n", job.config.model,
+        std::cout << fmt::format("NOTE {} x {}: verification {}\n", harness::ModelLabel(job.config),
                                  job.config.backend, r.verification->note);
         break;
       }
@@ -225,7 +160,8 @@ int Orchestrate(RunOptions options, harness::WorkerRequest::Mode mode) {
   }
   std::vector<std::string> models;
   std::vector<std::string> backend_ids;
-  if (!format || !ExpandModels(options.models, options.model_files, launcher, models) ||
+  if (!format ||
+      !ExpandModels(options.models, options.model_files, options.input_shape, launcher, models) ||
       !ExpandBackends(options.backends, registry, backend_infos, backend_ids)) {
     return kExitUsage;
   }
@@ -262,7 +198,11 @@ int Orchestrate(RunOptions options, harness::WorkerRequest::Mode mode) {
                                           : std::numeric_limits<double>::infinity()}};
   const harness::JobConfig base{
       .threads = options.threads, .cpu_affinity = options.pin, .weight_seed = options.seed};
-  const std::vector<harness::JobConfig> jobs = harness::PlanJobs(models, backend_ids, base);
+  std::vector<harness::JobConfig> jobs = harness::PlanJobs(models, backend_ids, base);
+  // Zoo ids carry their shapes already (ID@HxW); model files run at the given ones.
+  for (harness::JobConfig& job : jobs) {
+    if (formats::IsModelFile(job.model)) job.input_shape = options.input_shape;
+  }
   if (!run_id) {
     nlohmann::json order = nlohmann::json::array();
     for (const harness::ScheduledRun& slot :
@@ -303,8 +243,9 @@ int Orchestrate(RunOptions options, harness::WorkerRequest::Mode mode) {
               const std::string& outcome) {
             const std::string label =
                 schedule.repetitions > 1
-                    ? fmt::format("{} x {} #{}", config.model, config.backend, repetition)
-                    : fmt::format("{} x {}", config.model, config.backend);
+                    ? fmt::format("{} x {} #{}", harness::ModelLabel(config), config.backend,
+                                  repetition)
+                    : fmt::format("{} x {}", harness::ModelLabel(config), config.backend);
             if (outcome.empty()) {
               progress.Start(slot, label);
             } else {
@@ -342,6 +283,11 @@ void AddCommonOptions(CLI::App* sub, RunOptions& options) {
   sub->add_option("--model", options.model_files,
                   "Your own model: an ONNX file (repeatable; runs instead of the default set "
                   "unless --models is given too)");
+  sub->add_option("--input-shape", options.input_shape,
+                  "Shapes to run the models' inputs at: NAME:1x3x224x224[,NAME:DIMS...], or "
+                  "1x3x224x224 for one-input models; settles an ONNX file's dynamic dims (zoo "
+                  "models: same as ID@HxW)")
+      ->transform(InputShapeList());
   sub->add_option("--backends", options.backends,
                   "Comma-separated backend ids, or 'all' available ones")
       ->capture_default_str();

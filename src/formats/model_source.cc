@@ -1,24 +1,73 @@
 #include "formats/model_source.h"
 
+#include <fmt/format.h>
+
 #include "formats/onnx.h"
 #include "zoo/model_zoo.h"
 #include "zoo/seeded_weights.h"
 
 namespace edgebench::formats {
+namespace {
+
+// The zoo's graphs name their one input so.
+constexpr char kZooInputName[] = "input";
+
+ir::Graph ImportWithShapes(const std::string& path, const InputShapes& shapes) {
+  return ImportOnnxFile(path, OnnxImportOptions{.input_shapes = shapes});
+}
+
+}  // namespace
 
 bool IsModelFile(const std::string& model) {
   return model.size() > 5 && model.compare(model.size() - 5, 5, ".onnx") == 0;
 }
 
-ir::Graph LoadModel(const std::string& model, uint64_t weight_seed) {
-  if (IsModelFile(model)) return ImportOnnxFile(model);
-  ir::Graph graph = zoo::BuildModel(model);
+std::string ZooIdWithInputShapes(const std::string& request, const InputShapes& shapes) {
+  const zoo::ModelSpec spec = zoo::ResolveModel(request);
+  if (shapes.empty()) return spec.canonical_id;
+  const ir::Shape& fixed = spec.entry->default_input;
+  const std::string takes = fmt::format(
+      "zoo model '{}' takes one input, '{}': {} x {} x {} (batch and channels fixed; other "
+      "sizes also as {}@{})",
+      spec.entry->id, kZooInputName, fixed[0], fixed[1], fixed.size() == 5 ? "D x H x W" : "H x W",
+      spec.entry->id, fixed.size() == 5 ? "FRAMESxHxW" : "HxW");
+  for (const auto& [name, shape] : shapes) {
+    if (!name.empty() && name != kZooInputName) {
+      throw InputShapeError(
+          fmt::format("an input shape is given for '{}', which is not an input: {}", name, takes));
+    }
+  }
+  if (shapes.size() > 1) throw InputShapeError("two input shapes are given: " + takes);
+  const ir::Shape& shape = shapes.begin()->second;
+  if (shape.size() != fixed.size() || shape[0] != fixed[0] || shape[1] != fixed[1]) {
+    throw InputShapeError(
+        fmt::format("input shape {} does not fit: {}", ir::ShapeToString(shape), takes));
+  }
+  if (request.find('@') != std::string::npos && shape != spec.input) {
+    throw InputShapeError(
+        fmt::format("'{}' already sets the input size ({}), input shape {} "
+                    "another",
+                    request, ir::ShapeToString(spec.input), ir::ShapeToString(shape)));
+  }
+  const std::string spatial = ir::ShapeToString(ir::Shape(shape.begin() + 2, shape.end()));
+  try {
+    return zoo::ResolveModel(fmt::format("{}@{}", spec.entry->id, spatial)).canonical_id;
+  } catch (const zoo::ModelError& error) {
+    throw InputShapeError(
+        fmt::format("input shape {} does not fit: {}", ir::ShapeToString(shape), error.what()));
+  }
+}
+
+ir::Graph LoadModel(const std::string& model, uint64_t weight_seed, const InputShapes& shapes) {
+  if (IsModelFile(model)) return ImportWithShapes(model, shapes);
+  ir::Graph graph = zoo::BuildModel(ZooIdWithInputShapes(model, shapes));
   zoo::MaterializeWeights(graph, weight_seed);
   return graph;
 }
 
-ir::Graph LoadModelStructure(const std::string& model) {
-  return IsModelFile(model) ? ImportOnnxFile(model) : zoo::BuildModel(model);
+ir::Graph LoadModelStructure(const std::string& model, const InputShapes& shapes) {
+  return IsModelFile(model) ? ImportWithShapes(model, shapes)
+                            : zoo::BuildModel(ZooIdWithInputShapes(model, shapes));
 }
 
 }  // namespace edgebench::formats

@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <string>
 
+#include "formats/input_shapes.h"
 #include "ir/graph.h"
 
 namespace edgebench::formats {
@@ -10,13 +11,21 @@ namespace edgebench::formats {
 /// True when `model` names a file (an .onnx path) rather than a zoo id.
 bool IsModelFile(const std::string& model);
 
+/// A zoo request with input shapes folded into its id: the zoo's models fix batch and
+/// channels and take other spatial sizes as ID@HxW (ID@FRAMESxHxW for 3-D models), so
+/// "resnet-18" with "1x3x160x160" (or "input:1x3x160x160") is "resnet-18@160x160" (the
+/// canonical id). Throws InputShapeError for shapes the model cannot take (naming its
+/// input) and zoo::ModelError for an unknown id. No shapes: the canonical id.
+std::string ZooIdWithInputShapes(const std::string& request, const InputShapes& shapes);
+
 /// The graph a job runs, with weights: a zoo id ("resnet-18", "yolov3@320") is built and
-/// given seeded weights; an .onnx file is imported with its own weights. Throws
-/// zoo::ModelError or FormatError.
-ir::Graph LoadModel(const std::string& model, uint64_t weight_seed);
+/// given seeded weights; an .onnx file is imported with its own weights and its inputs
+/// bound to `shapes` (see OnnxImportOptions::input_shapes). Throws zoo::ModelError or
+/// FormatError (InputShapeError when `shapes` do not fit).
+ir::Graph LoadModel(const std::string& model, uint64_t weight_seed, const InputShapes& shapes = {});
 
 /// The same without weights, for counting and layer tables (zoo ids build without
 /// materializing; files are imported).
-ir::Graph LoadModelStructure(const std::string& model);
+ir::Graph LoadModelStructure(const std::string& model, const InputShapes& shapes = {});
 
 }  // namespace edgebench::formats

@@ -25,9 +25,22 @@ class UnsupportedModelError : public FormatError {
   using FormatError::FormatError;
 };
 
+/// Input shapes the user gave that do not fit the model (malformed text, a name that is
+/// not a graph input, a rank or a fixed dim that disagrees), or a dynamic input dim that
+/// only such a shape can settle. The message lists the model's inputs as declared, e.g.
+/// "x: batch x 3 x 224 x 224", and how to give the shape.
+class InputShapeError : public UnsupportedModelError {
+ public:
+  using UnsupportedModelError::UnsupportedModelError;
+};
+
 /// Serializes a graph whose weights are materialized to an ONNX ModelProto (opset 13,
 /// weights as initializers, so every runtime can constant-fold them) that passes
-/// onnx::checker. Throws FormatError for a graph ONNX cannot express.
+/// onnx::checker. Ops opset 13 has no node for are written as the node patterns PyTorch
+/// exports for them -- Silu as x * Sigmoid(x), HardSwish as x * HardSigmoid(x), Gelu as
+/// its Erf (or Tanh) formula, LayerNorm as ReduceMean/Sub/Pow/Sqrt/Div/Mul/Add -- which
+/// ImportOnnx folds back, so Import(Export(g)) has g's ops, names and results. Throws
+/// FormatError for a graph ONNX cannot express.
 std::string ExportOnnx(const ir::Graph& graph);
 void ExportOnnxFile(const ir::Graph& graph, const std::string& path);
 
@@ -48,18 +61,41 @@ struct OnnxImportOptions {
   /// stops being a graph input; used anywhere else it stays an input. For ONNX node
   /// tests, which pass weights as inputs; real models keep weights in initializers.
   std::map<std::string, std::string> constant_inputs;
+  /// Graph input name -> the shape to run it at (the user's --input-shape); the empty
+  /// name means the model's only run-time input. Every dim the model fixes must agree;
+  /// symbolic and unknown dims take the given values. Shapes of the whole graph are then
+  /// inferred from these. Throws InputShapeError for a name that is not a run-time graph
+  /// input, a rank mismatch or a disagreeing dim.
+  std::map<std::string, ir::Shape> input_shapes;
 };
 
-/// Reads an ONNX model into the IR with its weights (initializers) materialized and
-/// shapes inferred. Supported ops: Conv (2-D/3-D, auto_pad), BatchNormalization, Relu,
-/// LeakyRelu, Sigmoid, Clip to [0,6] or [0,inf), Softmax (one axis), MaxPool/AveragePool
-/// (2-D/3-D), GlobalAveragePool, Gemm (alpha=1; beta=1, or 0), MatMul by a constant
-/// matrix, Add of equal shapes or of a per-channel bias right after Conv/Gemm/MatMul
-/// (folded into it), Sum, Concat, Flatten, Reshape, Upsample/Resize (nearest, integer
-/// scales), LRN (odd size); Dropout and Identity are removed; Constant, Shape, Size,
-/// Gather, Unsqueeze, Squeeze, Concat, Cast, Slice, Reshape, Flatten, Transpose,
+/// Reads an ONNX model (opsets 1-21) into the IR with its weights (initializers)
+/// materialized and shapes inferred. Supported ops:
+///  - layers: Conv and ConvTranspose (2-D/3-D, auto_pad, output_shape), BatchNormalization,
+///    MaxPool/AveragePool (2-D/3-D), GlobalAveragePool/GlobalMaxPool, LRN (odd size),
+///    Gemm (any transA/transB/alpha/beta/C; FullyConnected where it can express it, else
+///    MatMul with Transpose/Mul/Add), MatMul (FullyConnected for a 2-D activation times a
+///    constant matrix, else batched MatMul), LayerNormalization (with its Mean/InvStdDev
+///    outputs);
+///  - elementwise, NumPy broadcasting, either operand constant: Add (a per-channel
+///    constant after Conv/Gemm/MatMul/ConvTranspose folds into its bias), Sub, Mul, Div,
+///    Pow, Max/Min/Sum/Mean (any number of inputs); Relu, LeakyRelu, PRelu, Sigmoid,
+///    HardSigmoid, HardSwish, Tanh, Exp, Log, Sqrt, Abs, Neg, Erf, Reciprocal, Softsign,
+///    Gelu, Clip (ReLU6 and ReLU where the bounds say so), Softmax/LogSoftmax (one axis),
+///    Cast to float;
+///  - ReduceMean/Sum/Max/Min/SumSquare/L1/L2/LogSum/LogSumExp;
+///  - Transpose, Slice, Squeeze, Unsqueeze, Split (one slice per output), Pad
+///    (constant/reflect/edge), Gather with constant indices, Concat, Flatten, Reshape,
+///    Resize/Upsample (nearest or linear; half_pixel, pytorch_half_pixel, align_corners
+///    and asymmetric coordinates; integer nearest upscaling stays pixel replication).
+/// Dropout and Identity are removed. The node patterns exporters write for Silu,
+/// HardSwish, Gelu and LayerNorm fold into those ops (see onnx_import_fusion.h).
+/// Constant, Shape, Size, Gather, Unsqueeze, Squeeze, Concat, Cast, Slice, Split, Reshape,
+/// Flatten, Transpose, Expand, Tile, Range, Where, comparisons, reductions, unary math,
 /// Add/Sub/Mul/Div and ConstantOfShape are evaluated when their operands are constants
-/// (the shape subgraphs exporters emit). A symbolic batch dim becomes 1. Anything else --
+/// (the shape subgraphs exporters emit). Dynamic input dims are bound from
+/// options.input_shapes; a symbolic batch dim left unbound becomes 1, any other unbound
+/// dynamic dim is an InputShapeError naming it. Anything else --
 /// unsupported op, truncated or non-ONNX bytes, absurd dims, missing initializers,
 /// cycles -- throws FormatError naming the problem (UnsupportedModelError for a valid
 /// model edgebench cannot express), never crashes and never allocates beyond the limits.
@@ -70,6 +106,7 @@ ir::Graph ImportOnnx(const std::string& bytes, const std::string& name,
                      const OnnxImportOptions& options);
 /// The graph is named after the file's stem; errors name the path.
 ir::Graph ImportOnnxFile(const std::string& path, const OnnxImportLimits& limits = {});
+ir::Graph ImportOnnxFile(const std::string& path, const OnnxImportOptions& options);
 
 /// A dense tensor decoded from a serialized onnx.TensorProto, as ONNX test data stores
 /// inputs and expected outputs (input_0.pb, output_0.pb). Floating types are converted

@@ -15,6 +15,7 @@
 #include "formats/onnx_constant_folding.h"
 #include "formats/onnx_import_context.h"
 #include "formats/onnx_import_ops.h"
+#include "formats/onnx_input_binding.h"
 #include "ir/shape_inference.h"
 
 namespace edgebench::formats {
@@ -27,8 +28,12 @@ using onnx_detail::NodeAttributes;
 // Newer opsets may change op semantics in ways an attribute check cannot see.
 constexpr int64_t kMaxOpset = 21;
 
-// Rethrows `error` with `prefix` in front, keeping whether it means "unsupported".
+// Rethrows `error` with `prefix` in front, keeping whether it means "unsupported" or
+// "settle the input shapes".
 [[noreturn]] void Rethrow(const FormatError& error, const std::string& prefix) {
+  if (dynamic_cast<const InputShapeError*>(&error) != nullptr) {
+    throw InputShapeError(prefix + error.what());
+  }
   if (dynamic_cast<const UnsupportedModelError*>(&error) != nullptr) {
     throw UnsupportedModelError(prefix + error.what());
   }
@@ -112,15 +117,34 @@ class Importer {
         throw FormatError(fmt::format("graph input '{}' is declared twice", name));
       }
       context_.ReserveName(name);
+    }
+    // Each given shape by its graph input (a nameless one: the model's only input).
+    given_shapes_ = onnx_detail::ResolveGivenShapes(RunTimeInputs(), options_.input_shapes);
+    for (const onnx::ValueInfoProto& input : graph_proto_.input()) {
+      const std::string& name = input.name();
       // Old exporters list initializers as inputs too: they are weights.
       if (initializers_.contains(name)) continue;
-      auto bound = options_.constant_inputs.find(name);
-      if (bound != options_.constant_inputs.end() && !run_time_uses_.contains(name)) {
-        DefineBoundInput(name, bound->second);
+      if (IsBoundToConstant(name)) {
+        DefineBoundInput(name, options_.constant_inputs.at(name));
       } else {
         DefineRunTimeInput(input);
       }
     }
+  }
+
+  bool IsBoundToConstant(const std::string& name) const {
+    return options_.constant_inputs.contains(name) && !run_time_uses_.contains(name);
+  }
+
+  // The graph inputs fed at run time, i.e. those a user may give shapes for.
+  std::vector<const onnx::ValueInfoProto*> RunTimeInputs() const {
+    std::vector<const onnx::ValueInfoProto*> inputs;
+    for (const onnx::ValueInfoProto& input : graph_proto_.input()) {
+      if (!initializers_.contains(input.name()) && !IsBoundToConstant(input.name())) {
+        inputs.push_back(&input);
+      }
+    }
+    return inputs;
   }
 
   void DefineBoundInput(const std::string& name, const std::string& bytes) {
@@ -136,39 +160,22 @@ class Importer {
 
   void DefineRunTimeInput(const onnx::ValueInfoProto& input) {
     const std::string& name = input.name();
-    if (!input.type().has_tensor_type()) {
-      return context_.DefineUnusable(name, fmt::format("graph input '{}' is not a tensor", name));
-    }
-    const onnx::TypeProto::Tensor& type = input.type().tensor_type();
-    if (type.elem_type() != onnx::TensorProto::FLOAT) {
-      return context_.DefineUnusable(
-          name, fmt::format("graph input '{}' has element type {}; only FLOAT", name,
-                            onnx_detail::DataTypeName(type.elem_type())));
-    }
-    if (!type.has_shape()) {
-      throw UnsupportedModelError(fmt::format(
-          "graph input '{}' has no shape; export the model with a fixed input shape", name));
-    }
-    ir::Shape shape;
-    for (int d = 0; d < type.shape().dim_size(); ++d) {
-      const onnx::TensorShapeProto::Dimension& dim = type.shape().dim(d);
-      if (dim.has_dim_value()) {
-        if (dim.dim_value() < 0) {
-          throw FormatError(fmt::format("graph input '{}' has dim {}", name, dim.dim_value()));
-        }
-        if (dim.dim_value() == 0) {
-          throw UnsupportedModelError(fmt::format("graph input '{}' is empty (a 0 dim)", name));
-        }
-        shape.push_back(dim.dim_value());
-      } else if (d == 0) {
-        shape.push_back(1);  // a symbolic batch: run one image at a time
-      } else {
-        throw UnsupportedModelError(fmt::format(
-            "graph input '{}' has a dynamic dim '{}' at position {}; export the model with a "
-            "fixed input shape",
-            name, dim.dim_param(), d));
+    auto given = given_shapes_.find(name);
+    const ir::Shape* given_shape = given == given_shapes_.end() ? nullptr : &given->second;
+    if (!input.type().has_tensor_type() ||
+        input.type().tensor_type().elem_type() != onnx::TensorProto::FLOAT) {
+      const std::string reason =
+          !input.type().has_tensor_type()
+              ? fmt::format("graph input '{}' is not a tensor", name)
+              : fmt::format("graph input '{}' has element type {}; only FLOAT", name,
+                            onnx_detail::DataTypeName(input.type().tensor_type().elem_type()));
+      if (given_shape != nullptr) {
+        throw InputShapeError(
+            fmt::format("an input shape is given for '{}', but {}", name, reason));
       }
+      return context_.DefineUnusable(name, reason);
     }
+    ir::Shape shape = onnx_detail::BindInputShape(input, given_shape);
     onnx_detail::CheckedElementCount(shape, options_.limits, fmt::format("graph input '{}'", name));
     try {
       context_.DefineActivation(name, context_.graph().AddInput(name, shape));
@@ -302,6 +309,7 @@ class Importer {
   ImportContext context_;
   std::unordered_set<std::string> initializers_;
   std::unordered_set<std::string> run_time_uses_;
+  std::unordered_map<std::string, ir::Shape> given_shapes_;  // by graph input name
 };
 
 ir::Graph ImportModel(const std::string& bytes, const std::string& graph_name,
@@ -354,6 +362,11 @@ ir::Graph ImportOnnx(const std::string& bytes, const std::string& name,
 }
 
 ir::Graph ImportOnnxFile(const std::string& path, const OnnxImportLimits& limits) {
+  return ImportOnnxFile(path, OnnxImportOptions{.limits = limits});
+}
+
+ir::Graph ImportOnnxFile(const std::string& path, const OnnxImportOptions& options) {
+  const OnnxImportLimits& limits = options.limits;
   std::error_code error;
   const auto size = std::filesystem::file_size(path, error);
   if (error) throw FormatError(fmt::format("cannot read '{}': {}", path, error.message()));
@@ -366,8 +379,7 @@ ir::Graph ImportOnnxFile(const std::string& path, const OnnxImportLimits& limits
   if (!file || !file.read(bytes.data(), static_cast<std::streamsize>(size))) {
     throw FormatError(fmt::format("cannot read '{}'", path));
   }
-  return ImportLabelled(bytes, std::filesystem::path(path).stem().string(), path,
-                        OnnxImportOptions{.limits = limits});
+  return ImportLabelled(bytes, std::filesystem::path(path).stem().string(), path, options);
 }
 
 }  // namespace edgebench::formats

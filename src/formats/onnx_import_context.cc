@@ -39,6 +39,7 @@ void ImportContext::DefineActivation(const std::string& name, ir::ValueId value)
   auto symbol = std::make_shared<Symbol>();
   symbol->activation = value;
   symbols_[name] = std::move(symbol);
+  value_uses_[value] += UseCount(name);
 }
 
 void ImportContext::DefineInitializer(const std::string& name, const onnx::TensorProto* tensor) {
@@ -62,12 +63,22 @@ void ImportContext::DefineUnusable(const std::string& name, std::string reason) 
 }
 
 void ImportContext::Alias(const std::string& name, const std::string& target) {
-  Find(target);
+  const Symbol& symbol = Find(target);
+  if (symbol.activation != ir::kNoId) {
+    // Readers of `name` now read the activation; the aliasing node no longer does.
+    value_uses_[symbol.activation] += UseCount(name) - 1;
+  }
   symbols_[name] = symbols_.at(target);
 }
 
 void ImportContext::AliasActivation(const std::string& name, ir::ValueId value) {
   DefineActivation(name, value);
+  --value_uses_[value];
+}
+
+int ImportContext::ValueUseCount(ir::ValueId value) const {
+  auto found = value_uses_.find(value);
+  return found == value_uses_.end() ? 0 : found->second;
 }
 
 bool ImportContext::IsConstant(const std::string& name) const {
@@ -173,6 +184,18 @@ ir::ValueId ImportContext::NewWeight(const std::string& base, ir::Shape shape, i
   return id;
 }
 
+ir::ValueId ImportContext::Operand(const std::string& name, ir::WeightRole role, const char* what) {
+  if (IsActivation(name)) return RequireActivation(name);
+  const ConstTensor& constant = RequireConstant(name, what);
+  if (!constant.is_int) return Weight(name, role, what);
+  // Integer operands (a Pow exponent, an index offset) are exact in float up to 2^24.
+  std::vector<float> data(constant.ints.begin(), constant.ints.end());
+  for (int64_t dim : constant.dims) {
+    if (dim <= 0) throw FormatError(fmt::format("{} '{}' is empty", what, name));
+  }
+  return NewWeight(name, constant.dims, role, std::move(data));
+}
+
 ir::Shape ImportContext::InferOutputShape(const PendingNode& pending) {
   const ir::Node node{.name = pending.name,
                       .op = pending.op,
@@ -186,7 +209,14 @@ ir::Shape ImportContext::InferOutputShape(const PendingNode& pending) {
     throw FormatError(error.what());
   }
   // Checked here, before anything multiplies the dims out.
-  CheckedElementCount(shape, limits_, fmt::format("output of node '{}'", pending.name));
+  const int64_t count =
+      CheckedElementCount(shape, limits_, fmt::format("output of node '{}'", pending.name));
+  if (count == 0) {
+    throw UnsupportedModelError(
+        fmt::format("node '{}' would produce an empty tensor {}; edgebench needs non-empty "
+                    "activations",
+                    pending.name, ir::ShapeToString(shape)));
+  }
   return shape;
 }
 
@@ -215,7 +245,14 @@ ir::ValueId ImportContext::Emit(const std::string& node_name, const std::string&
 
 PendingNode* ImportContext::ProducerOf(ir::ValueId value) {
   auto found = pending_by_output_.find(value);
-  return found == pending_by_output_.end() ? nullptr : &pending_[found->second];
+  if (found == pending_by_output_.end()) return nullptr;
+  PendingNode& node = pending_[found->second];
+  return node.retracted ? nullptr : &node;
+}
+
+void ImportContext::Retract(PendingNode& node) {
+  node.retracted = true;
+  any_retracted_ = true;
 }
 
 void ImportContext::Reinfer(const PendingNode& node) {
@@ -229,6 +266,7 @@ int ImportContext::UseCount(const std::string& name) const {
 
 void ImportContext::Finish() {
   try {
+    Compact();
     for (PendingNode& node : pending_) {
       graph_.AddNodeWithOutput(node.name, node.op, std::move(node.attrs), std::move(node.inputs),
                                node.output);
@@ -238,6 +276,49 @@ void ImportContext::Finish() {
   }
   pending_.clear();
   pending_by_output_.clear();
+}
+
+void ImportContext::Compact() {
+  const std::vector<ir::Value>& values = graph_.values();
+  std::vector<bool> keep(values.size(), false);
+  for (const PendingNode& node : pending_) {
+    if (node.retracted) continue;
+    keep[static_cast<size_t>(node.output)] = true;
+    for (ir::ValueId input : node.inputs) keep[static_cast<size_t>(input)] = true;
+  }
+  for (ir::ValueId output : graph_.outputs()) keep[static_cast<size_t>(output)] = true;
+  bool unchanged = !any_retracted_;
+  for (size_t v = 0; v < values.size() && unchanged; ++v) {
+    unchanged = keep[v] || values[v].kind == ir::ValueKind::kInput;
+  }
+  if (unchanged) return;
+  // Values keep their order, names and every field; only ids change.
+  ir::Graph compact(graph_.name());
+  std::vector<ir::ValueId> new_id(values.size(), ir::kNoId);
+  for (size_t v = 0; v < values.size(); ++v) {
+    const ir::Value& value = values[v];
+    if (value.kind == ir::ValueKind::kInput) {
+      new_id[v] = compact.AddInput(value.name, value.shape, value.dtype);
+    } else if (!keep[v]) {
+      continue;
+    } else if (value.kind == ir::ValueKind::kConstant) {
+      new_id[v] = compact.AddConstant(value.name, value.shape, value.role, value.init);
+    } else {
+      new_id[v] = compact.DeclareActivation(value.name);
+    }
+    compact.mutable_value(new_id[v]) = std::move(graph_.mutable_value(static_cast<ir::ValueId>(v)));
+  }
+  std::vector<PendingNode> live;
+  for (PendingNode& node : pending_) {
+    if (node.retracted) continue;
+    for (ir::ValueId& input : node.inputs) input = new_id[static_cast<size_t>(input)];
+    node.output = new_id[static_cast<size_t>(node.output)];
+    live.push_back(std::move(node));
+  }
+  for (ir::ValueId output : graph_.outputs())
+    compact.MarkOutput(new_id[static_cast<size_t>(output)]);
+  pending_ = std::move(live);
+  graph_ = std::move(compact);
 }
 
 }  // namespace edgebench::formats::onnx_detail

@@ -27,6 +27,7 @@ struct PendingNode {
   ir::Attrs attrs;
   std::vector<ir::ValueId> inputs;
   ir::ValueId output = ir::kNoId;
+  bool retracted = false;  // absorbed into a fused node; never added to the graph
 };
 
 class ImportContext final : public FoldSource {
@@ -53,9 +54,11 @@ class ImportContext final : public FoldSource {
   /// A graph input the IR cannot take (e.g. an INT64 tensor): an error naming `reason`
   /// only if a converter needs it, so an unsupported op using it is reported first.
   void DefineUnusable(const std::string& name, std::string reason);
-  /// `name` denotes the same tensor as `target` (Identity, Dropout, folded bias Add).
+  /// `name` denotes the same tensor as `target` (Identity, Dropout, a one-input Sum); the
+  /// node defining `name` is the one consumer of `target` that disappears.
   void Alias(const std::string& name, const std::string& target);
-  /// `name` denotes the activation `value` (its producer absorbed the node defining it).
+  /// `name` denotes the activation `value`: its producer absorbed the node defining
+  /// `name`, which consumed `value` once (a folded bias Add).
   void AliasActivation(const std::string& name, ir::ValueId value);
 
   bool IsDefined(const std::string& name) const { return symbols_.contains(name); }
@@ -75,22 +78,32 @@ class ImportContext final : public FoldSource {
   /// A new IR constant derived from model data (a transposed or folded weight).
   ir::ValueId NewWeight(const std::string& base, ir::Shape shape, ir::WeightRole role,
                         std::vector<float> data);
+  /// The IR value for operand `name` of an elementwise op: its activation, or an IR
+  /// constant holding the constant (integer constants converted to float).
+  ir::ValueId Operand(const std::string& name, ir::WeightRole role, const char* what);
 
   // --- Nodes ---
   /// Adds an IR node producing ONNX tensor `output` and infers its shape right away, so a
   /// later Shape node can fold. Returns the output value.
   ir::ValueId Emit(const std::string& node_name, const std::string& output, ir::OpKind op,
                    ir::Attrs attrs, std::vector<ir::ValueId> inputs);
-  /// The pending node producing `value`, or nullptr (a graph input).
+  /// The pending node producing `value`, or nullptr (a graph input, a constant or a
+  /// retracted node's output).
   PendingNode* ProducerOf(ir::ValueId value);
   /// Re-runs shape inference for a pending node whose inputs changed.
   void Reinfer(const PendingNode& node);
+  /// Drops a pending node whose work a fused node now does. Only for nodes whose output
+  /// nobody else reads (UsedOnce); its output value disappears from the graph.
+  void Retract(PendingNode& node);
 
   /// How many node inputs and graph outputs refer to `name`.
   int UseCount(const std::string& name) const;
   void CountUse(const std::string& name) { ++uses_[name]; }
+  /// How many node inputs and graph outputs, under any name, read activation `value`.
+  int ValueUseCount(ir::ValueId value) const;
 
-  /// Adds the pending nodes to the graph.
+  /// Adds the pending nodes to the graph, leaving out retracted nodes and constants no
+  /// node reads any more.
   void Finish();
 
   // FoldSource
@@ -109,6 +122,8 @@ class ImportContext final : public FoldSource {
   };
   Symbol& Find(const std::string& name);
   ir::Shape InferOutputShape(const PendingNode& node);
+  // Rebuilds the graph without retracted nodes, their outputs and unread constants.
+  void Compact();
 
   ir::Graph& graph_;
   OnnxImportLimits limits_;
@@ -118,6 +133,8 @@ class ImportContext final : public FoldSource {
   std::unordered_set<std::string> reserved_;
   std::unordered_set<std::string> node_names_;
   std::unordered_map<std::string, int> uses_;
+  std::unordered_map<ir::ValueId, int> value_uses_;
+  bool any_retracted_ = false;
   std::vector<PendingNode> pending_;
   std::unordered_map<ir::ValueId, size_t> pending_by_output_;
 };

@@ -1,5 +1,5 @@
-// ONNX layers that carry weights or windows: Conv, BatchNormalization, pooling, Gemm,
-// MatMul and LRN.
+// ONNX layers that carry weights or windows: Conv, BatchNormalization, pooling and LRN,
+// with the stride/padding helpers ConvTranspose shares.
 
 #include <fmt/format.h>
 
@@ -8,10 +8,7 @@
 #include "formats/onnx_import_ops.h"
 
 namespace edgebench::formats::onnx_detail {
-namespace {
 
-// A per-spatial-dim attribute (strides, dilations, kernel_shape), `fallback` per dim
-// when absent, every value in [min, kMaxAttrValue].
 std::vector<int64_t> PerSpatial(NodeAttributes& attrs, const std::string& name, size_t rank,
                                 int64_t fallback, int64_t min) {
   std::vector<int64_t> values = attrs.Ints(name, std::vector<int64_t>(rank, fallback));
@@ -27,13 +24,6 @@ std::vector<int64_t> PerSpatial(NodeAttributes& attrs, const std::string& name, 
   return values;
 }
 
-struct Padding {
-  std::vector<int64_t> begin;
-  std::vector<int64_t> end;
-};
-
-// Explicit pads (all begins, then all ends) or the ones auto_pad implies for this
-// input; `window` is each dim's dilated kernel extent.
 Padding ResolvePadding(NodeAttributes& attrs, const ir::Shape& x, size_t rank,
                        const std::vector<int64_t>& window, const std::vector<int64_t>& strides) {
   const std::vector<int64_t> pads = attrs.Ints("pads", std::vector<int64_t>(2 * rank, 0));
@@ -64,32 +54,7 @@ Padding ResolvePadding(NodeAttributes& attrs, const ir::Shape& x, size_t rank,
   return padding;
 }
 
-// A Gemm/MatMul weight as the IR wants it, [outputs, features].
-ir::ValueId FullyConnectedWeight(ImportContext& context, const std::string& name,
-                                 bool transposed_already, const char* what) {
-  if (transposed_already) return context.Weight(name, ir::WeightRole::kWeight, what);
-  const ConstTensor& b = context.RequireConstant(name, what);
-  if (b.is_int) throw FormatError(fmt::format("{} '{}' has an integer type", what, name));
-  const int64_t rows = b.dims[0];  // features K
-  const int64_t cols = b.dims[1];  // outputs N
-  std::vector<float> data(b.floats.size());
-  for (int64_t k = 0; k < rows; ++k) {
-    for (int64_t n = 0; n < cols; ++n) {
-      data[static_cast<size_t>(n * rows + k)] = b.floats[static_cast<size_t>(k * cols + n)];
-    }
-  }
-  return context.NewWeight(name + "_transposed", {cols, rows}, ir::WeightRole::kWeight,
-                           std::move(data));
-}
-
-void CheckMatrix(const ir::Shape& dims, const char* what) {
-  if (dims.size() != 2 || dims[0] <= 0 || dims[1] <= 0) {
-    throw UnsupportedModelError(
-        fmt::format("{} has dims {}; only a non-empty 2-D matrix is "
-                    "supported",
-                    what, fmt::join(dims, "x")));
-  }
-}
+namespace {
 
 ir::PoolAttrs PoolAttributes(ImportContext& context, const onnx::NodeProto& node,
                              NodeAttributes& attrs, ir::ValueId& x) {
@@ -196,81 +161,6 @@ void ConvertAveragePool(ImportContext& context, const onnx::NodeProto& node,
   ir::PoolAttrs pool = PoolAttributes(context, node, attrs, x);
   pool.count_include_pad = attrs.Int("count_include_pad", 0) != 0;
   context.Emit(name, node.output(0), ir::OpKind::kAvgPool, std::move(pool), {x});
-}
-
-void ConvertGemm(ImportContext& context, const onnx::NodeProto& node, const std::string& name,
-                 NodeAttributes& attrs) {
-  ExpectInputCount(node, 2, 3);
-  attrs.Ignore({"broadcast"});  // opset < 7: C always broadcasts in what we accept
-  const ir::ValueId a = context.RequireActivation(node.input(0));
-  const ir::Shape a_shape = context.graph().value(a).shape;
-  if (a_shape.size() != 2) {
-    throw FormatError(
-        fmt::format("input A has dims {}; Gemm needs a matrix", fmt::join(a_shape, "x")));
-  }
-  if (attrs.Int("transA", 0) != 0) throw UnsupportedModelError("Gemm with transA=1");
-  const float alpha = attrs.Float("alpha", 1.0f);
-  const float beta = attrs.Float("beta", 1.0f);
-  // beta = 0 drops C exactly; other scalings would change the weights' rounding.
-  const std::string c_name = beta == 0.0f ? std::string() : InputName(node, 2);
-  if (alpha != 1.0f || (beta != 1.0f && !c_name.empty())) {
-    throw UnsupportedModelError(
-        fmt::format("Gemm with alpha={} beta={}; only alpha=beta=1", alpha, beta));
-  }
-  const bool trans_b = attrs.Int("transB", 0) != 0;
-  const ir::Shape b_shape = context.ShapeOf(node.input(1));
-  CheckMatrix(b_shape, "Gemm input B");
-  const int64_t features = trans_b ? b_shape[1] : b_shape[0];
-  const int64_t outputs = trans_b ? b_shape[0] : b_shape[1];
-  if (features != a_shape[1]) {
-    throw FormatError(
-        fmt::format("B {} does not match A {}", fmt::join(b_shape, "x"), fmt::join(a_shape, "x")));
-  }
-  std::vector<ir::ValueId> inputs{
-      a, FullyConnectedWeight(context, node.input(1), trans_b, "Gemm input B")};
-  if (!c_name.empty()) {
-    const ir::Shape c_shape = context.ShapeOf(c_name);
-    const int64_t count = ir::ElementCount(c_shape);
-    if (c_shape == ir::Shape{outputs}) {
-      inputs.push_back(context.Weight(c_name, ir::WeightRole::kBias, "Gemm input C"));
-    } else if (count == outputs && c_shape.size() == 2 && c_shape[0] == 1) {
-      const ConstTensor& c = context.RequireConstant(c_name, "Gemm input C");
-      if (c.is_int) throw FormatError("Gemm input C has an integer type");
-      inputs.push_back(context.NewWeight(c_name, {outputs}, ir::WeightRole::kBias, c.floats));
-    } else if (count == 1) {
-      // A scalar bias broadcasts to every output.
-      const ConstTensor& c = context.RequireConstant(c_name, "Gemm input C");
-      if (c.is_int) throw FormatError("Gemm input C has an integer type");
-      inputs.push_back(
-          context.NewWeight(c_name, {outputs}, ir::WeightRole::kBias,
-                            std::vector<float>(static_cast<size_t>(outputs), c.floats.front())));
-    } else {
-      throw UnsupportedModelError(fmt::format(
-          "Gemm bias C of dims {}; only a per-output bias [{}] (or [1,{}], or a scalar)",
-          fmt::join(c_shape, "x"), outputs, outputs));
-    }
-  }
-  context.Emit(name, node.output(0), ir::OpKind::kFullyConnected, {}, std::move(inputs));
-}
-
-void ConvertMatMul(ImportContext& context, const onnx::NodeProto& node, const std::string& name,
-                   NodeAttributes&) {
-  ExpectInputCount(node, 2, 2);
-  const ir::ValueId a = context.RequireActivation(node.input(0));
-  const ir::Shape a_shape = context.graph().value(a).shape;
-  const ir::Shape b_shape = context.ShapeOf(node.input(1));
-  if (a_shape.size() != 2 || !context.IsConstant(node.input(1))) {
-    throw UnsupportedModelError(
-        fmt::format("MatMul of {} by {}; only a 2-D activation times a constant matrix",
-                    fmt::join(a_shape, "x"), fmt::join(b_shape, "x")));
-  }
-  CheckMatrix(b_shape, "MatMul weight");
-  if (b_shape[0] != a_shape[1]) {
-    throw FormatError(fmt::format("MatMul dims {} and {} do not match", fmt::join(a_shape, "x"),
-                                  fmt::join(b_shape, "x")));
-  }
-  context.Emit(name, node.output(0), ir::OpKind::kFullyConnected, {},
-               {a, FullyConnectedWeight(context, node.input(1), false, "MatMul weight")});
 }
 
 void ConvertLrn(ImportContext& context, const onnx::NodeProto& node, const std::string& name,

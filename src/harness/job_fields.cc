@@ -122,6 +122,8 @@ const JobField kJobFields[] = {
     EB_REAL(rule_target_ci, rule_target_ci),
     EB_REAL(rule_max_drift, rule_max_drift),
     EB_REAL(rule_max_process_spread, rule_max_process_spread),
+    // Schema 3.
+    EB_TEXT(input_shape, config.input_shape),
 };
 
 #undef EB_TEXT

@@ -7,10 +7,24 @@ namespace edgebench::harness {
 
 using nlohmann::json;
 
+namespace {
+
+json InputFilesToJson(const std::vector<InputFile>& files) {
+  json list = json::array();
+  for (const InputFile& file : files) list.push_back({{"name", file.name}, {"path", file.path}});
+  return list;
+}
+
+}  // namespace
+
 json ToJson(const JobConfig& config) {
-  return {{"model", config.model},         {"backend", config.backend},
-          {"threads", config.threads},     {"cpu_affinity", config.cpu_affinity},
-          {"precision", config.precision}, {"weight_seed", config.weight_seed}};
+  return {{"model", config.model},
+          {"backend", config.backend},
+          {"threads", config.threads},
+          {"cpu_affinity", config.cpu_affinity},
+          {"precision", config.precision},
+          {"weight_seed", config.weight_seed},
+          {"input_shape", config.input_shape}};
 }
 
 JobConfig JobConfigFromJson(const json& j) {
@@ -19,7 +33,8 @@ JobConfig JobConfigFromJson(const json& j) {
           .threads = JsonInteger<int>(j.at("threads")),
           .cpu_affinity = j.at("cpu_affinity").get<std::string>(),
           .precision = j.at("precision").get<std::string>(),
-          .weight_seed = JsonInteger<uint64_t>(j.at("weight_seed"))};
+          .weight_seed = JsonInteger<uint64_t>(j.at("weight_seed")),
+          .input_shape = j.value("input_shape", std::string())};
 }
 
 json ToJson(const MeasureOptions& o) {
@@ -50,6 +65,8 @@ const char* WorkerModeName(WorkerRequest::Mode mode) {
       return "list-libraries";
     case WorkerRequest::Mode::kCheckModel:
       return "check-model";
+    case WorkerRequest::Mode::kInfer:
+      return "infer";
   }
   return "unknown";
 }
@@ -63,16 +80,19 @@ json ToJson(const WorkerRequest& r) {
       {"plugin_dir", r.plugin_dir},
       {"cache_dir", r.cache_dir},
       {"spawn_time", r.spawn_time},
-      {"memory_limit_bytes", r.memory_limit_bytes ? json(*r.memory_limit_bytes) : json(nullptr)}};
+      {"memory_limit_bytes", r.memory_limit_bytes ? json(*r.memory_limit_bytes) : json(nullptr)},
+      {"input_files", InputFilesToJson(r.input_files)},
+      {"output_dir", r.output_dir},
+      {"reference_alt", r.reference_alt}};
 }
 
 WorkerRequest WorkerRequestFromJson(const json& j) {
   WorkerRequest r;
   const std::string mode = j.at("mode").get<std::string>();
   bool known = false;
-  for (auto candidate :
-       {WorkerRequest::Mode::kRun, WorkerRequest::Mode::kVerify, WorkerRequest::Mode::kReference,
-        WorkerRequest::Mode::kListLibraries, WorkerRequest::Mode::kCheckModel}) {
+  for (auto candidate : {WorkerRequest::Mode::kRun, WorkerRequest::Mode::kVerify,
+                         WorkerRequest::Mode::kReference, WorkerRequest::Mode::kListLibraries,
+                         WorkerRequest::Mode::kCheckModel, WorkerRequest::Mode::kInfer}) {
     if (mode == WorkerModeName(candidate)) {
       r.mode = candidate;
       known = true;
@@ -87,6 +107,15 @@ WorkerRequest WorkerRequestFromJson(const json& j) {
   r.spawn_time = j.at("spawn_time").get<double>();
   const json& limit = j.at("memory_limit_bytes");
   if (!limit.is_null()) r.memory_limit_bytes = JsonInteger<int64_t>(limit);
+  // Absent from requests that need neither (every mode but kInfer and kReference).
+  if (j.contains("input_files")) {
+    for (const json& file : j.at("input_files").get<std::vector<json>>()) {
+      r.input_files.push_back(
+          {.name = file.at("name").get<std::string>(), .path = file.at("path").get<std::string>()});
+    }
+  }
+  r.output_dir = j.value("output_dir", std::string());
+  r.reference_alt = j.value("reference_alt", true);
   return r;
 }
 

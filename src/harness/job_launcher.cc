@@ -15,19 +15,23 @@ WorkerRequest JobLauncher::Request(WorkerRequest::Mode mode, const JobConfig& co
           .cache_dir = options_.cache_dir};
 }
 
+RunnerOptions JobLauncher::UnmeasuredRunner() const {
+  RunnerOptions runner = options_.runner;
+  runner.memory_limit_bytes.reset();
+  return runner;
+}
+
 std::string JobLauncher::EnsureReference(const JobConfig& config) {
   if (!options_.verify || config.backend == "reference" || options_.cache_dir.empty()) return {};
-  const std::string key = fmt::format("{}\n{}", config.model, config.weight_seed);
+  const std::string key =
+      fmt::format("{}\n{}\n{}", config.model, config.input_shape, config.weight_seed);
   auto found = reference_errors_.find(key);
   if (found != reference_errors_.end()) return found->second;
   JobConfig reference = config;
   reference.backend = "reference";
   reference.cpu_affinity.clear();
-  // The reference worker is not measured: no memory cap, the run's time-out.
-  RunnerOptions runner = options_.runner;
-  runner.memory_limit_bytes.reset();
   const JobResult result =
-      RunJobInWorker(Request(WorkerRequest::Mode::kReference, reference), runner);
+      RunJobInWorker(Request(WorkerRequest::Mode::kReference, reference), UnmeasuredRunner());
   std::string error;
   if (result.status != JobStatus::kOk) {
     error = fmt::format("reference outputs could not be computed ({}): {}",
@@ -39,10 +43,9 @@ std::string JobLauncher::EnsureReference(const JobConfig& config) {
 
 JobResult JobLauncher::ProbeBackend(const std::string& backend) {
   if (auto found = probes_.find(backend); found != probes_.end()) return found->second;
-  RunnerOptions runner = options_.runner;
-  runner.memory_limit_bytes.reset();
   JobResult probe = RunJobInWorker(
-      Request(WorkerRequest::Mode::kListLibraries, {.model = "", .backend = backend}), runner);
+      Request(WorkerRequest::Mode::kListLibraries, {.model = "", .backend = backend}),
+      UnmeasuredRunner());
   if (probe.status == JobStatus::kOk) probes_.emplace(backend, probe);
   return probe;
 }
@@ -78,16 +81,39 @@ JobResult JobLauncher::Run(const JobConfig& config, int repetition) {
   return result;
 }
 
-std::string JobLauncher::CheckModelFile(const std::string& path) {
-  JobConfig config{.model = path, .backend = "reference"};
-  RunnerOptions runner = options_.runner;
-  runner.memory_limit_bytes.reset();
+std::string JobLauncher::CheckModelFile(const std::string& path, const std::string& input_shape) {
+  JobConfig config{.model = path, .backend = "reference", .input_shape = input_shape};
   const JobResult result =
-      RunJobInWorker(Request(WorkerRequest::Mode::kCheckModel, config), runner);
+      RunJobInWorker(Request(WorkerRequest::Mode::kCheckModel, config), UnmeasuredRunner());
   if (result.status == JobStatus::kOk) return {};
   if (result.status == JobStatus::kFailed) return result.error;
   return fmt::format("{}: the model parser failed ({}): {}", path, JobStatusName(result.status),
                      result.error);
+}
+
+JobResult JobLauncher::Infer(const JobConfig& config, const std::vector<InputFile>& input_files,
+                             const std::string& output_dir, std::string& reference_error) {
+  reference_error.clear();
+  bool verify = options_.verify;
+  if (verify && config.backend != "reference" && !options_.cache_dir.empty()) {
+    JobConfig reference = config;
+    reference.backend = "reference";
+    reference.cpu_affinity.clear();
+    WorkerRequest request = Request(WorkerRequest::Mode::kReference, reference);
+    request.input_files = input_files;
+    request.reference_alt = false;  // one inference needs the one input's outputs
+    const JobResult result = RunJobInWorker(request, UnmeasuredRunner());
+    if (result.status != JobStatus::kOk) {
+      reference_error = fmt::format("reference outputs could not be computed ({}): {}",
+                                    JobStatusName(result.status), result.error);
+      verify = false;
+    }
+  }
+  WorkerRequest request = Request(WorkerRequest::Mode::kInfer, config);
+  request.verify = verify;
+  request.input_files = input_files;
+  request.output_dir = output_dir;
+  return RunJobInWorker(request, UnmeasuredRunner());
 }
 
 }  // namespace edgebench::harness

@@ -46,8 +46,17 @@ class JobLauncher {
   JobResult ProbeBackend(const std::string& backend);
 
   /// Checks a user's model file in a worker, so a parser crash on a hostile file is an
-  /// error message, not a dead run. Returns an empty string when the file loads.
-  std::string CheckModelFile(const std::string& path);
+  /// error message, not a dead run. `input_shape` (formats::FormatInputShapes text) is
+  /// applied as jobs will apply it. Returns an empty string when the file loads.
+  std::string CheckModelFile(const std::string& path, const std::string& input_shape = "");
+
+  /// `edgebench infer`: one inference of `config` on `input_files` in a worker, its
+  /// tensors and summary written to `output_dir` (WorkerRequest::Mode::kInfer). With
+  /// `verify`, the reference outputs for the same inputs are computed first in a worker of
+  /// their own (cached); if that fails, the inference still runs, uncompared, and
+  /// `reference_error` says why. Never throws for worker misbehaviour.
+  JobResult Infer(const JobConfig& config, const std::vector<InputFile>& input_files,
+                  const std::string& output_dir, std::string& reference_error);
 
   /// Evicts from the page cache every library that loading `config.backend` maps (learnt
   /// from ProbeBackend); returns their paths, or nothing when the probe failed or any
@@ -56,11 +65,13 @@ class JobLauncher {
 
  private:
   WorkerRequest Request(WorkerRequest::Mode mode, const JobConfig& config) const;
+  // Options for a worker that is not measured: no memory cap, the run's time-out.
+  RunnerOptions UnmeasuredRunner() const;
   // Empty when the reference is ready (or not needed); else why it could not be computed.
   std::string EnsureReference(const JobConfig& config);
 
   LaunchOptions options_;
-  std::map<std::string, std::string> reference_errors_;  // by model + seed
+  std::map<std::string, std::string> reference_errors_;  // by model, shapes and seed
   std::map<std::string, JobResult> probes_;              // successful probes, by backend
 };
 

@@ -29,10 +29,17 @@ std::string EscapeKeyValue(const std::string& value) {
 }  // namespace
 
 std::string ConfigKey(const JobConfig& config) {
-  return fmt::format("model={};backend={};threads={};affinity={};precision={};seed={}",
-                     EscapeKeyValue(config.model), EscapeKeyValue(config.backend), config.threads,
-                     EscapeKeyValue(config.cpu_affinity), EscapeKeyValue(config.precision),
-                     config.weight_seed);
+  std::string key = fmt::format("model={};backend={};threads={};affinity={};precision={};seed={}",
+                                EscapeKeyValue(config.model), EscapeKeyValue(config.backend),
+                                config.threads, EscapeKeyValue(config.cpu_affinity),
+                                EscapeKeyValue(config.precision), config.weight_seed);
+  if (!config.input_shape.empty()) key += ";input_shape=" + EscapeKeyValue(config.input_shape);
+  return key;
+}
+
+std::string ModelLabel(const JobConfig& config) {
+  return config.input_shape.empty() ? config.model
+                                    : fmt::format("{} [{}]", config.model, config.input_shape);
 }
 
 const char* JobStatusName(JobStatus status) {

@@ -33,13 +33,23 @@ struct JobConfig {
   std::string cpu_affinity;  // e.g. "0-1"; empty = not pinned
   std::string precision = "fp32";
   uint64_t weight_seed = 0;
+  /// The shapes a model file's inputs run at (formats::FormatInputShapes text, e.g.
+  /// "x:1x3x224x224"); empty = as the file declares them. Zoo models fold theirs into
+  /// `model` (ID@HxW) and leave this empty.
+  std::string input_shape;
 };
 
 /// Canonical text of the configuration --resume matches on, e.g.
-/// "model=resnet-18;backend=reference;threads=1;affinity=;precision=fp32;seed=2019".
-/// '\\', ';' and '=' inside values are escaped with a backslash so distinct configs never
-/// share a key. The format is stored in databases: changing it breaks resuming old runs.
+/// "model=resnet-18;backend=reference;threads=1;affinity=;precision=fp32;seed=2019", with
+/// ";input_shape=..." appended when the config has one (so keys of older results stay as
+/// they were, and results at different shapes never pool). '\\', ';' and '=' inside values
+/// are escaped with a backslash so distinct configs never share a key. The format is
+/// stored in databases: changing it breaks resuming old runs.
 std::string ConfigKey(const JobConfig& config);
+
+/// How reports name the model of a job: the model id or file, with its input shapes in
+/// brackets when it has any, e.g. "/models/net.onnx [x:1x3x224x224]".
+std::string ModelLabel(const JobConfig& config);
 
 /// Wall-clock seconds of each start-up phase, measured in the worker.
 struct PhaseTimes {

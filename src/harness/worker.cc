@@ -14,15 +14,16 @@
 #include <new>
 #include <set>
 #include <string>
-#include <tuple>
 
-#include "backends/reference/reference_backend.h"
 #include "common/json_text.h"
 #include "formats/model_source.h"
 #include "harness/cpu_affinity.h"
+#include "harness/infer_worker.h"
 #include "harness/measure_loop.h"
+#include "harness/model_inputs.h"
 #include "harness/monotonic_clock.h"
 #include "harness/reference_cache.h"
+#include "harness/reference_outputs.h"
 #include "harness/verification.h"
 #include "zoo/seeded_weights.h"
 
@@ -30,56 +31,6 @@ namespace edgebench::harness {
 namespace {
 
 using backends::HostTensor;
-
-// A second seeded input, for telling whether the reference output depends on the input.
-uint64_t AlternativeInputSeed(uint64_t seed) { return seed ^ 0x9E3779B97F4A7C15ULL; }
-
-std::vector<HostTensor> SeededInputs(const ir::Graph& graph, uint64_t seed) {
-  std::vector<HostTensor> inputs;
-  for (ir::ValueId id : graph.inputs()) {
-    const ir::Shape& shape = graph.value(id).shape;
-    inputs.emplace_back(shape, zoo::SeededInput(shape, seed));
-  }
-  return inputs;
-}
-
-struct ReferencePaths {
-  std::string main;  // outputs for the job's seeded input
-  std::string alt;   // outputs for the alternative input
-};
-
-ReferencePaths ReferencePathsFor(const WorkerRequest& request, uint64_t weights_digest) {
-  const JobConfig& c = request.config;
-  const std::string revision = backends::reference::ReferenceEngineRevision();
-  return {ReferenceCachePath(request.cache_dir, c.model, c.weight_seed, weights_digest, revision),
-          ReferenceCachePath(request.cache_dir, c.model, c.weight_seed, weights_digest, revision,
-                             "alt")};
-}
-
-// Computes the reference outputs of both inputs into the cache (or returns them when no
-// cache directory is set). Runs in its own worker, before the timed one, so the naive
-// engine's time and memory are never attributed to a backend.
-bool ComputeReference(const WorkerRequest& request, const ir::Graph& graph,
-                      const ReferencePaths& paths, std::vector<HostTensor>& outputs,
-                      std::vector<HostTensor>& alt_outputs, std::string& error) {
-  for (auto [seed, target, path] :
-       {std::tuple{request.config.weight_seed, &outputs, &paths.main},
-        std::tuple{AlternativeInputSeed(request.config.weight_seed), &alt_outputs, &paths.alt}}) {
-    if (!request.cache_dir.empty() && LoadReferenceOutputs(*path, *target)) continue;
-    const backends::Status status =
-        backends::reference::RunReference(graph, SeededInputs(graph, seed), *target);
-    if (!status.ok) {
-      error = "reference run failed: " + status.message;
-      return false;
-    }
-    // An unwritable cache (read-only home in a container) costs time, not the job: the
-    // timed worker then computes the reference itself.
-    if (!request.cache_dir.empty() && !SaveReferenceOutputs(*path, *target)) {
-      fmt::print(stderr, "warning: cannot write the reference cache {}\n", *path);
-    }
-  }
-  return true;
-}
 
 // Resident set size of this process, from /proc/self/statm (pages); 0 if unreadable.
 int64_t CurrentRssBytes() {
@@ -130,23 +81,33 @@ void ExecuteJobOrThrow(const WorkerRequest& request, const backends::BackendRegi
       return Fail(result, JobStatus::kFailed, error);
   }
 
+  const formats::InputShapes shapes = formats::ParseInputShapes(config.input_shape);
   if (request.mode == WorkerRequest::Mode::kCheckModel) {
-    formats::LoadModelStructure(config.model);  // throws with the reason
+    formats::LoadModelStructure(config.model, shapes);  // throws with the reason
     result.status = JobStatus::kOk;
     return;
   }
   if (request.mode == WorkerRequest::Mode::kReference) {
-    ir::Graph graph = formats::LoadModel(config.model, config.weight_seed);
+    ir::Graph graph = formats::LoadModel(config.model, config.weight_seed, shapes);
     std::vector<HostTensor> outputs;
     std::vector<HostTensor> alt_outputs;
     std::string error;
-    if (!ComputeReference(request, graph, ReferencePathsFor(request, zoo::WeightsDigest(graph)),
-                          outputs, alt_outputs, error)) {
-      return Fail(result, JobStatus::kFailed, error);
+    const uint64_t weights_digest = zoo::WeightsDigest(graph);
+    bool computed = false;
+    if (request.input_files.empty() && request.reference_alt) {
+      computed = ComputeReference(request, graph, ReferencePathsFor(request, weights_digest),
+                                  outputs, alt_outputs, error);
+    } else {
+      const ModelInputs inputs = GatherInputs(graph, request.input_files, config.weight_seed);
+      computed = ComputeReferenceFor(graph, inputs.tensors,
+                                     ReferencePathFor(request, weights_digest, inputs.tensors),
+                                     outputs, error);
     }
+    if (!computed) return Fail(result, JobStatus::kFailed, error);
     result.status = JobStatus::kOk;
     return;
   }
+  if (request.mode == WorkerRequest::Mode::kInfer) return ExecuteInfer(request, registry, result);
 
   const std::set<std::string> objects_before = request.mode == WorkerRequest::Mode::kListLibraries
                                                    ? LoadedObjects()
@@ -177,7 +138,7 @@ void ExecuteJobOrThrow(const WorkerRequest& request, const backends::BackendRegi
   }
 
   t0 = MonotonicSeconds();
-  ir::Graph graph = formats::LoadModel(config.model, config.weight_seed);
+  ir::Graph graph = formats::LoadModel(config.model, config.weight_seed, shapes);
   backends::Support support = backends::CheckGraphSupport(*backend, graph);
   if (!support.supported) return Fail(result, JobStatus::kUnsupported, support.reason);
   std::vector<HostTensor> inputs = SeededInputs(graph, config.weight_seed);

@@ -24,22 +24,26 @@ bool IsTrainable(WeightRole role) {
   return role != WeightRole::kBnMean && role != WeightRole::kBnVariance;
 }
 
-int64_t ElementwiseFlopsPerElement(OpKind op) {
-  switch (op) {
-    case OpKind::kBatchNorm:
-      return 2;
-    case OpKind::kRelu:
-    case OpKind::kRelu6:
-    case OpKind::kLeakyRelu:
-    case OpKind::kAdd:
-      return 1;
-    case OpKind::kSigmoid:
-      return 4;
-    case OpKind::kSoftmax:
-      return 3;
-    default:
-      return 0;
+// Per-element FLOPs of the elementwise ops, as documented in cost.h.
+constexpr int64_t kSimpleFlops = 1;              // add, compare, negate, clamp, ...
+constexpr int64_t kElementaryFlops = 4;          // exp, log, sqrt, tanh, erf, pow, sigmoid
+constexpr int64_t kHardSigmoidFlops = 3;         // multiply-add, clamp
+constexpr int64_t kHardSwishFlops = 4;           // hard sigmoid, multiply
+constexpr int64_t kSiluFlops = 5;                // sigmoid, multiply
+constexpr int64_t kGeluFlops = 8;                // erf or tanh, about four multiply-adds
+constexpr int64_t kBatchNormFlops = 2;           // folded scale and shift
+constexpr int64_t kSoftmaxFlops = 3;             // max, exponentiate-and-sum, divide passes
+constexpr int64_t kLayerNormFlops = 7;           // mean 1, variance 3, normalize 2, scale 1
+constexpr int64_t kLinearResizeCornerFlops = 2;  // weight multiply, accumulate
+
+// Linear resize blends 2^k input elements per output element, k being the number of dims
+// whose extent changes.
+int64_t LinearResizeCorners(const Shape& in, const Shape& out) {
+  int64_t corners = 1;
+  for (size_t d = 0; d < in.size() && d < out.size(); ++d) {
+    if (in[d] != out[d]) corners = Mul(corners, 2);
   }
+  return corners;
 }
 
 }  // namespace
@@ -56,34 +60,105 @@ NodeCost CountNode(const Graph& graph, const Node& node) {
     if (IsTrainable(value.role)) cost.params = Add(cost.params, ElementCount(value.shape));
   }
   const Shape& in = graph.value(node.inputs.front()).shape;
+  const bool has_bias = node.inputs.size() == 3;
   switch (node.op) {
     case OpKind::kConv: {
       // Each output element accumulates over (C/groups) x kernel taps.
       const Shape& w = graph.value(node.inputs[1]).shape;
       cost.macs = Mul(out_elements, ElementCount(Shape(w.begin() + 1, w.end())));
-      cost.flops = Add(Mul(2, cost.macs), node.inputs.size() == 3 ? out_elements : 0);
+      cost.flops = Add(Mul(2, cost.macs), has_bias ? out_elements : 0);
       break;
     }
-    case OpKind::kFullyConnected: {
+    case OpKind::kConvTranspose: {
+      // Each input element scatters into (O/groups) output channels x kernel taps.
+      const Shape& w = graph.value(node.inputs[1]).shape;
+      cost.macs = Mul(ElementCount(in), ElementCount(Shape(w.begin() + 1, w.end())));
+      cost.flops = Add(Mul(2, cost.macs), has_bias ? out_elements : 0);
+      break;
+    }
+    case OpKind::kFullyConnected:
       cost.macs = Mul(out_elements, in[1]);
-      cost.flops = Add(Mul(2, cost.macs), node.inputs.size() == 3 ? out_elements : 0);
+      cost.flops = Add(Mul(2, cost.macs), has_bias ? out_elements : 0);
       break;
-    }
+    case OpKind::kMatMul:
+      // K is the last dim of a, also when a is 1-D.
+      cost.macs = Mul(out_elements, in.back());
+      cost.flops = Mul(2, cost.macs);
+      break;
     case OpKind::kMaxPool:
-    case OpKind::kAvgPool: {
-      const auto& attrs = std::get<PoolAttrs>(node.attrs);
-      cost.flops = Mul(out_elements, ElementCount(attrs.kernel));
+    case OpKind::kAvgPool:
+      cost.flops = Mul(out_elements, ElementCount(std::get<PoolAttrs>(node.attrs).kernel));
       break;
-    }
     case OpKind::kGlobalAvgPool:
+    case OpKind::kReduceMean:
+    case OpKind::kReduceSum:
+    case OpKind::kReduceMax:
       cost.flops = ElementCount(in);
       break;
     case OpKind::kLrn:
       cost.flops = Mul(out_elements, std::get<LrnAttrs>(node.attrs).size + 3);
       break;
-    default:
-      cost.flops = Mul(out_elements, ElementwiseFlopsPerElement(node.op));
+    case OpKind::kBatchNorm:
+      cost.flops = Mul(out_elements, kBatchNormFlops);
       break;
+    case OpKind::kSoftmax:
+      cost.flops = Mul(out_elements, kSoftmaxFlops);
+      break;
+    case OpKind::kLayerNorm:
+      cost.flops = Mul(out_elements, kLayerNormFlops + (has_bias ? 1 : 0));
+      break;
+    case OpKind::kRelu:
+    case OpKind::kRelu6:
+    case OpKind::kLeakyRelu:
+    case OpKind::kClip:
+    case OpKind::kAbs:
+    case OpKind::kNeg:
+    case OpKind::kAdd:
+    case OpKind::kSub:
+    case OpKind::kMul:
+    case OpKind::kDiv:
+    case OpKind::kMaximum:
+    case OpKind::kMinimum:
+      cost.flops = Mul(out_elements, kSimpleFlops);
+      break;
+    case OpKind::kSigmoid:
+    case OpKind::kTanh:
+    case OpKind::kExp:
+    case OpKind::kLog:
+    case OpKind::kSqrt:
+    case OpKind::kErf:
+    case OpKind::kPow:
+      cost.flops = Mul(out_elements, kElementaryFlops);
+      break;
+    case OpKind::kHardSigmoid:
+      cost.flops = Mul(out_elements, kHardSigmoidFlops);
+      break;
+    case OpKind::kHardSwish:
+      cost.flops = Mul(out_elements, kHardSwishFlops);
+      break;
+    case OpKind::kSilu:
+      cost.flops = Mul(out_elements, kSiluFlops);
+      break;
+    case OpKind::kGelu:
+      cost.flops = Mul(out_elements, kGeluFlops);
+      break;
+    case OpKind::kResize:
+      if (std::get<ResizeAttrs>(node.attrs).mode == ResizeMode::kLinear) {
+        cost.flops =
+            Mul(out_elements, Mul(kLinearResizeCornerFlops, LinearResizeCorners(in, out.shape)));
+      }
+      break;
+    case OpKind::kConcat:
+    case OpKind::kFlatten:
+    case OpKind::kReshape:
+    case OpKind::kUpsampleNearest:
+    case OpKind::kTranspose:
+    case OpKind::kSlice:
+    case OpKind::kSqueeze:
+    case OpKind::kUnsqueeze:
+    case OpKind::kPad:
+    case OpKind::kGather:
+      break;  // data movement: no arithmetic
   }
   return cost;
 }

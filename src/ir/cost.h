@@ -9,11 +9,28 @@ namespace edgebench::ir {
 
 /// Work and storage of one node.
 ///
-/// Conventions: `macs` counts multiply-accumulates of convolutions and fully connected
-/// layers only (what papers, and the study's Table I, call "FLOPs"). `flops` counts every
-/// arithmetic operation: 2 per MAC, one per bias add, plus the elementwise work of
-/// batch norm (2/element), activations (1/element; sigmoid 4), pooling (one per window
-/// element), softmax (3/element), LRN (size + 3 per element) and additions.
+/// Conventions: `macs` counts multiply-accumulates of the ops made of them only:
+/// convolution, transposed convolution, fully connected and MatMul (what papers, and the
+/// study's Table I, call "FLOPs"). Conv: output elements x (C/groups) x kernel taps;
+/// ConvTranspose: input elements x (O/groups) x kernel taps (each input element scatters
+/// into that many outputs); MatMul: output elements x K.
+///
+/// `flops` counts every arithmetic operation, by these (approximate, fixed) rules:
+///  * 2 per MAC, plus 1 per output element for a bias add;
+///  * per output element: 1 for add, sub, mul, div, maximum, minimum, neg, abs, relu,
+///    relu6, leaky_relu and clip; 2 batch norm (folded scale and shift); 3 hard_sigmoid
+///    (multiply-add, clamp); 3 softmax; 4 hard_swish (hard sigmoid, multiply); 4 for an
+///    elementary function: exp, log, sqrt, tanh, erf, pow and sigmoid (mostly one exp);
+///    5 silu (sigmoid, multiply); 8 gelu, exact or tanh-approximated (erf or tanh plus
+///    about four multiply-adds); size + 3 LRN; 7 layer norm (mean 1, variance 3,
+///    normalize 2, scale 1), 8 with a bias;
+///  * pooling: one per window element per output element; global average pooling and
+///    reduce_mean / reduce_sum / reduce_max: one per input element;
+///  * linear resize: 2 (weight multiply, accumulate) per blended input element, i.e.
+///    2 x 2^k per output element where k is the number of dims whose extent changes;
+///    nearest resize 0;
+///  * 0 for data movement: concat, flatten, reshape, upsample_nearest, transpose, slice,
+///    squeeze, unsqueeze, pad, gather.
 struct NodeCost {
   int64_t macs = 0;
   int64_t flops = 0;

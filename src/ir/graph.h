@@ -51,7 +51,7 @@ struct Value {
   std::string name;
   ValueKind kind = ValueKind::kActivation;
   DType dtype = DType::kF32;
-  Shape shape;  // empty until shape inference reaches an activation
+  Shape shape;  // activations: set by shape inference, in execution order; empty = scalar
   NodeId producer = kNoId;
   WeightRole role = WeightRole::kNone;
   WeightInit init;

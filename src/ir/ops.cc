@@ -38,6 +38,68 @@ std::string_view OpName(OpKind op) {
       return "upsample_nearest";
     case OpKind::kLrn:
       return "lrn";
+    case OpKind::kSub:
+      return "sub";
+    case OpKind::kMul:
+      return "mul";
+    case OpKind::kDiv:
+      return "div";
+    case OpKind::kPow:
+      return "pow";
+    case OpKind::kMaximum:
+      return "maximum";
+    case OpKind::kMinimum:
+      return "minimum";
+    case OpKind::kHardSigmoid:
+      return "hard_sigmoid";
+    case OpKind::kHardSwish:
+      return "hard_swish";
+    case OpKind::kSilu:
+      return "silu";
+    case OpKind::kTanh:
+      return "tanh";
+    case OpKind::kExp:
+      return "exp";
+    case OpKind::kLog:
+      return "log";
+    case OpKind::kSqrt:
+      return "sqrt";
+    case OpKind::kAbs:
+      return "abs";
+    case OpKind::kNeg:
+      return "neg";
+    case OpKind::kErf:
+      return "erf";
+    case OpKind::kGelu:
+      return "gelu";
+    case OpKind::kClip:
+      return "clip";
+    case OpKind::kReduceMean:
+      return "reduce_mean";
+    case OpKind::kReduceSum:
+      return "reduce_sum";
+    case OpKind::kReduceMax:
+      return "reduce_max";
+    case OpKind::kTranspose:
+      return "transpose";
+    case OpKind::kSlice:
+      return "slice";
+    case OpKind::kSqueeze:
+      return "squeeze";
+    case OpKind::kUnsqueeze:
+      return "unsqueeze";
+    case OpKind::kPad:
+      return "pad";
+    case OpKind::kGather:
+      return "gather";
+    case OpKind::kMatMul:
+      return "matmul";
+    case OpKind::kConvTranspose:
+      return "conv_transpose";
+    case OpKind::kResize:
+      return "resize";
+    case OpKind::kLayerNorm:
+      return "layer_norm";
   }
   return "unknown";
 }

@@ -4,58 +4,19 @@
 
 #include <limits>
 
+#include "ir/shape_rules.h"
+
 namespace edgebench::ir {
 namespace {
 
-// Dims beyond this are rejected: no real model gets near it, and it keeps element
-// counts far from int64 overflow even for hostile imported graphs.
-constexpr int64_t kMaxDim = int64_t{1} << 31;
-
-[[noreturn]] void Fail(const Node& node, const std::string& why) {
-  throw GraphError(fmt::format("node '{}' ({}): {}", node.name, OpName(node.op), why));
-}
-
-const Shape& InputShape(const Graph& graph, const Node& node, size_t index) {
-  if (index >= node.inputs.size()) Fail(node, fmt::format("missing input #{}", index));
-  const Value& value = graph.value(node.inputs[index]);
-  if (value.shape.empty() && value.kind == ValueKind::kActivation) {
-    Fail(node, fmt::format("input '{}' has no shape yet", value.name));
-  }
-  return value.shape;
-}
-
-void ExpectInputCount(const Node& node, size_t min, size_t max) {
-  if (node.inputs.size() < min || node.inputs.size() > max) {
-    Fail(node, min == max ? fmt::format("expects {} inputs, has {}", min, node.inputs.size())
-                          : fmt::format("expects {} to {} inputs, has {}", min, max,
-                                        node.inputs.size()));
-  }
-}
-
-template <typename T>
-const T& AttrsOf(const Node& node) {
-  const T* attrs = std::get_if<T>(&node.attrs);
-  if (attrs == nullptr) Fail(node, "attributes of the wrong kind");
-  return *attrs;
-}
-
-// Checks NCHW / NCDHW activations and returns the number of spatial dims.
-size_t SpatialRank(const Node& node, const Shape& shape) {
-  if (shape.size() != 4 && shape.size() != 5) {
-    Fail(node, fmt::format("expects an NCHW or NCDHW input, got {}", ShapeToString(shape)));
-  }
-  return shape.size() - 2;
-}
-
-void CheckPerSpatial(const Node& node, const std::vector<int64_t>& values, size_t rank,
-                     const char* what, int64_t min) {
-  if (values.size() != rank) {
-    Fail(node, fmt::format("{} has {} entries for {} spatial dims", what, values.size(), rank));
-  }
-  for (int64_t v : values) {
-    if (v < min || v > kMaxDim) Fail(node, fmt::format("{} value {} is invalid", what, v));
-  }
-}
+using shape_rules::AttrsOf;
+using shape_rules::Axis;
+using shape_rules::CheckPerSpatial;
+using shape_rules::ExpectInputCount;
+using shape_rules::Fail;
+using shape_rules::InputShape;
+using shape_rules::kMaxDim;
+using shape_rules::SpatialRank;
 
 Shape InferConv(const Graph& graph, const Node& node) {
   ExpectInputCount(node, 2, 3);
@@ -64,8 +25,8 @@ Shape InferConv(const Graph& graph, const Node& node) {
   const Shape& w = InputShape(graph, node, 1);
   size_t rank = SpatialRank(node, x);
   if (w.size() != x.size()) {
-    Fail(node, fmt::format("weight {} does not match input {}", ShapeToString(w),
-                           ShapeToString(x)));
+    Fail(node,
+         fmt::format("weight {} does not match input {}", ShapeToString(w), ShapeToString(x)));
   }
   CheckPerSpatial(node, attrs.strides, rank, "stride", 1);
   CheckPerSpatial(node, attrs.dilations, rank, "dilation", 1);
@@ -168,28 +129,10 @@ Shape InferFullyConnected(const Graph& graph, const Node& node) {
   return {x[0], w[0]};
 }
 
-Shape InferAdd(const Graph& graph, const Node& node) {
-  ExpectInputCount(node, 2, 2);
-  const Shape& a = InputShape(graph, node, 0);
-  const Shape& b = InputShape(graph, node, 1);
-  if (a != b) {
-    Fail(node, fmt::format("operand shapes differ: {} vs {}", ShapeToString(a), ShapeToString(b)));
-  }
-  return a;
-}
-
-int64_t NormalizeAxis(const Node& node, int64_t axis, size_t rank, bool allow_end) {
-  auto limit = static_cast<int64_t>(rank) + (allow_end ? 1 : 0);
-  if (axis < 0) axis += static_cast<int64_t>(rank);
-  if (axis < 0 || axis >= limit) Fail(node, fmt::format("axis out of range for rank {}", rank));
-  return axis;
-}
-
 Shape InferConcat(const Graph& graph, const Node& node) {
   if (node.inputs.empty()) Fail(node, "needs at least one input");
   Shape out = InputShape(graph, node, 0);
-  auto axis = static_cast<size_t>(
-      NormalizeAxis(node, AttrsOf<ConcatAttrs>(node).axis, out.size(), false));
+  const auto axis = static_cast<size_t>(Axis(node, AttrsOf<ConcatAttrs>(node).axis, out.size()));
   for (size_t i = 1; i < node.inputs.size(); ++i) {
     const Shape& s = InputShape(graph, node, i);
     bool compatible = s.size() == out.size();
@@ -208,8 +151,16 @@ Shape InferConcat(const Graph& graph, const Node& node) {
 Shape InferFlatten(const Graph& graph, const Node& node) {
   ExpectInputCount(node, 1, 1);
   const Shape& x = InputShape(graph, node, 0);
-  auto axis = static_cast<size_t>(
-      NormalizeAxis(node, AttrsOf<FlattenAttrs>(node).axis, x.size(), true));
+  // ONNX Flatten counts a negative axis from the rank (-1 splits off the last dim), unlike
+  // NormalizeAxis(allow_end), which counts it from rank + 1 as insertion positions do.
+  const auto rank = static_cast<int64_t>(x.size());
+  int64_t signed_axis = AttrsOf<FlattenAttrs>(node).axis;
+  if (signed_axis < 0) signed_axis += rank;
+  if (signed_axis < 0 || signed_axis > rank) {
+    Fail(node,
+         fmt::format("axis {} out of range for rank {}", AttrsOf<FlattenAttrs>(node).axis, rank));
+  }
+  const auto axis = static_cast<size_t>(signed_axis);
   int64_t outer = 1;
   int64_t inner = 1;
   for (size_t d = 0; d < x.size(); ++d) (d < axis ? outer : inner) *= x[d];
@@ -274,7 +225,7 @@ Shape InferUnary(const Graph& graph, const Node& node) {
 Shape InferSoftmax(const Graph& graph, const Node& node) {
   ExpectInputCount(node, 1, 1);
   const Shape& x = InputShape(graph, node, 0);
-  NormalizeAxis(node, AttrsOf<SoftmaxAttrs>(node).axis, x.size(), false);
+  Axis(node, AttrsOf<SoftmaxAttrs>(node).axis, x.size());
   return x;
 }
 
@@ -320,8 +271,6 @@ Shape InferNodeOutputShape(const Graph& graph, const Node& node) {
       return InferGlobalAvgPool(graph, node);
     case OpKind::kFullyConnected:
       return InferFullyConnected(graph, node);
-    case OpKind::kAdd:
-      return InferAdd(graph, node);
     case OpKind::kConcat:
       return InferConcat(graph, node);
     case OpKind::kFlatten:
@@ -332,6 +281,54 @@ Shape InferNodeOutputShape(const Graph& graph, const Node& node) {
       return InferUpsample(graph, node);
     case OpKind::kLrn:
       return InferLrn(graph, node);
+    case OpKind::kAdd:
+    case OpKind::kSub:
+    case OpKind::kMul:
+    case OpKind::kDiv:
+    case OpKind::kPow:
+    case OpKind::kMaximum:
+    case OpKind::kMinimum:
+      return shape_rules::InferBinary(graph, node);
+    case OpKind::kHardSwish:
+    case OpKind::kSilu:
+    case OpKind::kTanh:
+    case OpKind::kExp:
+    case OpKind::kLog:
+    case OpKind::kSqrt:
+    case OpKind::kAbs:
+    case OpKind::kNeg:
+    case OpKind::kErf:
+      return shape_rules::InferUnaryElementwise(graph, node);
+    case OpKind::kHardSigmoid:
+      return shape_rules::InferHardSigmoid(graph, node);
+    case OpKind::kGelu:
+      return shape_rules::InferGelu(graph, node);
+    case OpKind::kClip:
+      return shape_rules::InferClip(graph, node);
+    case OpKind::kReduceMean:
+    case OpKind::kReduceSum:
+    case OpKind::kReduceMax:
+      return shape_rules::InferReduce(graph, node);
+    case OpKind::kLayerNorm:
+      return shape_rules::InferLayerNorm(graph, node);
+    case OpKind::kTranspose:
+      return shape_rules::InferTranspose(graph, node);
+    case OpKind::kSlice:
+      return shape_rules::InferSlice(graph, node);
+    case OpKind::kSqueeze:
+      return shape_rules::InferSqueeze(graph, node);
+    case OpKind::kUnsqueeze:
+      return shape_rules::InferUnsqueeze(graph, node);
+    case OpKind::kPad:
+      return shape_rules::InferPad(graph, node);
+    case OpKind::kGather:
+      return shape_rules::InferGather(graph, node);
+    case OpKind::kMatMul:
+      return shape_rules::InferMatMul(graph, node);
+    case OpKind::kConvTranspose:
+      return shape_rules::InferConvTranspose(graph, node);
+    case OpKind::kResize:
+      return shape_rules::InferResize(graph, node);
   }
   Fail(node, "unknown op");
 }
@@ -340,9 +337,8 @@ void InferShapes(Graph& graph) {
   for (NodeId id : graph.ExecutionOrder()) {
     const Node& node = graph.node(id);
     Shape shape = InferNodeOutputShape(graph, node);
-    if (ElementCount(shape) > std::numeric_limits<int64_t>::max() / 16) {
-      Fail(node, "output tensor too large");
-    }
+    // Bytes (up to 16 per element) must fit in int64 wherever they are counted.
+    shape_rules::CheckedElementCount(node, shape, std::numeric_limits<int64_t>::max() / 16);
     graph.mutable_value(node.outputs.front()).shape = std::move(shape);
   }
 }

@@ -10,7 +10,7 @@ namespace edgebench::report {
 namespace {
 
 std::vector<Cell> ConfigCells(const harness::JobResult& result) {
-  return {TextCell(result.config.model), TextCell(result.config.backend),
+  return {TextCell(harness::ModelLabel(result.config)), TextCell(result.config.backend),
           IntegerCell(result.config.threads), TextCell(harness::JobStatusName(result.status))};
 }
 

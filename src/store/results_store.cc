@@ -136,6 +136,11 @@ ALTER TABLE verifications ADD COLUMN worst_output INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE verifications ADD COLUMN outputs_json TEXT NOT NULL DEFAULT '[]';
 CREATE INDEX jobs_by_run_config ON jobs (run_id, config_key, repetition);
 )sql"},
+    // Version 3: the input shapes a model file ran at (--input-shape); '' = as declared.
+    // Part of config_key too, so jobs at different shapes never pool or resume as one.
+    {3, R"sql(
+ALTER TABLE jobs ADD COLUMN input_shape TEXT NOT NULL DEFAULT '';
+)sql"},
 };
 
 static_assert(std::size(kMigrations) == kSchemaVersion, "one migration per schema version");

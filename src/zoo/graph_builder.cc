@@ -2,6 +2,7 @@
 
 #include <cmath>
 
+#include "ir/op_semantics.h"
 #include "ir/shape_inference.h"
 
 namespace edgebench::zoo {
@@ -194,6 +195,58 @@ ValueId GraphBuilder::Upsample(const std::string& name, ValueId x, std::vector<i
 ValueId GraphBuilder::Lrn(const std::string& name, ValueId x, int64_t size, float alpha, float beta,
                           float bias) {
   return Emit(name, ir::OpKind::kLrn, ir::LrnAttrs{size, alpha, beta, bias}, {x});
+}
+
+ValueId GraphBuilder::ConvTranspose(const std::string& name, ValueId x,
+                                    const ConvTransposeSpec& spec) {
+  const size_t rank = spec.kernel.size();
+  const int64_t in_channels = channels(x);
+  if (spec.groups < 1 || in_channels % spec.groups != 0 || spec.out_channels % spec.groups != 0) {
+    throw ir::GraphError(name + ": channels not divisible by groups");
+  }
+  Shape weight_shape{in_channels, spec.out_channels / spec.groups};
+  // Each output sums over in_channels / groups channels and the kernel taps that reach it.
+  int64_t fan_in = in_channels / spec.groups;
+  for (int64_t k : spec.kernel) {
+    weight_shape.push_back(k);
+    fan_in *= k;
+  }
+  std::vector<ValueId> inputs{
+      x, Weight(name + ".weight", weight_shape, ir::WeightRole::kWeight, HeUniform(fan_in))};
+  if (spec.bias) {
+    inputs.push_back(
+        Weight(name + ".bias", {spec.out_channels}, ir::WeightRole::kBias, kSmallBias));
+  }
+  Padding padding = OrZero(spec.padding, rank);
+  ir::ConvTransposeAttrs attrs{.strides = OrOnes(spec.strides, rank),
+                               .pads_begin = padding.begin,
+                               .pads_end = padding.end,
+                               .dilations = OrOnes(spec.dilations, rank),
+                               .output_padding = spec.output_padding.empty()
+                                                     ? std::vector<int64_t>(rank, 0)
+                                                     : spec.output_padding,
+                               .groups = spec.groups};
+  return Emit(name, ir::OpKind::kConvTranspose, std::move(attrs), std::move(inputs));
+}
+
+ValueId GraphBuilder::LayerNorm(const std::string& name, ValueId x, int64_t axis, float epsilon) {
+  const Shape& input = shape(x);
+  const auto first = static_cast<size_t>(ir::NormalizeAxis(axis, input.size()));
+  const Shape normalized(input.begin() + static_cast<std::ptrdiff_t>(first), input.end());
+  std::vector<ValueId> inputs{
+      x, Weight(name + ".scale", normalized, ir::WeightRole::kWeight, {1.0f, 0.1f}),
+      Weight(name + ".bias", normalized, ir::WeightRole::kBias, {0.0f, 0.1f})};
+  return Emit(name, ir::OpKind::kLayerNorm, ir::LayerNormAttrs{axis, epsilon}, std::move(inputs));
+}
+
+ValueId GraphBuilder::Constant(const std::string& name, Shape shape, ir::WeightInit init,
+                               ir::WeightRole role) {
+  return Weight(name, std::move(shape), role, init);
+}
+
+ValueId GraphBuilder::Op(const std::string& name, ir::OpKind op, ir::Attrs attrs,
+                         std::vector<ValueId> inputs) {
+  return Emit(name, op, std::move(attrs), std::move(inputs));
 }
 
 ValueId GraphBuilder::GlobalPoolClassifier(ValueId features, int64_t classes) {

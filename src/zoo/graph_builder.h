@@ -77,6 +77,30 @@ class GraphBuilder {
   ValueId Lrn(const std::string& name, ValueId x, int64_t size, float alpha, float beta,
               float bias);
 
+  struct ConvTransposeSpec {
+    int64_t out_channels = 0;  // must be divisible by groups
+    std::vector<int64_t> kernel;
+    std::vector<int64_t> strides;         // empty = 1 per dim
+    Padding padding;                      // empty = no padding
+    std::vector<int64_t> output_padding;  // empty = 0 per dim
+    std::vector<int64_t> dilations;       // empty = 1 per dim
+    int64_t groups = 1;
+    bool bias = true;
+  };
+  /// Transposed convolution; the weight is [in_channels, out_channels / groups, kernel...].
+  ValueId ConvTranspose(const std::string& name, ValueId x, const ConvTransposeSpec& spec);
+  /// Layer normalization over the dims from `axis` to the end, with seeded scale and bias.
+  ValueId LayerNorm(const std::string& name, ValueId x, int64_t axis = -1, float epsilon = 1e-5f);
+
+  /// A constant tensor of seeded values uniform in [center - half_width, center +
+  /// half_width): half_width 0 fills it with `center` (e.g. an exponent or an offset that
+  /// keeps a Log input positive). For operands of ops that have no helper of their own.
+  ValueId Constant(const std::string& name, Shape shape, ir::WeightInit init,
+                   ir::WeightRole role = ir::WeightRole::kWeight);
+  /// Any op with explicit attributes and inputs: the generic emitter for ops without a
+  /// helper of their own. The output shape is inferred as for every other op.
+  ValueId Op(const std::string& name, ir::OpKind op, ir::Attrs attrs, std::vector<ValueId> inputs);
+
   /// The usual classifier head: global average pool, flatten, fully connected layer
   /// named "fc" with `classes` outputs, softmax "prob". Returns the probabilities.
   ValueId GlobalPoolClassifier(ValueId features, int64_t classes);

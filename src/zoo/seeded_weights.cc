@@ -58,8 +58,12 @@ void MaterializeWeights(ir::Graph& graph, uint64_t seed) {
 }
 
 std::vector<float> SeededInput(const ir::Shape& shape, uint64_t seed) {
+  return SeededValues(shape, seed, "input");
+}
+
+std::vector<float> SeededValues(const ir::Shape& shape, uint64_t seed, const std::string& stream) {
   std::vector<float> data(static_cast<size_t>(ir::ElementCount(shape)));
-  FillUniform(seed, "input", 0.0f, 1.0f, data);
+  FillUniform(seed, stream, 0.0f, 1.0f, data);
   return data;
 }
 

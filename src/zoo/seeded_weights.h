@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
 #include <vector>
 
 #include "ir/graph.h"
@@ -20,6 +21,10 @@ void MaterializeWeights(ir::Graph& graph, uint64_t seed = kDefaultWeightSeed);
 /// A deterministic input tensor: uniform in [-1, 1), from (seed, "input") exactly as
 /// weights are generated, so every backend sees the same bits.
 std::vector<float> SeededInput(const ir::Shape& shape, uint64_t seed = kDefaultWeightSeed);
+
+/// The same from the stream named `stream` under `seed` (SeededInput's is "input"), so
+/// each input of a multi-input model can draw values of its own.
+std::vector<float> SeededValues(const ir::Shape& shape, uint64_t seed, const std::string& stream);
 
 /// FNV-1a digest over each constant's name and raw float bytes, in value order. Used to
 /// prove weights are identical across runs, builds and machines.

@@ -133,6 +133,20 @@ TEST(OptionChecksTest, DatabaseFileMustBeAFile) {
   EXPECT_EQ(Parse(db, DatabaseFile(), false, {"./:memory:"}), "");
 }
 
+TEST(OptionChecksTest, InputShapesAreCheckedAndStoredCanonically) {
+  std::string shapes;
+  EXPECT_EQ(Parse(shapes, InputShapeList(), true, {"y:2,x:1x3"}), "");
+  EXPECT_EQ(shapes, "x:1x3,y:2");  // one spelling per set of shapes: jobs compare equal
+  EXPECT_EQ(Parse(shapes, InputShapeList(), true, {"1x3x224x224"}), "");
+  EXPECT_EQ(shapes, "1x3x224x224");
+  for (const char* bad : {"x:0x3", "x:1x3,x:1x3", "1x3,x:2", ":1x3", "x:"}) {
+    SCOPED_TRACE(bad);
+    EXPECT_NE(Parse(shapes, InputShapeList(), true, {bad}), "");
+  }
+  EXPECT_NE(Parse(shapes, InputShapeList(), true, {"x:1xAx8"}).find("not a shape"),
+            std::string::npos);
+}
+
 std::vector<int> Available() {
   cpu_set_t set;
   CPU_ZERO(&set);

@@ -39,6 +39,24 @@ class OnnxModelBuilder {
     return *this;
   }
 
+  /// A FLOAT input whose dims are given as text: digits for a fixed dim, "" for an
+  /// unknown one, anything else for a symbolic one of that name ("batch", "height").
+  OnnxModelBuilder& SymbolicInput(const std::string& name, const std::vector<std::string>& dims) {
+    onnx::ValueInfoProto* info = model_.mutable_graph()->add_input();
+    info->set_name(name);
+    onnx::TypeProto::Tensor* type = info->mutable_type()->mutable_tensor_type();
+    type->set_elem_type(onnx::TensorProto::FLOAT);
+    for (const std::string& dim : dims) {
+      onnx::TensorShapeProto::Dimension* added = type->mutable_shape()->add_dim();
+      if (!dim.empty() && dim.find_first_not_of("0123456789") == std::string::npos) {
+        added->set_dim_value(std::stoll(dim));
+      } else if (!dim.empty()) {
+        added->set_dim_param(dim);
+      }
+    }
+    return *this;
+  }
+
   OnnxModelBuilder& Output(const std::string& name) {
     model_.mutable_graph()->add_output()->set_name(name);
     return *this;

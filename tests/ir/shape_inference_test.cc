@@ -152,6 +152,20 @@ TEST(ShapeInferenceTest, ConcatFlattenReshapeUpsample) {
   EXPECT_EQ(graph.value(reshaped).shape, (Shape{1, 384 * 26 * 26 / 4, 4}));
 }
 
+TEST(ShapeInferenceTest, FlattenCountsANegativeAxisFromTheRank) {
+  Graph graph;
+  ValueId x = graph.AddInput("x", {2, 3, 4});
+  ValueId last = graph.AddNode("last", OpKind::kFlatten, FlattenAttrs{-1}, {x});
+  ValueId end = graph.AddNode("end", OpKind::kFlatten, FlattenAttrs{3}, {x});
+  InferShapes(graph);
+  EXPECT_EQ(graph.value(last).shape, (Shape{6, 4}));
+  EXPECT_EQ(graph.value(end).shape, (Shape{24, 1}));
+  Graph bad;
+  ValueId bx = bad.AddInput("x", {2, 3, 4});
+  bad.AddNode("flatten_bad", OpKind::kFlatten, FlattenAttrs{-4}, {bx});
+  EXPECT_NE(InferError(bad).find("flatten_bad"), std::string::npos);
+}
+
 TEST(ShapeInferenceTest, ChannelMismatchNamesTheNode) {
   Graph graph;
   ValueId x = graph.AddInput("x", {1, 3, 32, 32});

@@ -244,13 +244,14 @@ TEST(ConfigKeyTest, EscapesSeparatorsSoValuesCannotForgeFields) {
 
 TEST(ConfigKeyTest, EveryFieldMatters) {
   const JobConfig base = Config("resnet-18");
-  std::vector<JobConfig> variants(6, base);
+  std::vector<JobConfig> variants(7, base);
   variants[0].model = "resnet-50";
   variants[1].backend = "tflite";
   variants[2].threads = 2;
   variants[3].cpu_affinity = "";
   variants[4].precision = "int8";
   variants[5].weight_seed = 7;
+  variants[6].input_shape = "x:1x3x8x8";
   for (const JobConfig& variant : variants) EXPECT_NE(ConfigKey(variant), ConfigKey(base));
 }
 
@@ -277,6 +278,49 @@ TEST_F(ResultsStoreTest, RoundTripsAFullJob) {
   EXPECT_EQ(RawQuery(path, "SELECT count(*) FROM samples"), "5");
   EXPECT_EQ(RawQuery(path, "SELECT config_key FROM jobs"), ConfigKey(full.config));
   EXPECT_EQ(RawQuery(path, "SELECT status FROM jobs"), "ok");
+}
+
+TEST_F(ResultsStoreTest, InputShapesAreStoredAndKeepJobsApart) {
+  const std::string path = PathOf("results.db");
+  ResultsStore store = ResultsStore::Open(path);
+  const int64_t run_id = store.BeginRun(SampleRunInfo());
+  JobResult small = ResultWithStatus("/models/net.onnx", JobStatus::kOk);
+  small.config.input_shape = "x:1x3x8x8";
+  JobResult large = small;
+  large.config.input_shape = "x:1x3x16x16";
+  store.RecordJob(run_id, small);
+  store.RecordJob(run_id, large);
+  const std::vector<StoredJob> jobs = store.Jobs(run_id);
+  ASSERT_EQ(jobs.size(), 2u);
+  EXPECT_EQ(jobs[0].result.config.input_shape, "x:1x3x8x8");
+  EXPECT_EQ(jobs[1].result.config.input_shape, "x:1x3x16x16");
+  EXPECT_EQ(RawQuery(path, "SELECT count(DISTINCT config_key) FROM jobs"), "2");
+  EXPECT_EQ(RawQuery(path, "SELECT input_shape FROM jobs ORDER BY id"), "x:1x3x8x8");
+  // An ok job without samples completes a verify: each shape on its own.
+  EXPECT_TRUE(store.HasCompletedJob(small.config, /*timed=*/false));
+  JobConfig other = small.config;
+  other.input_shape = "x:1x3x32x32";
+  EXPECT_FALSE(store.HasCompletedJob(other, /*timed=*/false));
+}
+
+TEST_F(ResultsStoreTest, SchemaTwoFilesGainTheInputShapeColumn) {
+  const std::string path = PathOf("results.db");
+  {
+    ResultsStore store = ResultsStore::Open(path);
+    store.RecordJob(store.BeginRun(SampleRunInfo()), FullResult());
+  }
+  // What a schema-2 build wrote: no input_shape column.
+  RawExec(path, "ALTER TABLE jobs DROP COLUMN input_shape; PRAGMA user_version = 2");
+  {
+    ResultsStore reader = ResultsStore::OpenReadOnly(path);  // upgraded in memory only
+    ASSERT_EQ(reader.Jobs(std::nullopt).size(), 1u);
+    EXPECT_EQ(reader.Jobs(std::nullopt)[0].result.config.input_shape, "");
+  }
+  EXPECT_EQ(RawQuery(path, "PRAGMA user_version"), "2");
+  ResultsStore store = ResultsStore::Open(path);
+  EXPECT_EQ(RawQuery(path, "PRAGMA user_version"), std::to_string(kSchemaVersion));
+  EXPECT_EQ(RawQuery(path, "SELECT input_shape FROM jobs"), "");
+  EXPECT_TRUE(store.HasCompletedJob(FullResult().config));
 }
 
 TEST_F(ResultsStoreTest, RoundTripsAFailedJobWithoutOptionalParts) {

@@ -7,6 +7,8 @@
 #include <stdexcept>
 #include <variant>
 
+#include "backends/libtorch/modern_lowering.h"
+
 namespace edgebench::backends::libtorch {
 namespace {
 
@@ -146,8 +148,16 @@ Support SupportsNode(const ir::Graph& graph, const ir::Node& node) {
       }
     }
   }
-  // Every other IR op has an exact ATen lowering (see LowerConv / LowerPool for padding
-  // and ceil mode, which differ in form but not in result).
+  const ir::Shape& input =
+      node.inputs.empty() ? ir::Shape{} : graph.value(node.inputs.front()).shape;
+  if (node.op == ir::OpKind::kPad) return PadSupport(std::get<ir::PadAttrs>(node.attrs), input);
+  if (node.op == ir::OpKind::kReduceMax) {
+    return ReduceSupport(node.op, std::get<ir::ReduceAttrs>(node.attrs), input);
+  }
+  // Every other IR op has an exact ATen lowering: see LowerConv / LowerPool for padding
+  // and ceil mode, modern_lowering.h for slices, padding, gathers and transposed
+  // convolutions, resize_lowering.h for the resize modes ATen lacks. They differ in form
+  // but not in result.
   return {};
 }
 

@@ -7,6 +7,7 @@
 #include <limits>
 #include <variant>
 
+#include "backends/libtorch/eager_modern_ops.h"
 #include "backends/libtorch/lowering.h"
 #include "backends/libtorch/sessions.h"
 #include "backends/libtorch/torch_session.h"
@@ -22,6 +23,7 @@ struct Step {
   ConvLowering conv;
   PoolLowering pool;
   at::Tensor divisor;                // average pooling with explicit padding
+  ModernPlan modern;                 // the modern op set's plans (eager_modern_ops.h)
   std::vector<ir::ValueId> release;  // activations nothing after this step reads
 };
 
@@ -59,6 +61,7 @@ class EagerSession final : public TorchSession {
           step.divisor = TensorFromHost(step.pool.divisor, step.pool.divisor_shape, device());
         }
       }
+      step.modern = PlanModernOp(graph, node, device());
       for (ir::ValueId id : node.inputs) {
         const auto v = static_cast<size_t>(id);
         if (last_use[v] == static_cast<int64_t>(s) &&
@@ -100,6 +103,38 @@ class EagerSession final : public TorchSession {
     const ir::Node& node = step.node;
     const at::Tensor& x = In(step, 0);
     switch (node.op) {
+      case ir::OpKind::kSub:
+      case ir::OpKind::kMul:
+      case ir::OpKind::kDiv:
+      case ir::OpKind::kPow:
+      case ir::OpKind::kMaximum:
+      case ir::OpKind::kMinimum:
+      case ir::OpKind::kHardSigmoid:
+      case ir::OpKind::kHardSwish:
+      case ir::OpKind::kSilu:
+      case ir::OpKind::kTanh:
+      case ir::OpKind::kExp:
+      case ir::OpKind::kLog:
+      case ir::OpKind::kSqrt:
+      case ir::OpKind::kAbs:
+      case ir::OpKind::kNeg:
+      case ir::OpKind::kErf:
+      case ir::OpKind::kGelu:
+      case ir::OpKind::kClip:
+      case ir::OpKind::kReduceMean:
+      case ir::OpKind::kReduceSum:
+      case ir::OpKind::kReduceMax:
+      case ir::OpKind::kTranspose:
+      case ir::OpKind::kSlice:
+      case ir::OpKind::kSqueeze:
+      case ir::OpKind::kUnsqueeze:
+      case ir::OpKind::kPad:
+      case ir::OpKind::kGather:
+      case ir::OpKind::kMatMul:
+      case ir::OpKind::kConvTranspose:
+      case ir::OpKind::kResize:
+      case ir::OpKind::kLayerNorm:
+        return RunModernOp(node, step.modern, tensors_, step.output_shape);
       case ir::OpKind::kConv:
         return Conv(step);
       case ir::OpKind::kBatchNorm:

@@ -39,6 +39,15 @@ inline at::Tensor TensorFromHost(const std::vector<float>& data, const ir::Shape
   return view.clone().contiguous().to(device);
 }
 
+/// A 1-D int64 tensor on `device` holding `indices` (an owned copy), for index_select.
+inline at::Tensor IndexTensorFromHost(const std::vector<int64_t>& indices,
+                                      const c10::Device& device) {
+  at::Tensor view =
+      at::from_blob(const_cast<int64_t*>(indices.data()), {static_cast<int64_t>(indices.size())},
+                    at::TensorOptions().dtype(at::kLong));
+  return view.clone().to(device);
+}
+
 /// Converts every materialized constant of `graph` (weights) to a tensor, indexed by
 /// ValueId; other slots stay undefined. Fails naming the first constant without data.
 inline Status ConvertWeights(const ir::Graph& graph, const c10::Device& device,

@@ -1,7 +1,6 @@
 #include "backends/opencv/opencv_backend.h"
 
 #include <fmt/format.h>
-#include <onnx/onnx_pb.h>
 
 #include <algorithm>
 #include <cstdio>
@@ -10,13 +9,13 @@
 #include <opencv2/core.hpp>
 #include <opencv2/core/utility.hpp>
 #include <opencv2/dnn.hpp>
-#include <optional>
 #include <stdexcept>
 #include <string>
-#include <unordered_map>
 #include <utility>
 #include <vector>
 
+#include "backends/opencv/modern_op_support.h"
+#include "backends/opencv/onnx_adapter.h"
 #include "backends/registry.h"
 #include "formats/onnx.h"
 
@@ -122,6 +121,10 @@ Support OpenCvBackend::Supports(const ir::Graph& graph, const ir::Node& node) co
         }
         return {};
       default:
+        // Add broadcasts since the modern op set, so it is judged with the other binary ops.
+        if (node.op == ir::OpKind::kAdd || node.op >= ir::OpKind::kSub) {
+          return ModernOpSupport(graph, node);
+        }
         return {};
     }
   } catch (const std::exception& error) {
@@ -237,66 +240,6 @@ class OpenCvSession final : public Session {
   std::vector<cv::Mat> results_;  // of the last Run(); may alias the net's buffers
 };
 
-// The value of a scalar f32 initializer, or nothing when `name` is not one.
-std::optional<float> ScalarInitializer(
-    const std::unordered_map<std::string, const onnx::TensorProto*>& initializers,
-    const std::string& name) {
-  const auto found = initializers.find(name);
-  if (found == initializers.end()) return std::nullopt;
-  const onnx::TensorProto& tensor = *found->second;
-  if (tensor.data_type() != onnx::TensorProto::FLOAT) return std::nullopt;
-  for (int64_t dim : tensor.dims()) {
-    if (dim != 1) return std::nullopt;
-  }
-  if (tensor.float_data_size() == 1) return tensor.float_data(0);
-  if (tensor.raw_data().size() != sizeof(float)) return std::nullopt;
-  float value = 0;
-  std::memcpy(&value, tensor.raw_data().data(), sizeof(float));  // ONNX raw data: little endian
-  return value;
-}
-
-// OpenCV 4.6's importer reads Clip only in its opset-6 form, bounds as `min`/`max`
-// attributes, and rejects the opset-11+ form our exporter must write (bounds as inputs:
-// "parseClip: expected node_proto.input_size() == 1"). Rewriting each Clip with constant
-// bounds into the attribute form loses nothing -- OpenCV turns either into its ReLU6
-// layer -- and lets ReLU6 networks (MobileNet-v2, SSD-MobileNet) run, as they would for a
-// user who exported at opset 10. The model stays opset 13 otherwise; OpenCV does not
-// validate attributes against the opset.
-std::string ClipBoundsToAttributes(const std::string& onnx_bytes) {
-  onnx::ModelProto model;
-  if (!model.ParseFromString(onnx_bytes)) {
-    throw std::runtime_error("cannot re-read the exported ONNX model");
-  }
-  onnx::GraphProto& graph = *model.mutable_graph();
-  std::unordered_map<std::string, const onnx::TensorProto*> initializers;
-  for (const onnx::TensorProto& tensor : graph.initializer()) {
-    initializers.emplace(tensor.name(), &tensor);
-  }
-  for (onnx::NodeProto& node : *graph.mutable_node()) {
-    if (node.op_type() != "Clip" || node.input_size() != 3) continue;
-    const std::optional<float> low = ScalarInitializer(initializers, node.input(1));
-    const std::optional<float> high = ScalarInitializer(initializers, node.input(2));
-    if (!low || !high) continue;  // left as is: OpenCV then says why it cannot load it
-    node.mutable_input()->DeleteSubrange(1, 2);
-    for (const auto& [name, value] : {std::pair{"min", *low}, std::pair{"max", *high}}) {
-      onnx::AttributeProto& attribute = *node.add_attribute();
-      attribute.set_name(name);
-      attribute.set_type(onnx::AttributeProto::FLOAT);
-      attribute.set_f(value);
-    }
-  }
-  std::string bytes;
-  if (!model.SerializeToString(&bytes)) {
-    throw std::runtime_error("cannot serialize the rewritten ONNX model");
-  }
-  return bytes;
-}
-
-bool HasRelu6(const ir::Graph& graph) {
-  return std::any_of(graph.nodes().begin(), graph.nodes().end(),
-                     [](const ir::Node& node) { return node.op == ir::OpKind::kRelu6; });
-}
-
 }  // namespace
 
 Status OpenCvBackend::Prepare(const ir::Graph& graph, const BackendOptions& options,
@@ -331,7 +274,7 @@ Status OpenCvBackend::Prepare(const ir::Graph& graph, const BackendOptions& opti
     }
 
     std::string onnx = formats::ExportOnnx(graph);
-    if (HasRelu6(graph)) onnx = ClipBoundsToAttributes(onnx);
+    if (NeedsOnnxAdaptation(graph)) onnx = AdaptOnnxForOpenCv(onnx);
     cv::dnn::Net net = cv::dnn::readNetFromONNX(onnx.data(), onnx.size());
     if (net.empty()) {
       return Status::Error(fmt::format("OpenCV loaded an empty network from '{}'", graph.name()));

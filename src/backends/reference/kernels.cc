@@ -8,50 +8,13 @@
 #include <utility>
 #include <vector>
 
+#include "backends/reference/kernel_support.h"
+
 namespace edgebench::backends::reference {
 namespace {
 
-using Dims = std::vector<int64_t>;
-
 // Spatial dims of an NCHW / NCDHW shape: everything after N and C.
 Dims SpatialDims(const ir::Shape& shape) { return Dims(shape.begin() + 2, shape.end()); }
-
-int64_t Product(std::span<const int64_t> dims) {
-  int64_t product = 1;
-  for (int64_t d : dims) product *= d;
-  return product;
-}
-
-// Row-major element strides of `dims` taken on their own (one spatial plane).
-Dims RowMajorStrides(const Dims& dims) {
-  Dims strides(dims.size(), 1);
-  for (size_t d = dims.size(); d-- > 1;) strides[d - 1] = strides[d] * dims[d];
-  return strides;
-}
-
-int64_t Dot(std::span<const int64_t> a, std::span<const int64_t> b) {
-  int64_t sum = 0;
-  for (size_t i = 0; i < a.size(); ++i) sum += a[i] * b[i];
-  return sum;
-}
-
-bool BoxIsEmpty(std::span<const int64_t> lo, std::span<const int64_t> hi) {
-  for (size_t d = 0; d < lo.size(); ++d) {
-    if (lo[d] >= hi[d]) return true;
-  }
-  return false;
-}
-
-// Advances `index` to the next position of the box [lo, hi) in row-major order, so one
-// loop serves 2-D and 3-D alike. Start with index = lo on a non-empty box; returns false
-// once every position has been visited. A zero-dim box holds exactly one position.
-bool NextInBox(std::span<int64_t> index, std::span<const int64_t> lo, std::span<const int64_t> hi) {
-  for (size_t d = index.size(); d-- > 0;) {
-    if (++index[d] < hi[d]) return true;
-    index[d] = lo[d];
-  }
-  return false;
-}
 
 int64_t CeilDiv(int64_t a, int64_t b) { return (a + b - 1) / b; }  // a >= 0, b > 0
 
@@ -347,11 +310,6 @@ void FullyConnected(const HostTensor& x, const HostTensor& weight, const HostTen
       y.data[static_cast<size_t>(n * outputs + o)] = static_cast<float>(sum);
     }
   }
-}
-
-void Add(const HostTensor& a, const HostTensor& b, HostTensor& y) {
-  // A single f32 addition is already correctly rounded; double would add nothing.
-  for (size_t i = 0; i < a.data.size(); ++i) y.data[i] = a.data[i] + b.data[i];
 }
 
 void Concat(int64_t axis, const std::vector<const HostTensor*>& xs, HostTensor& y) {

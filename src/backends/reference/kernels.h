@@ -5,11 +5,21 @@
 // reference's own rounding error is far below any backend's.
 //
 // Each kernel writes into `y`, which the caller has already sized to the output shape
-// computed by ir::InferNodeOutputShape; inputs are assumed consistent with it.
+// computed by ir::InferNodeOutputShape; the kernels declared here assume inputs
+// consistent with it. The kernels of the newer ops live in one header per family,
+// included below so that this header still offers every kernel; those check their
+// shapes and attributes and throw ir::GraphError on a mismatch.
 
 #include <vector>
 
 #include "backends/host_tensor.h"
+#include "backends/reference/conv_transpose_kernels.h"
+#include "backends/reference/elementwise_kernels.h"
+#include "backends/reference/layout_kernels.h"
+#include "backends/reference/matmul_kernels.h"
+#include "backends/reference/normalization_kernels.h"
+#include "backends/reference/reduce_kernels.h"
+#include "backends/reference/resize_kernels.h"
 #include "ir/ops.h"
 
 namespace edgebench::backends::reference {
@@ -44,11 +54,10 @@ void GlobalAvgPool(const HostTensor& x, HostTensor& y);
 /// y[n, o] = sum_k x[n, k] * weight[o, k] + bias[o]; `bias` may be null.
 void FullyConnected(const HostTensor& x, const HostTensor& weight, const HostTensor* bias,
                     HostTensor& y);
-/// Elementwise a + b (same shapes).
-void Add(const HostTensor& a, const HostTensor& b, HostTensor& y);
 /// Concatenation along `axis` (may be negative).
 void Concat(int64_t axis, const std::vector<const HostTensor*>& xs, HostTensor& y);
-/// Flatten and Reshape: the data is unchanged, only the shape (already in y) differs.
+/// Flatten, Reshape, Squeeze and Unsqueeze: the data is unchanged, only the shape
+/// (already in y) differs.
 void CopyData(const HostTensor& x, HostTensor& y);
 /// Nearest-neighbour upsampling by an integer factor per spatial dim.
 void UpsampleNearest(const ir::UpsampleAttrs& attrs, const HostTensor& x, HostTensor& y);

@@ -77,6 +77,95 @@ class ReferenceSession final : public Session {
   void Execute(const ir::Node& node) {
     HostTensor& y = tensors_[static_cast<size_t>(node.outputs.front())];
     switch (node.op) {
+      case ir::OpKind::kSub:
+        Sub(In(node, 0), In(node, 1), y);
+        break;
+      case ir::OpKind::kMul:
+        Mul(In(node, 0), In(node, 1), y);
+        break;
+      case ir::OpKind::kDiv:
+        Div(In(node, 0), In(node, 1), y);
+        break;
+      case ir::OpKind::kPow:
+        Pow(In(node, 0), In(node, 1), y);
+        break;
+      case ir::OpKind::kMaximum:
+        Maximum(In(node, 0), In(node, 1), y);
+        break;
+      case ir::OpKind::kMinimum:
+        Minimum(In(node, 0), In(node, 1), y);
+        break;
+      case ir::OpKind::kHardSigmoid:
+        HardSigmoid(std::get<ir::HardSigmoidAttrs>(node.attrs), In(node, 0), y);
+        break;
+      case ir::OpKind::kHardSwish:
+        HardSwish(In(node, 0), y);
+        break;
+      case ir::OpKind::kSilu:
+        Silu(In(node, 0), y);
+        break;
+      case ir::OpKind::kTanh:
+        Tanh(In(node, 0), y);
+        break;
+      case ir::OpKind::kExp:
+        Exp(In(node, 0), y);
+        break;
+      case ir::OpKind::kLog:
+        Log(In(node, 0), y);
+        break;
+      case ir::OpKind::kSqrt:
+        Sqrt(In(node, 0), y);
+        break;
+      case ir::OpKind::kAbs:
+        Abs(In(node, 0), y);
+        break;
+      case ir::OpKind::kNeg:
+        Neg(In(node, 0), y);
+        break;
+      case ir::OpKind::kErf:
+        Erf(In(node, 0), y);
+        break;
+      case ir::OpKind::kGelu:
+        Gelu(std::get<ir::GeluAttrs>(node.attrs), In(node, 0), y);
+        break;
+      case ir::OpKind::kClip:
+        Clip(std::get<ir::ClipAttrs>(node.attrs), In(node, 0), y);
+        break;
+      case ir::OpKind::kReduceMean:
+        ReduceMean(std::get<ir::ReduceAttrs>(node.attrs), In(node, 0), y);
+        break;
+      case ir::OpKind::kReduceSum:
+        ReduceSum(std::get<ir::ReduceAttrs>(node.attrs), In(node, 0), y);
+        break;
+      case ir::OpKind::kReduceMax:
+        ReduceMax(std::get<ir::ReduceAttrs>(node.attrs), In(node, 0), y);
+        break;
+      case ir::OpKind::kTranspose:
+        Transpose(std::get<ir::TransposeAttrs>(node.attrs), In(node, 0), y);
+        break;
+      case ir::OpKind::kSlice:
+        Slice(std::get<ir::SliceAttrs>(node.attrs), In(node, 0), y);
+        break;
+      case ir::OpKind::kPad:
+        Pad(std::get<ir::PadAttrs>(node.attrs), In(node, 0), y);
+        break;
+      case ir::OpKind::kGather:
+        Gather(std::get<ir::GatherAttrs>(node.attrs), In(node, 0), y);
+        break;
+      case ir::OpKind::kMatMul:
+        MatMul(In(node, 0), In(node, 1), y);
+        break;
+      case ir::OpKind::kConvTranspose:
+        ConvTranspose(std::get<ir::ConvTransposeAttrs>(node.attrs), In(node, 0), In(node, 1),
+                      OptionalIn(node, 2), y);
+        break;
+      case ir::OpKind::kResize:
+        Resize(std::get<ir::ResizeAttrs>(node.attrs), In(node, 0), y);
+        break;
+      case ir::OpKind::kLayerNorm:
+        LayerNorm(std::get<ir::LayerNormAttrs>(node.attrs), In(node, 0), In(node, 1),
+                  OptionalIn(node, 2), y);
+        break;
       case ir::OpKind::kConv:
         Conv(std::get<ir::ConvAttrs>(node.attrs), In(node, 0), In(node, 1), OptionalIn(node, 2), y);
         break;
@@ -122,6 +211,8 @@ class ReferenceSession final : public Session {
       }
       case ir::OpKind::kFlatten:
       case ir::OpKind::kReshape:
+      case ir::OpKind::kSqueeze:
+      case ir::OpKind::kUnsqueeze:
         CopyData(In(node, 0), y);
         break;
       case ir::OpKind::kUpsampleNearest:
