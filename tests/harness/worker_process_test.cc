@@ -222,18 +222,27 @@ TEST_F(WorkerProcessTest, TimedWorkerMemoryExcludesTheReferenceEngine) {
 }
 
 TEST_F(WorkerProcessTest, ColdStartEvictsThePluginBeforeItLoads) {
-  const std::string plugin =
-      std::string(EDGEBENCH_TEST_PLUGIN_DIR) + "/libedgebench_test_plugin.so";
+  // A private copy: pages another process has mapped (a test running beside this one that
+  // loads the shared test plugin) cannot be evicted, and would make this test flaky.
+  const std::string plugin_dir = testing::TempDir() + "/edgebench-cold-plugin";
+  std::filesystem::remove_all(plugin_dir);
+  std::filesystem::create_directories(plugin_dir);
+  const std::string plugin = plugin_dir + "/libedgebench_test_plugin.so";
+  std::filesystem::copy_file(
+      std::string(EDGEBENCH_TEST_PLUGIN_DIR) + "/libedgebench_test_plugin.so", plugin);
   {
     std::ifstream warm(plugin, std::ios::binary);  // read it: now resident
     std::string bytes((std::istreambuf_iterator<char>(warm)), std::istreambuf_iterator<char>());
   }
   ASSERT_GT(ResidentFraction(plugin).value_or(0), 0.5);
-  JobLauncher launcher(Launch(""));
+  LaunchOptions options = Launch("");
+  options.plugin_dir = plugin_dir;
+  JobLauncher launcher(options);
   const std::vector<std::string> evicted =
       launcher.EvictBackendLibraries({.model = "cifarnet", .backend = "test-plugin"});
   EXPECT_NE(std::find(evicted.begin(), evicted.end(), plugin), evicted.end());
   EXPECT_LT(ResidentFraction(plugin).value_or(1), 0.1);
+  std::filesystem::remove_all(plugin_dir);
 }
 
 TEST_F(WorkerProcessTest, WorkerLoadsExactlyThePluginDirectoryRequested) {
