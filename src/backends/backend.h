@@ -25,10 +25,27 @@ struct Support {
   std::string reason;
 };
 
+/// An optimization a backend can switch on or off for a measurable comparison, e.g.
+/// {"no-fusion", "conv + bias + activation run as separate primitives"}.
+struct OptimizationToggle {
+  std::string name;
+  std::string effect;
+};
+
 /// Options every backend honours (or reports it cannot).
 struct BackendOptions {
   int threads = 1;
   std::string precision = "fp32";
+  /// Toggles asked for, sorted and unique; each is one the backend lists in
+  /// Backend::Toggles() (the harness refuses a job asking for any other).
+  std::vector<std::string> toggles;
+
+  bool Has(const std::string& toggle) const {
+    for (const std::string& t : toggles) {
+      if (t == toggle) return true;
+    }
+    return false;
+  }
 };
 
 /// A model prepared for repeated inference. Inputs are staged before timing; Run() is the
@@ -62,6 +79,9 @@ class Backend {
   /// copied what it needs answers false, and the harness then frees the graph's weights
   /// before measuring, so the worker's memory is the backend's own.
   virtual bool SessionKeepsGraph() const noexcept { return true; }
+  /// The optimization toggles this backend honours (empty: none). A job that asks for a
+  /// toggle the backend does not list is unsupported, never silently run without it.
+  virtual std::vector<OptimizationToggle> Toggles() const { return {}; }
 };
 
 /// First unsupported node of `graph` for `backend`, with the reason; supported=true when

@@ -11,7 +11,7 @@ namespace edgebench::backends {
 
 /// Entry points a backend plugin library exports (C linkage, looked up with dlsym).
 /// A plugin may serve several backend ids (e.g. libtorch-eager and libtorch-script).
-inline constexpr int kPluginAbiVersion = 2;  // 2: Backend::SessionKeepsGraph
+inline constexpr int kPluginAbiVersion = 3;  // 2: SessionKeepsGraph; 3: Toggles
 inline constexpr const char* kPluginAbiSymbol = "edgebench_backend_abi_version";
 inline constexpr const char* kPluginCreateSymbol = "edgebench_create_backend";
 /// int edgebench_backend_abi_version(void);
