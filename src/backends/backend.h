@@ -32,6 +32,10 @@ struct OptimizationToggle {
   std::string effect;
 };
 
+/// The toggle name every backend that can turn its graph fusion off uses for it, so one
+/// `--opt no-fusion` means the same thing on each.
+inline constexpr const char* kNoFusion = "no-fusion";
+
 /// Options every backend honours (or reports it cannot).
 struct BackendOptions {
   int threads = 1;
@@ -87,5 +91,9 @@ class Backend {
 /// First unsupported node of `graph` for `backend`, with the reason; supported=true when
 /// every node is.
 Support CheckGraphSupport(const Backend& backend, const ir::Graph& graph);
+
+/// Unsupported, naming the toggle and those the backend has, when `toggles` asks for one
+/// that Backend::Toggles() does not list; supported=true otherwise.
+Support CheckToggleSupport(const Backend& backend, const std::vector<std::string>& toggles);
 
 }  // namespace edgebench::backends

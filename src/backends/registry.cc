@@ -120,6 +120,7 @@ std::vector<BackendInfo> BackendRegistry::List() const {
     info.available = backend != nullptr;
     if (backend) {
       info.version = backend->Version();
+      info.toggles = backend->Toggles();
     } else {
       info.reason = error;
     }

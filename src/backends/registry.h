@@ -37,9 +37,10 @@ struct BackendInfo {
   std::string id;
   std::string description;
   bool available = false;
-  std::string version;  // when available
-  std::string reason;   // when not
-  std::string origin;   // "built-in" or the plugin file
+  std::string version;                      // when available
+  std::string reason;                       // when not
+  std::string origin;                       // "built-in" or the plugin file
+  std::vector<OptimizationToggle> toggles;  // when available
 };
 
 /// Built-in backends (compiled in, always available) and framework plugins (separate

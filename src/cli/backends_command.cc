@@ -1,5 +1,8 @@
 #include "cli/backends_command.h"
 
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
 #include <iostream>
 #include <memory>
 
@@ -20,15 +23,28 @@ int RunBackends(const BackendsOptions& options) {
   const backends::BackendRegistry registry = backends::DefaultRegistry(
       options.plugin_dir.empty() ? backends::DefaultPluginDir() : options.plugin_dir);
   report::Table table;
-  table.columns = {{"id", "backend"},    {"available", "available"},     {"version", "version"},
-                   {"origin", "origin"}, {"description", "description"}, {"reason", "reason"}};
+  table.columns = {
+      {"id", "backend"},    {"available", "available"},     {"version", "version"},
+      {"origin", "origin"}, {"description", "description"}, {"toggles", "toggles (--opt)"},
+      {"reason", "reason"}};
+  bool any_toggle = false;
   for (const backends::BackendInfo& info : registry.List()) {
+    std::vector<std::string> toggles;
+    for (const backends::OptimizationToggle& toggle : info.toggles) {
+      toggles.push_back(fmt::format("{}: {}", toggle.name, toggle.effect));
+    }
+    any_toggle = any_toggle || !toggles.empty();
     table.rows.push_back({report::TextCell(info.id),
                           report::TextCell(info.available ? "yes" : "no"),
                           report::TextCell(info.version), report::TextCell(info.origin),
-                          report::TextCell(info.description), report::TextCell(info.reason)});
+                          report::TextCell(info.description),
+                          report::TextCell(fmt::format("{}", fmt::join(toggles, "; "))),
+                          report::TextCell(info.reason)});
   }
   std::cout << report::Render(table, *format);
+  if (any_toggle && *format == report::OutputFormat::kTable) {
+    std::cout << "Run with a toggle: edgebench run --opt NAME; compare: --opt none --opt NAME\n";
+  }
   return kExitOk;
 }
 

@@ -32,6 +32,7 @@ struct InferOptions {
   std::vector<std::string> inputs;  // --input items, each maybe a comma-separated list
   std::string input_shape;          // canonical --input-shape text
   int threads = 1;
+  std::string toggles;  // canonical --opt text
   std::string output;
   uint64_t seed = zoo::kDefaultWeightSeed;
   double timeout = 600;
@@ -168,7 +169,8 @@ int RunInfer(const InferOptions& options) {
   harness::JobConfig config{.model = ResolveModel(options, launcher),
                             .backend = options.backend,
                             .threads = options.threads,
-                            .weight_seed = options.seed};
+                            .weight_seed = options.seed,
+                            .toggles = options.toggles};
   if (formats::IsModelFile(config.model)) config.input_shape = options.input_shape;
 
   const fs::path dir = fs::absolute(options.output);
@@ -183,9 +185,10 @@ int RunInfer(const InferOptions& options) {
   const harness::JobResult result = launcher.Infer(config, files, dir.string(), reference_error);
   if (!reference_error.empty()) std::cerr << "warning: " << reference_error << "\n";
   if (result.status != harness::JobStatus::kOk) {
-    throw InferFailure{kExitFailure,
-                       fmt::format("{} on {} {}: {}", harness::ModelLabel(config), config.backend,
-                                   harness::JobStatusName(result.status), result.error)};
+    throw InferFailure{
+        kExitFailure,
+        fmt::format("{} on {} {}: {}", harness::ModelLabel(config), harness::BackendLabel(config),
+                    harness::JobStatusName(result.status), result.error)};
   }
   const fs::path summary_path = dir / harness::kInferSummaryFile;
   nlohmann::ordered_json summary =
@@ -227,6 +230,9 @@ Command AddInferCommand(CLI::App& app) {
                   "Shapes to run the model's inputs at: NAME:1x3x224x224[,NAME:DIMS...], or "
                   "1x3x224x224 for a one-input model (settles an ONNX file's dynamic dims)")
       ->transform(InputShapeList());
+  sub->add_option("--opt", options->toggles,
+                  "Optimization toggles joined by '+' (e.g. no-fusion), or 'none' (default)")
+      ->transform(ToggleSet());
   sub->add_option("--threads", options->threads, "Threads for the backend")
       ->transform(WholeNumber(1, 4096, "a thread count"))
       ->capture_default_str();

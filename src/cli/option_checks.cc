@@ -15,6 +15,7 @@
 #include "formats/input_shapes.h"
 #include "formats/onnx.h"
 #include "harness/cpu_affinity.h"
+#include "harness/job_result.h"
 
 namespace edgebench::cli {
 namespace {
@@ -73,6 +74,40 @@ CLI::Validator InputShapeList() {
         return {};
       },
       "NAME:DIMS[,...]", "InputShapeList");
+}
+
+CLI::Validator ToggleSet() {
+  return CLI::Validator(
+      [](std::string& text) -> std::string {
+        if (text == "none") {
+          text.clear();
+          return {};
+        }
+        std::vector<std::string> names;
+        size_t start = 0;
+        while (start <= text.size()) {
+          const size_t plus = std::min(text.find('+', start), text.size());
+          const std::string name = text.substr(start, plus - start);
+          const bool well_formed = !name.empty() && name != "none" &&
+                                   std::isalnum(static_cast<unsigned char>(name[0])) &&
+                                   std::all_of(name.begin(), name.end(), [](char c) {
+                                     return (std::islower(static_cast<unsigned char>(c)) != 0) ||
+                                            (std::isdigit(static_cast<unsigned char>(c)) != 0) ||
+                                            c == '-';
+                                   });
+          if (!well_formed) {
+            return fmt::format(
+                "'{}' is not a toggle set: toggle names (e.g. no-fusion) joined by "
+                "'+', or 'none'",
+                text);
+          }
+          names.push_back(name);
+          start = plus + 1;
+        }
+        text = harness::FormatToggles(std::move(names));
+        return {};
+      },
+      "TOGGLE[+TOGGLE...]|none", "ToggleSet");
 }
 
 CLI::Validator WholeNumber(int64_t min, int64_t max, std::string what) {

@@ -57,6 +57,11 @@ std::string FormatCpuList(const std::vector<int>& cpus);
 /// Option::transform.
 CLI::Validator InputShapeList();
 
+/// An --opt value: optimization toggles joined by '+' ("no-fusion+sparse"), or "none",
+/// rewritten to canonical harness::JobConfig::toggles text ("" for none). Names are
+/// lower-case letters, digits and '-'; whether a backend has them is settled per job.
+CLI::Validator ToggleSet();
+
 /// A --db path: a file name. Refuses "", ":memory:" (SQLite would keep the results in
 /// memory and drop them at exit) and "file:" URIs (SQLite may read those as options).
 CLI::Validator DatabaseFile();

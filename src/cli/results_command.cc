@@ -109,7 +109,7 @@ int RunExport(const ResultsOptions& options) {
           table.rows.push_back({report::IntegerCell(run.id),
                                 report::IntegerCell(job.id),
                                 report::TextCell(harness::ModelLabel(job.result.config)),
-                                report::TextCell(job.result.config.backend),
+                                report::TextCell(harness::BackendLabel(job.result.config)),
                                 report::IntegerCell(static_cast<long long>(i)),
                                 {fmt::format("{:.9g}", samples[i]), samples[i]}});
         }

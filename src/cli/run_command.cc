@@ -41,6 +41,7 @@ struct RunOptions {
   std::vector<std::string> model_files;  // --model FILE.onnx
   std::string input_shape;               // canonical --input-shape text
   std::string backends = "all";
+  std::vector<std::string> toggle_sets;  // canonical --opt values; none given = no toggles
   int threads = 1;
   std::string pin;
   harness::MeasureOptions measure;
@@ -99,12 +100,13 @@ void PrintVerdicts(const std::vector<harness::PooledJob>& jobs) {
     const harness::SampleSummary& s = job.pooled.summary;
     if (job.status == harness::JobStatus::kOk && s.count > 0 && !s.valid) {
       std::cout << fmt::format("INVALID {} x {}: {}. {}\n", harness::ModelLabel(job.config),
-                               job.config.backend, s.verdict_reason, s.recommendation);
+                               harness::BackendLabel(job.config), s.verdict_reason,
+                               s.recommendation);
     }
     for (const harness::JobResult& r : job.repetitions) {
       if (r.verification && !r.verification->note.empty()) {
         std::cout << fmt::format("NOTE {} x {}: verification {}\n", harness::ModelLabel(job.config),
-                                 job.config.backend, r.verification->note);
+                                 harness::BackendLabel(job.config), r.verification->note);
         break;
       }
     }
@@ -198,7 +200,8 @@ int Orchestrate(RunOptions options, harness::WorkerRequest::Mode mode) {
                                           : std::numeric_limits<double>::infinity()}};
   const harness::JobConfig base{
       .threads = options.threads, .cpu_affinity = options.pin, .weight_seed = options.seed};
-  std::vector<harness::JobConfig> jobs = harness::PlanJobs(models, backend_ids, base);
+  std::vector<harness::JobConfig> jobs =
+      harness::PlanJobs(models, backend_ids, base, options.toggle_sets);
   // Zoo ids carry their shapes already (ID@HxW); model files run at the given ones.
   for (harness::JobConfig& job : jobs) {
     if (formats::IsModelFile(job.model)) job.input_shape = options.input_shape;
@@ -241,11 +244,11 @@ int Orchestrate(RunOptions options, harness::WorkerRequest::Mode mode) {
       .progress =
           [&](size_t slot, size_t, const harness::JobConfig& config, int repetition,
               const std::string& outcome) {
-            const std::string label =
-                schedule.repetitions > 1
-                    ? fmt::format("{} x {} #{}", harness::ModelLabel(config), config.backend,
-                                  repetition)
-                    : fmt::format("{} x {}", harness::ModelLabel(config), config.backend);
+            const std::string label = schedule.repetitions > 1
+                                          ? fmt::format("{} x {} #{}", harness::ModelLabel(config),
+                                                        harness::BackendLabel(config), repetition)
+                                          : fmt::format("{} x {}", harness::ModelLabel(config),
+                                                        harness::BackendLabel(config));
             if (outcome.empty()) {
               progress.Start(slot, label);
             } else {
@@ -291,6 +294,11 @@ void AddCommonOptions(CLI::App* sub, RunOptions& options) {
   sub->add_option("--backends", options.backends,
                   "Comma-separated backend ids, or 'all' available ones")
       ->capture_default_str();
+  sub->add_option("--opt", options.toggle_sets,
+                  "Optimization toggles to run with, joined by '+' (e.g. no-fusion), or 'none'; "
+                  "repeat to compare variants interleaved in one run (--opt none --opt "
+                  "no-fusion). `edgebench backends` lists each backend's toggles")
+      ->transform(ToggleSet());
   sub->add_option("--threads", options.threads, "Threads per backend")
       ->transform(WholeNumber(1, 4096, "a thread count"))
       ->capture_default_str();

@@ -10,10 +10,12 @@
 
 #include "formats/model_source.h"
 #include "formats/npy.h"
+#include "harness/job_plan.h"
 #include "harness/model_inputs.h"
 #include "harness/output_files.h"
 #include "harness/reference_outputs.h"
 #include "harness/verification.h"
+#include "harness/worker.h"
 #include "zoo/seeded_weights.h"
 
 namespace edgebench::harness {
@@ -114,7 +116,8 @@ void ExecuteInfer(const WorkerRequest& request, const backends::BackendRegistry&
     return;
   }
   result.backend_version = backend->Version();
-  const backends::Support support = backends::CheckGraphSupport(*backend, graph);
+  backends::Support support = backends::CheckToggleSupport(*backend, ParseToggles(config.toggles));
+  if (support.supported) support = backends::CheckGraphSupport(*backend, graph);
   if (!support.supported) {
     result.status = JobStatus::kUnsupported;
     result.error = support.reason;
@@ -125,8 +128,7 @@ void ExecuteInfer(const WorkerRequest& request, const backends::BackendRegistry&
     result.error = what + ": " + status.message;
   };
   std::unique_ptr<backends::Session> session;
-  backends::Status status =
-      backend->Prepare(graph, {.threads = config.threads, .precision = config.precision}, session);
+  backends::Status status = backend->Prepare(graph, OptionsFor(config), session);
   if (!status.ok || !session) return fail("prepare failed", status);
   if (status = session->SetInputs(inputs.tensors); !status.ok) {
     return fail("staging inputs failed", status);

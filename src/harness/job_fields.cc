@@ -124,6 +124,8 @@ const JobField kJobFields[] = {
     EB_REAL(rule_max_process_spread, rule_max_process_spread),
     // Schema 3.
     EB_TEXT(input_shape, config.input_shape),
+    // Schema 4.
+    EB_TEXT(toggles, config.toggles),
 };
 
 #undef EB_TEXT

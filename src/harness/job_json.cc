@@ -24,7 +24,8 @@ json ToJson(const JobConfig& config) {
           {"cpu_affinity", config.cpu_affinity},
           {"precision", config.precision},
           {"weight_seed", config.weight_seed},
-          {"input_shape", config.input_shape}};
+          {"input_shape", config.input_shape},
+          {"toggles", config.toggles}};
 }
 
 JobConfig JobConfigFromJson(const json& j) {
@@ -34,7 +35,8 @@ JobConfig JobConfigFromJson(const json& j) {
           .cpu_affinity = j.at("cpu_affinity").get<std::string>(),
           .precision = j.at("precision").get<std::string>(),
           .weight_seed = JsonInteger<uint64_t>(j.at("weight_seed")),
-          .input_shape = j.value("input_shape", std::string())};
+          .input_shape = j.value("input_shape", std::string()),
+          .toggles = j.value("toggles", std::string())};
 }
 
 json ToJson(const MeasureOptions& o) {

@@ -1,5 +1,7 @@
 #include "harness/job_plan.h"
 
+#include <algorithm>
+
 namespace edgebench::harness {
 
 std::vector<std::string> SplitList(const std::string& text) {
@@ -14,15 +16,26 @@ std::vector<std::string> SplitList(const std::string& text) {
   return items;
 }
 
+std::vector<std::string> ParseToggles(const std::string& text) { return SplitList(text); }
+
 std::vector<JobConfig> PlanJobs(const std::vector<std::string>& models,
-                                const std::vector<std::string>& backends, const JobConfig& base) {
+                                const std::vector<std::string>& backends, const JobConfig& base,
+                                const std::vector<std::string>& toggle_sets) {
+  std::vector<std::string> sets;
+  for (const std::string& toggles : toggle_sets) {
+    if (std::find(sets.begin(), sets.end(), toggles) == sets.end()) sets.push_back(toggles);
+  }
+  if (sets.empty()) sets.push_back("");
   std::vector<JobConfig> jobs;
   for (const std::string& model : models) {
     for (const std::string& backend : backends) {
-      JobConfig job = base;
-      job.model = model;
-      job.backend = backend;
-      jobs.push_back(std::move(job));
+      for (const std::string& toggles : sets) {
+        JobConfig job = base;
+        job.model = model;
+        job.backend = backend;
+        job.toggles = toggles;
+        jobs.push_back(std::move(job));
+      }
     }
   }
   return jobs;

@@ -10,10 +10,15 @@ namespace edgebench::harness {
 /// Splits "a,b,c" into items, dropping empty ones.
 std::vector<std::string> SplitList(const std::string& text);
 
-/// The jobs of a run: every model x every backend, in that order, sharing the options of
-/// `base` (threads, affinity, precision, seed). `models` and `backends` are already
-/// expanded ("all" resolved by the caller).
+/// The toggle names of canonical (or any comma-separated) toggles text (JobConfig::toggles).
+std::vector<std::string> ParseToggles(const std::string& text);
+
+/// The jobs of a run: every model x every backend x every toggle set, in that order,
+/// sharing the options of `base` (threads, affinity, precision, seed). `models` and
+/// `backends` are already expanded ("all" resolved by the caller); `toggle_sets` holds
+/// canonical JobConfig::toggles texts ("" = none), and an empty list means {""}.
 std::vector<JobConfig> PlanJobs(const std::vector<std::string>& models,
-                                const std::vector<std::string>& backends, const JobConfig& base);
+                                const std::vector<std::string>& backends, const JobConfig& base,
+                                const std::vector<std::string>& toggle_sets = {});
 
 }  // namespace edgebench::harness

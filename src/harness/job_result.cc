@@ -1,7 +1,9 @@
 #include "harness/job_result.h"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
+#include <algorithm>
 #include <array>
 
 namespace edgebench::harness {
@@ -34,7 +36,19 @@ std::string ConfigKey(const JobConfig& config) {
                                 config.threads, EscapeKeyValue(config.cpu_affinity),
                                 EscapeKeyValue(config.precision), config.weight_seed);
   if (!config.input_shape.empty()) key += ";input_shape=" + EscapeKeyValue(config.input_shape);
+  if (!config.toggles.empty()) key += ";toggles=" + EscapeKeyValue(config.toggles);
   return key;
+}
+
+std::string FormatToggles(std::vector<std::string> names) {
+  std::sort(names.begin(), names.end());
+  names.erase(std::unique(names.begin(), names.end()), names.end());
+  return fmt::format("{}", fmt::join(names, ","));
+}
+
+std::string BackendLabel(const JobConfig& config) {
+  return config.toggles.empty() ? config.backend
+                                : fmt::format("{} [{}]", config.backend, config.toggles);
 }
 
 std::string ModelLabel(const JobConfig& config) {

@@ -37,19 +37,29 @@ struct JobConfig {
   /// "x:1x3x224x224"); empty = as the file declares them. Zoo models fold theirs into
   /// `model` (ID@HxW) and leave this empty.
   std::string input_shape;
+  /// Optimization toggles asked of the backend (backends::OptimizationToggle names),
+  /// canonical text: sorted, unique, comma-separated, e.g. "no-fusion"; empty = none.
+  std::string toggles;
 };
+
+/// Canonical toggles text of `names` (sorted, duplicates dropped, comma-joined).
+std::string FormatToggles(std::vector<std::string> names);
 
 /// Canonical text of the configuration --resume matches on, e.g.
 /// "model=resnet-18;backend=reference;threads=1;affinity=;precision=fp32;seed=2019", with
-/// ";input_shape=..." appended when the config has one (so keys of older results stay as
-/// they were, and results at different shapes never pool). '\\', ';' and '=' inside values
-/// are escaped with a backslash so distinct configs never share a key. The format is
-/// stored in databases: changing it breaks resuming old runs.
+/// ";input_shape=..." and then ";toggles=..." appended when the config has them (so keys of older
+/// results stay as they were, and results at different shapes never pool). '\\', ';' and '=' inside
+/// values are escaped with a backslash so distinct configs never share a key. The format is stored
+/// in databases: changing it breaks resuming old runs.
 std::string ConfigKey(const JobConfig& config);
 
 /// How reports name the model of a job: the model id or file, with its input shapes in
 /// brackets when it has any, e.g. "/models/net.onnx [x:1x3x224x224]".
 std::string ModelLabel(const JobConfig& config);
+
+/// How reports name the backend of a job: its id, with its toggles in brackets when it
+/// has any, e.g. "onednn [no-fusion]".
+std::string BackendLabel(const JobConfig& config);
 
 /// Wall-clock seconds of each start-up phase, measured in the worker.
 struct PhaseTimes {

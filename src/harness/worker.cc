@@ -19,6 +19,7 @@
 #include "formats/model_source.h"
 #include "harness/cpu_affinity.h"
 #include "harness/infer_worker.h"
+#include "harness/job_plan.h"
 #include "harness/measure_loop.h"
 #include "harness/model_inputs.h"
 #include "harness/monotonic_clock.h"
@@ -137,6 +138,10 @@ void ExecuteJobOrThrow(const WorkerRequest& request, const backends::BackendRegi
     return;
   }
 
+  if (const backends::Support toggles = CheckToggleSupport(*backend, ParseToggles(config.toggles));
+      !toggles.supported) {
+    return Fail(result, JobStatus::kUnsupported, toggles.reason);
+  }
   t0 = MonotonicSeconds();
   ir::Graph graph = formats::LoadModel(config.model, config.weight_seed, shapes);
   backends::Support support = backends::CheckGraphSupport(*backend, graph);
@@ -148,8 +153,7 @@ void ExecuteJobOrThrow(const WorkerRequest& request, const backends::BackendRegi
 
   t0 = MonotonicSeconds();
   std::unique_ptr<backends::Session> session;
-  backends::Status status =
-      backend->Prepare(graph, {.threads = config.threads, .precision = config.precision}, session);
+  backends::Status status = backend->Prepare(graph, OptionsFor(config), session);
   result.phases.prepare = MonotonicSeconds() - t0;
   if (!status.ok || !session)
     return Fail(result, JobStatus::kFailed, "prepare failed: " + status.message);
@@ -226,6 +230,12 @@ void ExecuteJobOrThrow(const WorkerRequest& request, const backends::BackendRegi
 }
 
 }  // namespace
+
+backends::BackendOptions OptionsFor(const JobConfig& config) {
+  return {.threads = config.threads,
+          .precision = config.precision,
+          .toggles = ParseToggles(config.toggles)};
+}
 
 JobResult ExecuteJob(const WorkerRequest& request, const backends::BackendRegistry& registry) {
   JobResult result;

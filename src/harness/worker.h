@@ -15,6 +15,9 @@ inline constexpr int kWorkerOutOfMemoryExit = 86;
 /// Exit code of a forked child that could not join its job's memory cgroup.
 inline constexpr int kWorkerCgroupJoinFailedExit = 87;
 
+/// The options a job's configuration asks of its backend (threads, precision, toggles).
+backends::BackendOptions OptionsFor(const JobConfig& config);
+
 /// Runs one job in this process and returns its result: load the backend, build the
 /// model with seeded weights, prepare, first run, verify against the reference, then
 /// warm up and measure. Every failure becomes a status in the result; nothing throws.

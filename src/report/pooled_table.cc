@@ -36,9 +36,9 @@ Table PooledResultsTable(const std::vector<harness::PooledJob>& jobs) {
                                              {"footprint_mb", "foot(MB)", true},
                                              {"detail", "detail", false, kTerminalDetailWidth}});
   for (const harness::PooledJob& job : jobs) {
-    std::vector<Cell> row = {TextCell(harness::ModelLabel(job.config)),
-                             TextCell(job.config.backend), IntegerCell(job.config.threads),
-                             TextCell(harness::JobStatusName(job.status))};
+    std::vector<Cell> row = {
+        TextCell(harness::ModelLabel(job.config)), TextCell(harness::BackendLabel(job.config)),
+        IntegerCell(job.config.threads), TextCell(harness::JobStatusName(job.status))};
     const harness::SampleSummary& s = job.pooled.summary;
     std::vector<double> first_runs, prepares;
     int64_t peak_rss = 0, footprint = 0;
@@ -89,12 +89,14 @@ nlohmann::json PooledJobsJson(const std::vector<harness::PooledJob>& jobs) {
     nlohmann::json entry = {{"processes", job.pooled.process_medians.size()},
                             {"process_medians_s", job.pooled.process_medians},
                             {"process_spread", job.pooled.process_spread}};
-    for (const char* key :
-         {"model",       "backend",        "threads",       "cpu_affinity",    "precision",
-          "weight_seed", "input_shape",    "status",        "sample_count",    "min_s",
-          "p50_s",       "p90_s",          "p95_s",         "p99_s",           "max_s",
-          "mean_s",      "stddev_s",       "cov",           "median_ci_low_s", "median_ci_high_s",
-          "valid",       "verdict_reason", "recommendation"}) {
+    for (const char* key : {"model",        "backend",         "threads",
+                            "cpu_affinity", "precision",       "weight_seed",
+                            "input_shape",  "toggles",         "status",
+                            "sample_count", "min_s",           "p50_s",
+                            "p90_s",        "p95_s",           "p99_s",
+                            "max_s",        "mean_s",          "stddev_s",
+                            "cov",          "median_ci_low_s", "median_ci_high_s",
+                            "valid",        "verdict_reason",  "recommendation"}) {
       entry[key] = fields.at(key);
     }
     nlohmann::json withheld = nlohmann::json::object();

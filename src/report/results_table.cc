@@ -10,8 +10,9 @@ namespace edgebench::report {
 namespace {
 
 std::vector<Cell> ConfigCells(const harness::JobResult& result) {
-  return {TextCell(harness::ModelLabel(result.config)), TextCell(result.config.backend),
-          IntegerCell(result.config.threads), TextCell(harness::JobStatusName(result.status))};
+  return {TextCell(harness::ModelLabel(result.config)),
+          TextCell(harness::BackendLabel(result.config)), IntegerCell(result.config.threads),
+          TextCell(harness::JobStatusName(result.status))};
 }
 
 }  // namespace

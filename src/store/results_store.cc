@@ -141,6 +141,21 @@ CREATE INDEX jobs_by_run_config ON jobs (run_id, config_key, repetition);
     {3, R"sql(
 ALTER TABLE jobs ADD COLUMN input_shape TEXT NOT NULL DEFAULT '';
 )sql"},
+    // Version 4: the optimization toggles a job asked of its backend (--opt), canonical
+    // text; part of config_key too, so a job with fusion off never pools with one with it on.
+    // And the machine ceilings `edgebench peak` measured (FMA throughput, memory bandwidth),
+    // per machine, for the achieved-versus-peak columns of reports.
+    {4, R"sql(
+ALTER TABLE jobs ADD COLUMN toggles TEXT NOT NULL DEFAULT '';
+CREATE TABLE machine_peaks (
+  id INTEGER PRIMARY KEY,
+  measured_at TEXT NOT NULL,
+  hostname TEXT NOT NULL,
+  cpu_model TEXT NOT NULL,
+  isa TEXT NOT NULL,
+  peak_json TEXT NOT NULL
+);
+)sql"},
 };
 
 static_assert(std::size(kMigrations) == kSchemaVersion, "one migration per schema version");

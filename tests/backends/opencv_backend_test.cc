@@ -189,5 +189,28 @@ TEST(OpenCvBackendTest, IntermediateOutputsSurviveLayerFusion) {
   CheckAgainstReference(*backend, b.Finish({pool, bn, conv}), "fused_outputs");
 }
 
+TEST(OpenCvBackendTest, FusionOffComputesTheSameOutputs) {
+  BackendHandle backend = CreateOpenCv();
+  ASSERT_NE(backend, nullptr);
+  const std::vector<OptimizationToggle> toggles = backend->Toggles();
+  ASSERT_EQ(toggles.size(), 1u);
+  EXPECT_EQ(toggles[0].name, kNoFusion);
+  // Conv + batch norm + ReLU + residual add: what OpenCV fuses.
+  ir::Graph graph = zoo::BuildModel("resnet-18@64");
+  zoo::MaterializeWeights(graph);
+  const std::vector<HostTensor> inputs = SeededInputs(graph);
+  std::vector<HostTensor> expected;
+  ASSERT_TRUE(reference::RunReference(graph, inputs, expected).ok);
+  for (const BackendOptions& options : {BackendOptions{}, BackendOptions{.toggles = {kNoFusion}}}) {
+    std::vector<HostTensor> actual;
+    const Status status = RunOnce(*backend, graph, options, inputs, actual);
+    ASSERT_TRUE(status.ok) << status.message;
+    std::string error;
+    const harness::Verification v = harness::CompareOutputs(expected, actual, kTolerance, error);
+    EXPECT_TRUE(error.empty()) << error;
+    EXPECT_LE(v.rel_l2_error, kTolerance) << "toggles: " << options.toggles.size();
+  }
+}
+
 }  // namespace
 }  // namespace edgebench::backends

@@ -71,6 +71,19 @@ TEST(OptionChecksTest, FractionIsFiniteAndWithinZeroToOne) {
   EXPECT_EQ(value, 0.01);
 }
 
+TEST(OptionChecksTest, ToggleSetsBecomeCanonicalText) {
+  std::string value;
+  EXPECT_EQ(Parse(value, ToggleSet(), true, {"sparse+no-fusion"}), "");
+  EXPECT_EQ(value, "no-fusion,sparse");
+  EXPECT_EQ(Parse(value, ToggleSet(), true, {"none"}), "");
+  EXPECT_EQ(value, "");
+  for (const char* bad : {"", "+", "no-fusion+", "No-Fusion", "a,b", "-x", "none+sparse", "a b"}) {
+    SCOPED_TRACE(bad);
+    EXPECT_NE(Parse(value, ToggleSet(), true, {bad}).find("is not a toggle set"),
+              std::string::npos);
+  }
+}
+
 TEST(OptionChecksTest, SeedsAreExactDecimalUint64) {
   uint64_t seed = 1;
   EXPECT_EQ(Parse(seed, Seed(), true, {"18446744073709551615"}), "");

@@ -157,5 +157,16 @@ TEST(JobPlanTest, CrossesModelsAndBackends) {
   EXPECT_EQ(jobs[3].threads, 4);
 }
 
+TEST(JobPlanTest, EachToggleSetIsAJobOfItsOwnOnce) {
+  const auto jobs = PlanJobs({"m"}, {"b1", "b2"}, {}, {"", "no-fusion", "", "no-fusion"});
+  ASSERT_EQ(jobs.size(), 4u);
+  EXPECT_EQ(jobs[0].toggles, "");
+  EXPECT_EQ(jobs[1].toggles, "no-fusion");
+  EXPECT_EQ(jobs[2].backend, "b2");
+  EXPECT_EQ(jobs[3].toggles, "no-fusion");
+  EXPECT_EQ(ParseToggles("no-fusion,sparse"), (std::vector<std::string>{"no-fusion", "sparse"}));
+  EXPECT_TRUE(ParseToggles("").empty());
+}
+
 }  // namespace
 }  // namespace edgebench::harness

@@ -112,6 +112,18 @@ TEST_F(WorkerProcessTest, UnknownModelOrBackendIsAFailedJob) {
   EXPECT_EQ(Run("opencv").status, JobStatus::kUnavailable);
 }
 
+TEST_F(WorkerProcessTest, ToggleTheBackendLacksIsUnsupportedNotIgnored) {
+  const WorkerRequest request{
+      .mode = WorkerRequest::Mode::kVerify,
+      .config = {
+          .model = "cifarnet", .backend = "reference", .weight_seed = 1, .toggles = "no-fusion"}};
+  const JobResult result = RunJobInWorker(request, {.timeout_seconds = 60});
+  EXPECT_EQ(result.status, JobStatus::kUnsupported);
+  EXPECT_NE(result.error.find("no optimization toggle 'no-fusion'"), std::string::npos)
+      << result.error;
+  EXPECT_EQ(result.config.toggles, "no-fusion");
+}
+
 TEST_F(WorkerProcessTest, WrongSmallOutputBesideCorrectLargeOneFailsAndIsNamed) {
   // tiny-yolo has two detection heads; the smaller one is wrong.
   JobResult result =

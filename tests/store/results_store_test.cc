@@ -252,6 +252,8 @@ TEST(ConfigKeyTest, EveryFieldMatters) {
   variants[4].precision = "int8";
   variants[5].weight_seed = 7;
   variants[6].input_shape = "x:1x3x8x8";
+  variants.push_back(base);
+  variants.back().toggles = "no-fusion";
   for (const JobConfig& variant : variants) EXPECT_NE(ConfigKey(variant), ConfigKey(base));
 }
 
@@ -310,7 +312,9 @@ TEST_F(ResultsStoreTest, SchemaTwoFilesGainTheInputShapeColumn) {
     store.RecordJob(store.BeginRun(SampleRunInfo()), FullResult());
   }
   // What a schema-2 build wrote: no input_shape column.
-  RawExec(path, "ALTER TABLE jobs DROP COLUMN input_shape; PRAGMA user_version = 2");
+  RawExec(path,
+          "ALTER TABLE jobs DROP COLUMN toggles; DROP TABLE machine_peaks; "
+          "ALTER TABLE jobs DROP COLUMN input_shape; PRAGMA user_version = 2");
   {
     ResultsStore reader = ResultsStore::OpenReadOnly(path);  // upgraded in memory only
     ASSERT_EQ(reader.Jobs(std::nullopt).size(), 1u);
@@ -320,6 +324,58 @@ TEST_F(ResultsStoreTest, SchemaTwoFilesGainTheInputShapeColumn) {
   ResultsStore store = ResultsStore::Open(path);
   EXPECT_EQ(RawQuery(path, "PRAGMA user_version"), std::to_string(kSchemaVersion));
   EXPECT_EQ(RawQuery(path, "SELECT input_shape FROM jobs"), "");
+  EXPECT_TRUE(store.HasCompletedJob(FullResult().config));
+}
+
+TEST(ConfigKeyTest, TogglesAppendAFieldOnlyWhenGiven) {
+  JobConfig config{.model = "resnet-18", .backend = "onednn", .weight_seed = 2019};
+  const std::string plain = ConfigKey(config);
+  config.toggles = "no-fusion";
+  EXPECT_EQ(ConfigKey(config), plain + ";toggles=no-fusion");
+  EXPECT_EQ(harness::FormatToggles({"sparse", "no-fusion", "sparse"}), "no-fusion,sparse");
+  EXPECT_EQ(harness::FormatToggles({}), "");
+  EXPECT_EQ(harness::BackendLabel(config), "onednn [no-fusion]");
+}
+
+TEST_F(ResultsStoreTest, TogglesAreStoredAndKeepJobsApart) {
+  const std::string path = PathOf("results.db");
+  ResultsStore store = ResultsStore::Open(path);
+  const int64_t run_id = store.BeginRun(SampleRunInfo());
+  JobResult fused = ResultWithStatus("resnet-18", JobStatus::kUnsupported);
+  JobResult unfused = fused;
+  unfused.config.toggles = "no-fusion";
+  store.RecordJob(run_id, fused);
+  store.RecordJob(run_id, unfused);
+  const std::vector<StoredJob> jobs = store.Jobs(run_id);
+  ASSERT_EQ(jobs.size(), 2u);
+  EXPECT_EQ(jobs[0].result.config.toggles, "");
+  EXPECT_EQ(jobs[1].result.config.toggles, "no-fusion");
+  EXPECT_EQ(RawQuery(path, "SELECT count(DISTINCT config_key) FROM jobs"), "2");
+  EXPECT_TRUE(store.HasCompletedJob(unfused.config, /*timed=*/false));
+  JobConfig other = unfused.config;
+  other.toggles = "sparse";
+  EXPECT_FALSE(store.HasCompletedJob(other, /*timed=*/false));
+}
+
+TEST_F(ResultsStoreTest, SchemaThreeFilesGainTogglesAndThePeakTable) {
+  const std::string path = PathOf("results.db");
+  {
+    ResultsStore store = ResultsStore::Open(path);
+    store.RecordJob(store.BeginRun(SampleRunInfo()), FullResult());
+  }
+  RawExec(path,
+          "ALTER TABLE jobs DROP COLUMN toggles; DROP TABLE machine_peaks; "
+          "PRAGMA user_version = 3");
+  {
+    ResultsStore reader = ResultsStore::OpenReadOnly(path);
+    ASSERT_EQ(reader.Jobs(std::nullopt).size(), 1u);
+    EXPECT_EQ(reader.Jobs(std::nullopt)[0].result.config.toggles, "");
+  }
+  EXPECT_EQ(RawQuery(path, "PRAGMA user_version"), "3");
+  ResultsStore store = ResultsStore::Open(path);
+  EXPECT_EQ(RawQuery(path, "PRAGMA user_version"), std::to_string(kSchemaVersion));
+  EXPECT_EQ(RawQuery(path, "SELECT toggles FROM jobs"), "");
+  EXPECT_EQ(RawQuery(path, "SELECT count(*) FROM machine_peaks"), "0");
   EXPECT_TRUE(store.HasCompletedJob(FullResult().config));
 }
 

@@ -242,6 +242,12 @@ class OpenCvSession final : public Session {
 
 }  // namespace
 
+std::vector<OptimizationToggle> OpenCvBackend::Toggles() const {
+  return {{kNoFusion,
+           "layer fusion off (Net::enableFusion(false)): batch norm, activations and "
+           "eltwise adds run as their own layers"}};
+}
+
 Status OpenCvBackend::Prepare(const ir::Graph& graph, const BackendOptions& options,
                               std::unique_ptr<Session>& session) noexcept {
   if (options.precision != "fp32") {
@@ -281,6 +287,7 @@ Status OpenCvBackend::Prepare(const ir::Graph& graph, const BackendOptions& opti
     }
     net.setPreferableBackend(cv::dnn::DNN_BACKEND_OPENCV);
     net.setPreferableTarget(cv::dnn::DNN_TARGET_CPU);
+    net.enableFusion(!options.Has(kNoFusion));
     cv::setNumThreads(options.threads);
     threads_ = options.threads;
     session = std::make_unique<OpenCvSession>(std::move(net), options.threads, std::move(inputs),

@@ -32,6 +32,8 @@ class OpenCvBackend final : public Backend {
                  std::unique_ptr<Session>& session) noexcept override;
   /// The session holds its own copy of the weights (packed into framework tensors).
   bool SessionKeepsGraph() const noexcept override { return false; }
+  /// no-fusion: Net::enableFusion(false).
+  std::vector<OptimizationToggle> Toggles() const override;
 
  private:
   int threads_ = 0;  // of the last successful Prepare; 0 before any
