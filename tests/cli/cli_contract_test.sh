@@ -71,6 +71,8 @@ expect_output "^triad, 1 thread: STREAM triad"
 expect_exit 2 peak --isa avx1024
 expect_output "unknown ISA 'avx1024'"
 expect_exit 2 peak --trials 0
+expect_exit 2 peak --array-mib 1048576
+expect_output "would take more than half"
 expect_exit 2 peak --format xml
 
 rm -f /tmp/edgebench_cli_out.$$ /tmp/edgebench_cli_err.$$

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 #include <sched.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cmath>
@@ -22,6 +23,7 @@ constexpr int64_t kMaxDefaultArrayBytes = 256 * kMiB;
 // STREAM's rule: each array at least four times the caches it could otherwise live in.
 constexpr int64_t kCacheMultiple = 4;
 constexpr int kMaxThreads = 1024;
+constexpr int64_t kStreamArrays = 3;  // a, b and c of STREAM
 
 FmaIsa ChooseIsa(const std::string& name, const CpuFeatures& features) {
   if (name.empty()) return features.Widest();
@@ -55,6 +57,15 @@ void CheckOptions(const PeakOptions& options) {
   if (options.array_bytes != 0 && options.array_bytes < kMiB) {
     throw std::invalid_argument(
         fmt::format("array bytes must be at least 1 MiB, not {}", options.array_bytes));
+  }
+  // Refused up front: with overcommit the allocation would succeed and the first touch
+  // would bring in the OOM killer instead of an error.
+  const long pages = sysconf(_SC_PHYS_PAGES), page_bytes = sysconf(_SC_PAGESIZE);
+  if (pages > 0 && page_bytes > 0 &&
+      options.array_bytes > static_cast<int64_t>(pages) * page_bytes / 2 / kStreamArrays) {
+    throw std::invalid_argument(fmt::format(
+        "{} arrays of {} MiB would take more than half of this machine's {} MiB", kStreamArrays,
+        options.array_bytes / kMiB, static_cast<int64_t>(pages) * page_bytes / kMiB));
   }
 }
 

@@ -48,8 +48,8 @@ struct MachinePeak {
 
 /// Measures the machine now. Takes about 6 x (trials + 2) x trial_seconds plus the time
 /// to fill the arrays: about 4 s with the defaults. Throws std::invalid_argument
-/// for options out of range or an ISA this CPU cannot run, std::bad_alloc when the arrays
-/// do not fit.
+/// for options out of range (arrays taking over half the physical memory included) or an
+/// ISA this CPU cannot run, std::bad_alloc when the arrays cannot be allocated.
 MachinePeak MeasureMachinePeak(const PeakOptions& options = {});
 
 /// Threads PeakOptions::threads = 0 stands for.
