@@ -59,7 +59,7 @@ PeakFigure MeasureFmaThroughput(const FmaKernel& kernel, int threads, const Tria
               kernel.lanes == 1
                   ? std::string("scalar registers")
                   : fmt::format("{}-bit {} registers", kernel.lanes * 32, kernel.registers),
-              kernel.chains, DescribeTrials(plan, threads))};
+              kernel.chains, DescribeTrials(timing, threads))};
 }
 
 }  // namespace edgebench::harness::peak

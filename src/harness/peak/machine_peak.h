@@ -14,10 +14,12 @@ struct PeakOptions {
   /// affinity mask, std::thread::hardware_concurrency() where that is unavailable).
   int threads = 0;
   /// Timed trials per figure; the best (shortest) is reported, as STREAM does. Many short
-  /// trials beat a few long ones on a shared machine: some of them run undisturbed.
-  int trials = 10;
+  /// trials beat a few long ones on a shared machine, where some of them run undisturbed:
+  /// on a 2-CPU VM under a load of 6, 20 x 0.02 s found the FMA peak (103 GFLOP/s) every
+  /// time and 10 x 0.05 s found 51-78. A STREAM trial is at least one pass over the arrays.
+  int trials = 20;
   /// Target duration of one trial, in seconds.
-  double trial_seconds = 0.05;
+  double trial_seconds = 0.02;
   /// Bytes of each of the three STREAM arrays (split among the threads); 0: four times the
   /// total last-level cache, clamped to [64 MiB, 256 MiB] so three arrays stay well under
   /// a gigabyte.
@@ -46,8 +48,8 @@ struct MachinePeak {
   std::vector<PeakFigure> figures;
 };
 
-/// Measures the machine now. Takes about 6 x (trials + 2) x trial_seconds plus the time
-/// to fill the arrays: about 4 s with the defaults. Throws std::invalid_argument
+/// Measures the machine now: about 6 x (trials + 2) trials plus the time to fill the
+/// arrays, 3 to 5 s with the defaults. Throws std::invalid_argument
 /// for options out of range (arrays taking over half the physical memory included) or an
 /// ISA this CPU cannot run, std::bad_alloc when the arrays cannot be allocated.
 MachinePeak MeasureMachinePeak(const PeakOptions& options = {});

@@ -72,7 +72,7 @@ StreamBandwidth MeasureStreamBandwidth(int64_t array_bytes, const std::string& s
             "first-touched by its thread; {} x array bytes counted per pass (write-allocate "
             "traffic not counted), GB = 1e9 B; {}",
             what, formula, bytes / (1 << 20), size_reason, arrays_counted,
-            DescribeTrials(plan, threads))};
+            DescribeTrials(timing, threads))};
   };
   return {figure("copy", "a[i] = b[i]", 2, timings[0]),
           figure("triad", "a[i] = b[i] + s * c[i]", 3, timings[1])};

@@ -26,6 +26,7 @@ struct RoundState {
   size_t kernel = 0;
   int64_t reps = 1;
   bool calibrating = true;
+  double best_rate = 0;  // reps per second, the fastest calibration round's
   bool stop = false;
   std::vector<Clock::time_point> starts, ends;
   std::vector<std::exception_ptr> failures;
@@ -39,12 +40,16 @@ void PlanNextRound(RoundState& state, const TrialPlan& plan, size_t kernel_count
   const auto last_end = *std::max_element(state.ends.begin(), state.ends.end());
   const double seconds = std::chrono::duration<double>(last_end - first_start).count();
   if (state.calibrating) {
+    // The fastest round sets the rate: a round another process interrupted would make
+    // every trial too short.
+    state.best_rate = std::max(state.best_rate, state.reps / std::max(seconds, 1e-9));
     if (seconds < plan.trial_seconds * kCalibrationFraction && state.reps < kMaxReps) {
       state.reps *= 2;
       return;
     }
-    const double scale = plan.trial_seconds / std::max(seconds, 1e-9);
-    state.reps = std::clamp<int64_t>(std::llround(state.reps * scale), 1, kMaxReps);
+    const double reps = std::min(state.best_rate * plan.trial_seconds, double(kMaxReps));
+    state.reps = std::max<int64_t>(std::llround(reps), 1);
+    state.best_rate = 0;
     state.calibrating = false;
     state.timings[state.kernel].reps = state.reps;
     return;
@@ -60,8 +65,14 @@ void PlanNextRound(RoundState& state, const TrialPlan& plan, size_t kernel_count
 
 }  // namespace
 
-std::string DescribeTrials(const TrialPlan& plan, int threads) {
-  std::string text = fmt::format("best of {} trials of {:g} s", plan.trials, plan.trial_seconds);
+std::string DescribeTrials(const TeamTiming& timing, int threads) {
+  std::vector<double> seconds = timing.trial_seconds;
+  double median = 0;
+  if (!seconds.empty()) {
+    std::nth_element(seconds.begin(), seconds.begin() + seconds.size() / 2, seconds.end());
+    median = seconds[seconds.size() / 2];
+  }
+  std::string text = fmt::format("best of {} trials of {:.2g} s", seconds.size(), median);
   if (threads > 1) {
     text += fmt::format("; {} threads started together, timed to the slowest", threads);
   }

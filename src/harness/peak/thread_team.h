@@ -26,14 +26,16 @@ struct TeamTiming {
   double BestSeconds() const;
 };
 
-/// How a figure timed with `plan` on `threads` threads was taken, for its method string:
-/// "best of 10 trials of 0.05 s[; 2 threads started together, timed to the slowest]".
-std::string DescribeTrials(const TrialPlan& plan, int threads);
+/// How a figure was timed, for its method string: "best of 20 trials of 0.021 s[; 2 threads
+/// started together, timed to the slowest]", with the trials' median duration (a STREAM
+/// pass can take longer than the plan's trial).
+std::string DescribeTrials(const TeamTiming& timing, int threads);
 
 /// Runs `prepare(thread)` once on each of `threads` threads (the calling thread is thread
 /// 0), e.g. to allocate and first-touch that thread's memory; then, for each kernel in
 /// turn, calibrates a rep count by doubling it until a round takes a tenth of
-/// plan.trial_seconds, scales it to plan.trial_seconds, and times plan.trials rounds.
+/// plan.trial_seconds, scales the fastest round's rate to plan.trial_seconds, and times
+/// plan.trials rounds.
 /// Every round starts all threads together (a barrier) and waits for all of them. Threads
 /// are not pinned: the scheduler spreads them as it would an application's. An exception
 /// from any `prepare` stops the team and is rethrown here after every thread is joined.
