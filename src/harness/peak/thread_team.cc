@@ -14,8 +14,8 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-// Calibration stops growing the rep count once a round takes this fraction of a trial;
-// the count is then scaled up linearly, which is accurate for loops this regular.
+// Calibration stops doubling the rep count once a round takes this fraction of a trial;
+// the rate measured is then scaled to a trial, which is accurate for loops this regular.
 constexpr double kCalibrationFraction = 0.1;
 // Guard against a clock that does not advance (or a kernel that does nothing).
 constexpr int64_t kMaxReps = int64_t{1} << 40;
