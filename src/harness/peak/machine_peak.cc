@@ -24,6 +24,8 @@ constexpr int64_t kMaxDefaultArrayBytes = 256 * kMiB;
 constexpr int64_t kCacheMultiple = 4;
 constexpr int kMaxThreads = 1024;
 constexpr int64_t kStreamArrays = 3;  // a, b and c of STREAM
+// Default arrays take at most 3/8 of the physical memory together.
+constexpr int64_t kMemoryFractionDivisor = 8;
 
 FmaIsa ChooseIsa(const std::string& name, const CpuFeatures& features) {
   if (name.empty()) return features.Widest();
@@ -39,6 +41,12 @@ FmaIsa ChooseIsa(const std::string& name, const CpuFeatures& features) {
                                             name, fmt::join(runnable, ", ")));
   }
   return *isa;
+}
+
+// 0 when the system does not say.
+int64_t PhysicalMemoryBytes() {
+  const long pages = sysconf(_SC_PHYS_PAGES), page_bytes = sysconf(_SC_PAGESIZE);
+  return pages > 0 && page_bytes > 0 ? static_cast<int64_t>(pages) * page_bytes : 0;
 }
 
 void CheckOptions(const PeakOptions& options) {
@@ -60,12 +68,11 @@ void CheckOptions(const PeakOptions& options) {
   }
   // Refused up front: with overcommit the allocation would succeed and the first touch
   // would bring in the OOM killer instead of an error.
-  const long pages = sysconf(_SC_PHYS_PAGES), page_bytes = sysconf(_SC_PAGESIZE);
-  if (pages > 0 && page_bytes > 0 &&
-      options.array_bytes > static_cast<int64_t>(pages) * page_bytes / 2 / kStreamArrays) {
-    throw std::invalid_argument(fmt::format(
-        "{} arrays of {} MiB would take more than half of this machine's {} MiB", kStreamArrays,
-        options.array_bytes / kMiB, static_cast<int64_t>(pages) * page_bytes / kMiB));
+  const int64_t memory = PhysicalMemoryBytes();
+  if (memory > 0 && options.array_bytes > memory / 2 / kStreamArrays) {
+    throw std::invalid_argument(
+        fmt::format("{} arrays of {} MiB would take more than half of this machine's {} MiB",
+                    kStreamArrays, options.array_bytes / kMiB, memory / kMiB));
   }
 }
 
@@ -109,6 +116,12 @@ MachinePeak MeasureMachinePeak(const PeakOptions& options) {
   } else {
     peak.array_bytes = kMinArrayBytes;
     size_reason = "cache size unknown";
+  }
+  // A board with little memory (the edge devices this tool is for) keeps most of it.
+  const int64_t memory_cap = PhysicalMemoryBytes() / kMemoryFractionDivisor;
+  if (options.array_bytes == 0 && memory_cap >= kMiB && peak.array_bytes > memory_cap) {
+    peak.array_bytes = memory_cap / kMiB * kMiB;
+    size_reason += fmt::format("; cut to 1/{} of the memory", kMemoryFractionDivisor);
   }
 
   const PeakFigure fma_1t = MeasureFmaThroughput(kernel, 1, plan);

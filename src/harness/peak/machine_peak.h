@@ -22,7 +22,7 @@ struct PeakOptions {
   double trial_seconds = 0.02;
   /// Bytes of each of the three STREAM arrays (split among the threads); 0: four times the
   /// total last-level cache, clamped to [64 MiB, 256 MiB] so three arrays stay well under
-  /// a gigabyte.
+  /// a gigabyte, and to 1/8 of the physical memory each.
   int64_t array_bytes = 0;
   /// FMA ISA by name ("avx512f", "avx2+fma", "sse2", "scalar", "neon"); empty: the widest
   /// the CPU supports. Naming a narrower one measures what code built for it can reach.
