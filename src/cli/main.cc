@@ -13,6 +13,7 @@
 #include "cli/export_model_command.h"
 #include "cli/infer_command.h"
 #include "cli/models_command.h"
+#include "cli/peak_command.h"
 #include "cli/results_command.h"
 #include "cli/run_command.h"
 #include "common/build_info.h"
@@ -47,6 +48,7 @@ int main(int argc, char** argv) {
                                    AddInferCommand(app),    AddResultsCommand(app),
                                    AddExportCommand(app),   AddModelsCommand(app),
                                    AddBackendsCommand(app), AddExportModelCommand(app)};
+  commands.push_back(AddPeakCommand(app));
 
   // CLI11 would only say "a subcommand is required"; name the word it did not know.
   if (argc > 1 && argv[1][0] != '-') {

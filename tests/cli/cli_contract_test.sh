@@ -58,6 +58,23 @@ expect_output "^\| model \| input \|"
 expect_exit 0 models --show yolov3@320
 expect_output "^total +19486412800 +61949149"
 
+# Machine ceilings: short trials keep this under a couple of seconds; any speed passes.
+expect_exit 0 peak --trials 2 --trial-seconds 0.02 --format json
+if command -v python3 >/dev/null; then
+  python3 -c 'import json,math,sys; p=json.load(open(sys.argv[1])); f=p["figures"]; assert len(f) in (3,6), len(f); assert all(x["value"]>0 and math.isfinite(x["value"]) and x["method"] for x in f), f; assert p["isa"] and p["fma_gflops_1t"]>0' \
+    /tmp/edgebench_cli_out.$$ || { echo "FAIL: peak json"; failures=$((failures + 1)); }
+fi
+expect_exit 0 peak --trials 1 --trial-seconds 0.01 --array-mib 8 --threads 1
+expect_output "^CPU SIMD features: "
+expect_output "^fma +1 +[0-9.]+ +GFLOP/s"
+expect_output "^triad, 1 thread: STREAM triad"
+expect_exit 2 peak --isa avx1024
+expect_output "unknown ISA 'avx1024'"
+expect_exit 2 peak --trials 0
+expect_exit 2 peak --array-mib 1048576
+expect_output "would take more than half"
+expect_exit 2 peak --format xml
+
 rm -f /tmp/edgebench_cli_out.$$ /tmp/edgebench_cli_err.$$
 if [ "$failures" -ne 0 ]; then
   echo "$failures CLI contract check(s) failed"
