@@ -128,30 +128,36 @@ Support ReshapeSupport(const ir::Graph& graph, const ConsumerIndex& consumers,
                     "layout, and this XNNPACK has no transpose node",
                     change));
   }
+  // Only fully connected layers (which permute their weight columns to match) may read the
+  // NHWC-ordered flatten; the message names the first reader that is not one.
   const ir::ValueId flat = node.outputs.front();
   const auto& outputs = graph.outputs();
-  bool only_fc = std::find(outputs.begin(), outputs.end(), flat) == outputs.end();
+  std::string other_reader;
+  if (std::find(outputs.begin(), outputs.end(), flat) != outputs.end()) {
+    other_reader = "it is a graph output";
+  }
   for (ir::NodeId reader : consumers[static_cast<size_t>(flat)]) {
     const ir::Node& consumer = graph.node(reader);
-    only_fc = only_fc && consumer.op == ir::OpKind::kFullyConnected &&
-              consumer.inputs.front() == flat &&
-              std::count(consumer.inputs.begin(), consumer.inputs.end(), flat) == 1;
+    const bool absorbs = consumer.op == ir::OpKind::kFullyConnected &&
+                         consumer.inputs.front() == flat &&
+                         std::count(consumer.inputs.begin(), consumer.inputs.end(), flat) == 1;
+    if (!absorbs && other_reader.empty()) {
+      other_reader = fmt::format("node '{}' ({}) reads it", consumer.name, ir::OpName(consumer.op));
+    }
   }
-  if (!only_fc) {
+  if (!other_reader.empty()) {
     return Refuse(
-        fmt::format("flatten {} of an NHWC tensor is only exact when fully connected "
-                    "layers alone read it (their weight columns are permuted); here "
-                    "something else does",
-                    change));
+        fmt::format("flatten {} of an NHWC tensor is exact only when fully connected "
+                    "layers alone read it (they permute their weight columns); {}",
+                    change, other_reader));
   }
   return {};
 }
 
-Support PadSupport(const ir::Graph& graph, const ir::Node& node) {
+Support PadSupport(const ir::Node& node) {
   if (std::get<ir::PadAttrs>(node.attrs).mode != ir::PadMode::kConstant) {
     return Refuse("reflect/edge padding: this XNNPACK pads with a constant only");
   }
-  (void)graph;
   return {};
 }
 
@@ -282,7 +288,7 @@ Support OpSupport(const ir::Graph& graph, const ConsumerIndex& consumers, const 
     case ir::OpKind::kGather:
       return Absent("gather");
     case ir::OpKind::kPad:
-      return PadSupport(graph, node);
+      return PadSupport(node);
     case ir::OpKind::kMatMul:
       return MatMulSupport(graph, node);
     case ir::OpKind::kResize:

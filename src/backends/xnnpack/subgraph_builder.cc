@@ -9,7 +9,6 @@
 #include "backends/xnnpack/node_support.h"
 
 namespace edgebench::backends::xnnpack {
-namespace {
 
 const char* StatusName(xnn_status status) {
   switch (status) {
@@ -30,6 +29,8 @@ const char* StatusName(xnn_status status) {
   }
   return "unknown status";
 }
+
+namespace {
 
 // Floats of readable slack XNNPACK may touch past a buffer's end.
 constexpr size_t kSlackFloats = (XNN_EXTRA_BYTES + sizeof(float) - 1) / sizeof(float);

@@ -25,6 +25,9 @@ class BuildError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+/// XNNPACK's name for a status code, for error messages.
+const char* StatusName(xnn_status status);
+
 /// A graph input or output as the session exchanges it with the subgraph.
 struct ExternalTensor {
   uint32_t id = XNN_INVALID_VALUE_ID;

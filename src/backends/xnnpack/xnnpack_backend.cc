@@ -23,7 +23,7 @@ bool InitializeXnnpack(std::string& error) {
   if (status == xnn_status_success) return true;
   error = status == xnn_status_unsupported_hardware
               ? "xnn_initialize failed: this CPU lacks the SIMD extensions XNNPACK requires"
-              : fmt::format("xnn_initialize failed (status {})", static_cast<int>(status));
+              : fmt::format("xnn_initialize failed: {}", StatusName(status));
   return false;
 }
 

@@ -32,13 +32,12 @@ XnnpackSession::XnnpackSession(BuiltSubgraph built, ThreadPoolHandle pool, uint3
   xnn_status status =
       xnn_create_runtime_v2(built.subgraph.get(), pool_.get(), runtime_flags, &runtime);
   if (status != xnn_status_success) {
-    throw BuildError(
-        fmt::format("xnn_create_runtime_v2 failed (status {})", static_cast<int>(status)));
+    throw BuildError(fmt::format("xnn_create_runtime_v2 failed: {}", StatusName(status)));
   }
   runtime_.reset(runtime);
   status = xnn_setup_runtime(runtime, externals.size(), externals.data());
   if (status != xnn_status_success) {
-    throw BuildError(fmt::format("xnn_setup_runtime failed (status {})", static_cast<int>(status)));
+    throw BuildError(fmt::format("xnn_setup_runtime failed: {}", StatusName(status)));
   }
 }
 
@@ -67,8 +66,7 @@ Status XnnpackSession::SetInputs(const std::vector<HostTensor>& inputs) noexcept
 Status XnnpackSession::Run() noexcept {
   const xnn_status status = xnn_invoke_runtime(runtime_.get());
   if (status != xnn_status_success) {
-    return Status::Error(
-        fmt::format("xnn_invoke_runtime failed (status {})", static_cast<int>(status)));
+    return Status::Error(fmt::format("xnn_invoke_runtime failed: {}", StatusName(status)));
   }
   return Status::Ok();
 }
