@@ -1,0 +1,55 @@
+#pragma once
+
+// A prepared XNNPACK model: the runtime created from the built subgraph, its thread pool,
+// the static weights it reads, and padded input/output buffers bound to it once. Run() is
+// xnn_invoke_runtime alone; layout conversion (NCHW <-> NHWC) happens in SetInputs and
+// GetOutputs, outside the timed call, as it would outside a TFLite interpreter fed NHWC.
+
+#include <pthreadpool.h>
+#include <xnnpack.h>
+
+#include <memory>
+#include <vector>
+
+#include "backends/backend.h"
+#include "backends/xnnpack/subgraph_builder.h"
+
+namespace edgebench::backends::xnnpack {
+
+struct ThreadPoolDeleter {
+  void operator()(pthreadpool_t pool) const { pthreadpool_destroy(pool); }
+};
+using ThreadPoolHandle = std::unique_ptr<pthreadpool, ThreadPoolDeleter>;
+
+struct RuntimeDeleter {
+  void operator()(xnn_runtime_t runtime) const { xnn_delete_runtime(runtime); }
+};
+using RuntimeHandle = std::unique_ptr<xnn_runtime, RuntimeDeleter>;
+
+class XnnpackSession final : public Session {
+ public:
+  /// Takes the built subgraph's weights and bindings and runs on `pool` (null: the
+  /// calling thread only); `runtime_flags` go to xnn_create_runtime_v2. Throws BuildError
+  /// when XNNPACK refuses the runtime.
+  XnnpackSession(BuiltSubgraph built, ThreadPoolHandle pool, uint32_t runtime_flags);
+
+  Status SetInputs(const std::vector<HostTensor>& inputs) noexcept override;
+  Status Run() noexcept override;
+  Status GetOutputs(std::vector<HostTensor>& outputs) noexcept override;
+
+ private:
+  struct Buffer {
+    ExternalTensor tensor;
+    std::vector<float> data;  // stored layout, with XNN_EXTRA_BYTES of slack
+  };
+
+  // Declaration order is destruction order reversed: the runtime goes first, then the
+  // pool it runs on and the weights it reads.
+  std::vector<std::vector<float>> static_data_;
+  std::vector<Buffer> inputs_;
+  std::vector<Buffer> outputs_;
+  ThreadPoolHandle pool_;
+  RuntimeHandle runtime_;
+};
+
+}  // namespace edgebench::backends::xnnpack
