@@ -1,0 +1,142 @@
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <stdexcept>
+#include <vector>
+
+#include "backends/onednn/builders.h"
+#include "ir/op_semantics.h"
+
+namespace edgebench::backends::onednn {
+
+using dnnl::memory;
+
+namespace {
+
+const ir::Shape& ShapeOf(const PlanBuilder& plan, ir::ValueId id) {
+  return plan.graph().value(id).shape;
+}
+
+// A strided view of `base`'s buffer: dims with explicit strides, starting `offset`
+// elements in.
+memory StridedView(PlanBuilder& plan, const memory& base, const memory::dims& dims,
+                   const memory::dims& strides, int64_t offset) {
+  memory::desc desc(dims, memory::data_type::f32, strides);
+  desc.data.offset0 = offset;
+  return memory(desc, plan.engine(), base.get_data_handle());
+}
+
+}  // namespace
+
+void BuildReshapeLike(PlanBuilder& plan, const ir::Node& node) {
+  const ir::ValueId y = node.outputs.front();
+  plan.Set(y, plan.PlainView(node.inputs[0], DimsOf(ShapeOf(plan, y))), false);
+}
+
+void BuildConcat(PlanBuilder& plan, const ir::Node& node) {
+  const ir::ValueId y = node.outputs.front();
+  const auto axis = static_cast<int>(
+      ir::NormalizeAxis(std::get<ir::ConcatAttrs>(node.attrs).axis, ShapeOf(plan, y).size()));
+  std::vector<memory::desc> descs;
+  std::unordered_map<int, memory> args;
+  for (size_t i = 0; i < node.inputs.size(); ++i) {
+    const memory source = plan.Get(node.inputs[i]);
+    descs.push_back(source.get_desc());
+    args[DNNL_ARG_MULTIPLE_SRC + static_cast<int>(i)] = source;
+  }
+  dnnl::concat::primitive_desc pd(axis, descs, plan.engine());
+  memory dst = plan.NewMemory(pd.dst_desc());
+  args[DNNL_ARG_DST] = dst;
+  plan.AddStep(dnnl::concat(pd), std::move(args));
+  plan.Set(y, dst, true);
+}
+
+void BuildTranspose(PlanBuilder& plan, const ir::Node& node) {
+  const ir::Shape& x = ShapeOf(plan, node.inputs[0]);
+  std::vector<int64_t> perm = std::get<ir::TransposeAttrs>(node.attrs).perm;
+  if (perm.empty()) {
+    for (size_t i = x.size(); i-- > 0;) perm.push_back(static_cast<int64_t>(i));
+  }
+  const memory src = plan.Plain(node.inputs[0]);
+  const memory::dims in_strides = PlainStrides(DimsOf(x));
+  memory::dims dims;
+  memory::dims strides;
+  for (int64_t p : perm) {
+    dims.push_back(x[static_cast<size_t>(p)]);
+    strides.push_back(in_strides[static_cast<size_t>(p)]);
+  }
+  // The input read through permuted strides is the output in logical order; a reorder
+  // writes it densely.
+  const ir::ValueId y = node.outputs.front();
+  memory dst = plan.NewMemory(PlainDesc(DimsOf(ShapeOf(plan, y))));
+  plan.AddReorder(StridedView(plan, src, dims, strides, 0), dst);
+  plan.Set(y, dst, true);
+}
+
+void BuildSlice(PlanBuilder& plan, const ir::Node& node) {
+  const ir::Shape& x = ShapeOf(plan, node.inputs[0]);
+  const std::vector<ir::SliceDim> slice = ir::ResolveSlice(std::get<ir::SliceAttrs>(node.attrs), x);
+  const memory src = plan.Plain(node.inputs[0]);
+  const memory::dims in_strides = PlainStrides(DimsOf(x));
+  memory::dims dims;
+  memory::dims strides;
+  int64_t offset = 0;
+  for (size_t d = 0; d < slice.size(); ++d) {
+    if (slice[d].step <= 0) throw std::runtime_error("slice with a negative step");
+    dims.push_back(slice[d].count);
+    strides.push_back(in_strides[d] * slice[d].step);
+    offset += slice[d].start * in_strides[d];
+  }
+  if (dims.empty()) dims = {1}, strides = {1};
+  const ir::ValueId y = node.outputs.front();
+  memory dst = plan.NewMemory(PlainDesc(dims));
+  plan.AddReorder(StridedView(plan, src, dims, strides, offset), dst);
+  plan.Set(y, memory(PlainDesc(ShapeOf(plan, y)), plan.engine(), dst.get_data_handle()), false);
+}
+
+void BuildPad(PlanBuilder& plan, const ir::Node& node) {
+  const auto& attrs = std::get<ir::PadAttrs>(node.attrs);
+  const ir::Shape& x = ShapeOf(plan, node.inputs[0]);
+  const ir::ValueId y = node.outputs.front();
+  const memory::dims y_dims = DimsOf(ShapeOf(plan, y));
+  // The border is written once here; each run only the interior is rewritten, so the
+  // result must never be accumulated into in place (Set(..., false)).
+  memory dst = plan.ConstantMemory(
+      std::vector<float>(static_cast<size_t>(ir::ElementCount(ShapeOf(plan, y))), attrs.value),
+      y_dims);
+  const memory::dims y_strides = PlainStrides(y_dims);
+  int64_t offset = 0;
+  for (size_t d = 0; d < x.size(); ++d) offset += attrs.pads_begin[d] * y_strides[d];
+  const memory src = plan.Plain(node.inputs[0]);
+  plan.AddReorder(src, StridedView(plan, dst, DimsOf(x), y_strides, offset));
+  plan.Set(y, dst, false);
+}
+
+void BuildGather(PlanBuilder& plan, const ir::Node& node) {
+  const auto& attrs = std::get<ir::GatherAttrs>(node.attrs);
+  const ir::Shape& x = ShapeOf(plan, node.inputs[0]);
+  const auto axis = static_cast<size_t>(ir::NormalizeAxis(attrs.axis, x.size()));
+  int64_t outer = 1;
+  int64_t inner = 1;
+  for (size_t i = 0; i < x.size(); ++i) {
+    if (i < axis) outer *= x[i];
+    if (i > axis) inner *= x[i];
+  }
+  const int64_t extent = x[axis];
+  const auto count = static_cast<int64_t>(attrs.indices.size());
+  const memory src = plan.Plain(node.inputs[0]);
+  memory dst = plan.NewMemory(PlainDesc(memory::dims{outer, count, inner}));
+  // One copy per index: [outer, 1, inner] slabs from the input into their output position.
+  for (int64_t j = 0; j < count; ++j) {
+    int64_t index = attrs.indices[static_cast<size_t>(j)];
+    if (index < 0) index += extent;
+    if (index < 0 || index >= extent) throw std::runtime_error("gather index out of range");
+    plan.AddReorder(
+        StridedView(plan, src, {outer, 1, inner}, {extent * inner, inner, 1}, index * inner),
+        StridedView(plan, dst, {outer, 1, inner}, {count * inner, inner, 1}, j * inner));
+  }
+  const ir::ValueId y = node.outputs.front();
+  plan.Set(y, memory(PlainDesc(ShapeOf(plan, y)), plan.engine(), dst.get_data_handle()), false);
+}
+
+}  // namespace edgebench::backends::onednn
