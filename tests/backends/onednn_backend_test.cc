@@ -12,6 +12,7 @@
 #include "backends/registry.h"
 #include "harness/verification.h"
 #include "zoo/graph_builder.h"
+#include "zoo/model_zoo.h"
 #include "zoo/seeded_weights.h"
 
 namespace edgebench::backends {
@@ -138,6 +139,28 @@ TEST(OneDnnBackendTest, FusionChangesNothingButTheRoundingOnAModel) {
   ASSERT_EQ(fused.size(), 1u);
   ASSERT_EQ(unfused.size(), 1u);
   EXPECT_LE(RelativeError(unfused[0], fused[0]), kTolerance);
+}
+
+// Real models exercise what the small graph does not: depthwise convolutions with ReLU6
+// (clip post-ops), bottleneck residuals, leaky ReLU, concat and upsampling between fused
+// convolutions.
+TEST(OneDnnBackendTest, FusedAndUnfusedZooModelsMatchTheReference) {
+  BackendHandle backend = CreateOneDnn();
+  ASSERT_NE(backend, nullptr);
+  for (const char* request : {"resnet-18@32", "mobilenet-v2@32", "tiny-yolo@64"}) {
+    ir::Graph graph = zoo::BuildModel(request);
+    ASSERT_TRUE(CheckGraphSupport(*backend, graph).supported) << request;
+    zoo::MaterializeWeights(graph);
+    const std::vector<std::vector<HostTensor>> inputs = {Inputs(graph, 4)};
+    std::vector<HostTensor> expected;
+    ASSERT_TRUE(reference::RunReference(graph, inputs[0], expected).ok);
+    const auto fused = RunAll(*backend, graph, {.threads = 2}, inputs);
+    const auto unfused = RunAll(*backend, graph, {.threads = 2, .toggles = {"no-fusion"}}, inputs);
+    ASSERT_EQ(fused.size(), 1u);
+    ASSERT_EQ(unfused.size(), 1u);
+    EXPECT_LE(RelativeError(expected, fused[0]), 1e-4) << request;
+    EXPECT_LE(RelativeError(expected, unfused[0]), 1e-4) << request;
+  }
 }
 
 TEST(OneDnnBackendTest, RefusesWhatItCannotComputeExactlyAndBadOptions) {
