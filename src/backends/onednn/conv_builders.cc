@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <stdexcept>
+#include <string>
 #include <vector>
 
 #include "backends/onednn/builders.h"
@@ -29,12 +30,27 @@ memory::dims MinusOne(const std::vector<int64_t>& values) {
   return result;
 }
 
-dnnl::primitive_attr ChainAttr(const FusedChain* chain) {
+ir::ValueId ResidualOperand(const FusedChain* chain) {
+  if (chain == nullptr) return ir::kNoId;
+  for (const PostOp& op : chain->post_ops) {
+    if (op.sum_operand != ir::kNoId) return op.sum_operand;
+  }
+  return ir::kNoId;
+}
+
+// The chain's post-ops. The residual Add becomes a sum (accumulating into dst) or, when
+// `binary_operand` is given, a binary add reading that operand; `binary_index` is then
+// its position among the post-ops.
+dnnl::primitive_attr ChainAttr(const FusedChain* chain, const memory::desc* binary_operand,
+                               int& binary_index) {
   dnnl::primitive_attr attr;
   if (chain == nullptr) return attr;
   dnnl::post_ops ops;
   for (const PostOp& op : chain->post_ops) {
-    if (op.sum_operand != ir::kNoId) {
+    if (op.sum_operand != ir::kNoId && binary_operand != nullptr) {
+      binary_index = ops.len();
+      ops.append_binary(dnnl::algorithm::binary_add, *binary_operand);
+    } else if (op.sum_operand != ir::kNoId) {
       ops.append_sum(1.0f);
     } else {
       for (const EltwiseOp& e : op.eltwise) ops.append_eltwise(1.0f, e.algorithm, e.alpha, e.beta);
@@ -44,25 +60,47 @@ dnnl::primitive_attr ChainAttr(const FusedChain* chain) {
   return attr;
 }
 
-// The destination of a chain's primitive. With a sum post-op it must hold the other
-// operand before the primitive runs: that operand's own buffer when nobody else reads it
-// and its layout fits, otherwise a copy made by a reorder step each run.
-memory ChainDestination(PlanBuilder& plan, const FusedChain* chain, const memory::desc& dst_desc) {
-  ir::ValueId operand = ir::kNoId;
-  if (chain != nullptr) {
-    for (const PostOp& op : chain->post_ops) {
-      if (op.sum_operand != ir::kNoId) operand = op.sum_operand;
-    }
+// Creates the chain's primitive descriptor and its destination. A residual Add is
+// computed, in order of preference, as a sum into the other operand's own buffer (when
+// nobody else reads it and its layout fits), as a binary post-op reading the operand (when
+// the kernel stays the one oneDNN picks without it), or as a sum into a copy of the operand made by
+// a reorder step each run.
+template <typename PrimitiveDesc, typename MakePd>
+PrimitiveDesc ChainPrimitive(PlanBuilder& plan, const FusedChain* chain, MakePd make_pd,
+                             std::unordered_map<int, memory>& args) {
+  int unused = -1;
+  const PrimitiveDesc sum_pd = make_pd(ChainAttr(chain, nullptr, unused));
+  const ir::ValueId operand = ResidualOperand(chain);
+  if (operand == ir::kNoId) {
+    args[DNNL_ARG_DST] = plan.NewMemory(sum_pd.dst_desc());
+    return sum_pd;
   }
-  if (operand == ir::kNoId) return plan.NewMemory(dst_desc);
-  memory current = plan.Get(operand);
-  if (plan.IsExclusive(operand) && plan.Readers(operand) == 1 && current.get_desc() == dst_desc) {
+  const memory current = plan.Get(operand);
+  if (plan.IsExclusive(operand) && plan.Readers(operand) == 1 &&
+      current.get_desc() == sum_pd.dst_desc()) {
     plan.MarkShared(operand);
-    return current;
+    args[DNNL_ARG_DST] = current;
+    return sum_pd;
   }
-  memory dst = plan.NewMemory(dst_desc);
+  try {
+    int index = -1;
+    const memory::desc operand_desc = current.get_desc();
+    const PrimitiveDesc binary_pd = make_pd(ChainAttr(chain, &operand_desc, index));
+    // Only when the post-op keeps the kernel (and layout) oneDNN picked without it: a
+    // binary operand it cannot read in that kernel sends it to a slower one.
+    if (std::string(binary_pd.impl_info_str()) == sum_pd.impl_info_str() &&
+        binary_pd.dst_desc() == sum_pd.dst_desc()) {
+      args[DNNL_ARG_ATTR_MULTIPLE_POST_OP(index) | DNNL_ARG_SRC_1] = current;
+      args[DNNL_ARG_DST] = plan.NewMemory(binary_pd.dst_desc());
+      return binary_pd;
+    }
+  } catch (const dnnl::error&) {
+    // No implementation takes this binary post-op: the copy below always works.
+  }
+  memory dst = plan.NewMemory(sum_pd.dst_desc());
   plan.AddReorder(current, dst);
-  return dst;
+  args[DNNL_ARG_DST] = dst;
+  return sum_pd;
 }
 
 // Folds an inference BatchNorm into the convolution's weights and bias:
@@ -115,14 +153,17 @@ void BuildConv(PlanBuilder& plan, const ir::Node& node, const FusedChain* chain)
       dnnl::prop_kind::forward_inference, dnnl::algorithm::convolution_direct,
       AnyDesc(DimsOf(x_shape)), AnyDesc(w_dims), bias_desc, AnyDesc(y_dims), attrs.strides,
       MinusOne(attrs.dilations), attrs.pads_begin, attrs.pads_end);
-  dnnl::convolution_forward::primitive_desc pd(desc, ChainAttr(chain), plan.engine());
-
   std::unordered_map<int, memory> args;
+  const auto pd = ChainPrimitive<dnnl::convolution_forward::primitive_desc>(
+      plan, chain,
+      [&](const dnnl::primitive_attr& attr) {
+        return dnnl::convolution_forward::primitive_desc(desc, attr, plan.engine());
+      },
+      args);
   args[DNNL_ARG_SRC] = plan.InLayout(node.inputs[0], pd.src_desc());
   args[DNNL_ARG_WEIGHTS] = plan.ReorderNow(plan.ConstantMemory(weights, w_dims), pd.weights_desc());
   if (use_bias) args[DNNL_ARG_BIAS] = plan.ConstantMemory(bias, {out_channels});
-  memory dst = ChainDestination(plan, chain, pd.dst_desc());
-  args[DNNL_ARG_DST] = dst;
+  const memory dst = args.at(DNNL_ARG_DST);
   plan.AddStep(dnnl::convolution_forward(pd), std::move(args));
   plan.Set(chain != nullptr ? chain->output : y, dst, true);
 }
@@ -194,16 +235,20 @@ void BuildFullyConnected(PlanBuilder& plan, const ir::Node& node, const FusedCha
   dnnl::inner_product_forward::desc desc(dnnl::prop_kind::forward_inference, src.get_desc(),
                                          AnyDesc(w_dims), bias_desc,
                                          AnyDesc(DimsOf(graph.value(y).shape)));
-  dnnl::inner_product_forward::primitive_desc pd(desc, ChainAttr(chain), plan.engine());
   std::unordered_map<int, memory> args;
+  const auto pd = ChainPrimitive<dnnl::inner_product_forward::primitive_desc>(
+      plan, chain,
+      [&](const dnnl::primitive_attr& attr) {
+        return dnnl::inner_product_forward::primitive_desc(desc, attr, plan.engine());
+      },
+      args);
   args[DNNL_ARG_SRC] = plan.InLayout(node.inputs[0], pd.src_desc());
   args[DNNL_ARG_WEIGHTS] = plan.ReorderNow(
       plan.ConstantMemory(ConstantData(graph, node.inputs[1]), w_dims), pd.weights_desc());
   if (has_bias) {
     args[DNNL_ARG_BIAS] = plan.ConstantMemory(ConstantData(graph, node.inputs[2]), {w_shape[0]});
   }
-  memory dst = ChainDestination(plan, chain, pd.dst_desc());
-  args[DNNL_ARG_DST] = dst;
+  const memory dst = args.at(DNNL_ARG_DST);
   plan.AddStep(dnnl::inner_product_forward(pd), std::move(args));
   plan.Set(chain != nullptr ? chain->output : y, dst, true);
 }
