@@ -96,7 +96,6 @@ Plan LowerGraph(const ir::Graph& graph, bool fuse, const dnnl::engine& engine,
     builder.Set(id, input, false);  // restaged by SetInputs, never overwritten by a run
     plan.inputs.push_back(input);
   }
-  for (size_t i = 0; i < order.size(); ++i) builder.SetPosition(order[i], static_cast<int>(i));
   for (ir::NodeId id : order) {
     if (fusion.absorbed.count(id) != 0) continue;
     const ir::Node& node = graph.node(id);

@@ -127,11 +127,4 @@ int PlanBuilder::Readers(ir::ValueId value) const {
   return found == readers_.end() ? 0 : found->second;
 }
 
-int PlanBuilder::ProducedAt(ir::ValueId value) const {
-  const ir::NodeId producer = graph_.value(value).producer;
-  if (producer == ir::kNoId) return -1;
-  auto found = position_.find(producer);
-  return found == position_.end() ? -1 : found->second;
-}
-
 }  // namespace edgebench::backends::onednn

@@ -65,9 +65,6 @@ class PlanBuilder {
 
   /// Number of nodes reading a value plus one if it is a graph output.
   int Readers(ir::ValueId value) const;
-  /// Position of a value's producer in the execution order (-1 for inputs and constants).
-  int ProducedAt(ir::ValueId value) const;
-  void SetPosition(ir::NodeId node, int position) { position_[node] = position; }
 
   std::vector<Step> TakeSteps() { return std::move(steps_); }
   /// Every buffer the plan allocated; views made with a raw handle do not own theirs, so
@@ -86,7 +83,6 @@ class PlanBuilder {
   dnnl::stream stream_;
   std::unordered_map<ir::ValueId, Slot> slots_;
   std::unordered_map<ir::ValueId, int> readers_;
-  std::unordered_map<ir::NodeId, int> position_;
   std::vector<Step> steps_;
   std::vector<dnnl::memory> buffers_;
 };
