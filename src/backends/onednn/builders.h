@@ -36,5 +36,9 @@ void BuildTranspose(PlanBuilder& plan, const ir::Node& node);
 void BuildSlice(PlanBuilder& plan, const ir::Node& node);
 void BuildPad(PlanBuilder& plan, const ir::Node& node);
 void BuildGather(PlanBuilder& plan, const ir::Node& node);
+/// A plain copy of `x` inside a border of `value` (pads per dim); the copy into the
+/// interior is a step of each run, the border is written once.
+dnnl::memory PaddedCopy(PlanBuilder& plan, ir::ValueId x, const dnnl::memory::dims& pads_begin,
+                        const dnnl::memory::dims& pads_end, float value);
 
 }  // namespace edgebench::backends::onednn

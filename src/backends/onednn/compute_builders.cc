@@ -55,11 +55,10 @@ memory::dims KeptDims(const ir::Shape& input, const std::vector<int64_t>& axes) 
 }
 
 // A pooling primitive over the trailing spatial dims; src keeps its producer's layout.
-void AddPooling(PlanBuilder& plan, const ir::Node& node, algorithm alg, const memory::dims& kernel,
-                const memory::dims& strides, const memory::dims& pads_begin,
-                const memory::dims& pads_end) {
+void AddPooling(PlanBuilder& plan, const ir::Node& node, const memory& src, algorithm alg,
+                const memory::dims& kernel, const memory::dims& strides,
+                const memory::dims& pads_begin, const memory::dims& pads_end) {
   const ir::ValueId y = node.outputs.front();
-  const memory src = plan.Get(node.inputs[0]);
   dnnl::pooling_forward::desc desc(prop_kind::forward_inference, alg, src.get_desc(),
                                    AnyDesc(DimsOf(ShapeOf(plan, y))), strides, kernel, pads_begin,
                                    pads_end);
@@ -165,17 +164,39 @@ void BuildPool(PlanBuilder& plan, const ir::Node& node) {
   const ir::Shape& y = ShapeOf(plan, node.outputs.front());
   // oneDNN derives the output extent by floor division; a ceil-mode extent is reached by
   // widening the end padding just enough, which max pooling and padding-excluding
-  // averages ignore (Supports() refuses the padding-including case where it matters).
+  // averages ignore.
   memory::dims pads_end;
+  bool overhang = false;
   for (size_t i = 0; i < attrs.kernel.size(); ++i) {
     const int64_t needed =
         (y[2 + i] - 1) * attrs.strides[i] + attrs.kernel[i] - x[2 + i] - attrs.pads_begin[i];
+    overhang = overhang || needed > attrs.pads_end[i];
     pads_end.push_back(std::max(attrs.pads_end[i], needed));
   }
-  const algorithm alg = node.op == ir::OpKind::kMaxPool ? algorithm::pooling_max
-                        : attrs.count_include_pad       ? algorithm::pooling_avg_include_padding
-                                                        : algorithm::pooling_avg_exclude_padding;
-  AddPooling(plan, node, alg, attrs.kernel, attrs.strides, attrs.pads_begin, pads_end);
+  if (node.op == ir::OpKind::kMaxPool) {
+    AddPooling(plan, node, plan.Get(node.inputs[0]), algorithm::pooling_max, attrs.kernel,
+               attrs.strides, attrs.pads_begin, pads_end);
+  } else if (!attrs.count_include_pad || !overhang) {
+    AddPooling(plan, node, plan.Get(node.inputs[0]),
+               attrs.count_include_pad ? algorithm::pooling_avg_include_padding
+                                       : algorithm::pooling_avg_exclude_padding,
+               attrs.kernel, attrs.strides, attrs.pads_begin, pads_end);
+  } else {
+    // The IR counts the explicit padding in the divisor but not a ceil-mode overhang past
+    // it, while oneDNN's include_padding divides by the whole kernel. Zero padding made
+    // real data, then averaged excluding only the overhang, divides by exactly that.
+    memory::dims begin(2, 0);
+    memory::dims end(2, 0);
+    memory::dims overhang_pads;
+    for (size_t i = 0; i < attrs.kernel.size(); ++i) {
+      begin.push_back(attrs.pads_begin[i]);
+      end.push_back(attrs.pads_end[i]);
+      overhang_pads.push_back(pads_end[i] - attrs.pads_end[i]);
+    }
+    const memory padded = PaddedCopy(plan, node.inputs[0], begin, end, 0.0f);
+    AddPooling(plan, node, padded, algorithm::pooling_avg_exclude_padding, attrs.kernel,
+               attrs.strides, memory::dims(attrs.kernel.size(), 0), overhang_pads);
+  }
 }
 
 void BuildGlobalAvgPool(PlanBuilder& plan, const ir::Node& node) {
@@ -183,7 +204,8 @@ void BuildGlobalAvgPool(PlanBuilder& plan, const ir::Node& node) {
   const memory::dims kernel(x.begin() + 2, x.end());
   const memory::dims ones(kernel.size(), 1);
   const memory::dims zeros(kernel.size(), 0);
-  AddPooling(plan, node, algorithm::pooling_avg_exclude_padding, kernel, ones, zeros, zeros);
+  AddPooling(plan, node, plan.Get(node.inputs[0]), algorithm::pooling_avg_exclude_padding, kernel,
+             ones, zeros, zeros);
 }
 
 void BuildSoftmax(PlanBuilder& plan, const ir::Node& node) {

@@ -94,22 +94,26 @@ void BuildSlice(PlanBuilder& plan, const ir::Node& node) {
   plan.Set(y, memory(PlainDesc(ShapeOf(plan, y)), plan.engine(), dst.get_data_handle()), false);
 }
 
+memory PaddedCopy(PlanBuilder& plan, ir::ValueId x, const memory::dims& pads_begin,
+                  const memory::dims& pads_end, float value) {
+  const memory::dims x_dims = DimsOf(ShapeOf(plan, x));
+  memory::dims dims = x_dims;
+  for (size_t d = 0; d < dims.size(); ++d) dims[d] += pads_begin[d] + pads_end[d];
+  // The border is written once here; each run only the interior is rewritten, so the
+  // result must never be accumulated into in place.
+  memory padded = plan.ConstantMemory(
+      std::vector<float>(static_cast<size_t>(ir::ElementCount(dims)), value), dims);
+  const memory::dims strides = PlainStrides(dims);
+  int64_t offset = 0;
+  for (size_t d = 0; d < dims.size(); ++d) offset += pads_begin[d] * strides[d];
+  plan.AddReorder(plan.Plain(x), StridedView(plan, padded, x_dims, strides, offset));
+  return padded;
+}
+
 void BuildPad(PlanBuilder& plan, const ir::Node& node) {
   const auto& attrs = std::get<ir::PadAttrs>(node.attrs);
-  const ir::Shape& x = ShapeOf(plan, node.inputs[0]);
-  const ir::ValueId y = node.outputs.front();
-  const memory::dims y_dims = DimsOf(ShapeOf(plan, y));
-  // The border is written once here; each run only the interior is rewritten, so the
-  // result must never be accumulated into in place (Set(..., false)).
-  memory dst = plan.ConstantMemory(
-      std::vector<float>(static_cast<size_t>(ir::ElementCount(ShapeOf(plan, y))), attrs.value),
-      y_dims);
-  const memory::dims y_strides = PlainStrides(y_dims);
-  int64_t offset = 0;
-  for (size_t d = 0; d < x.size(); ++d) offset += attrs.pads_begin[d] * y_strides[d];
-  const memory src = plan.Plain(node.inputs[0]);
-  plan.AddReorder(src, StridedView(plan, dst, DimsOf(x), y_strides, offset));
-  plan.Set(y, dst, false);
+  plan.Set(node.outputs.front(),
+           PaddedCopy(plan, node.inputs[0], attrs.pads_begin, attrs.pads_end, attrs.value), false);
 }
 
 void BuildGather(PlanBuilder& plan, const ir::Node& node) {

@@ -43,21 +43,9 @@ Support WeightedSupport(const ir::Graph& graph, const ir::Node& node) {
 }
 
 Support PoolSupport(const ir::Graph& graph, const ir::Node& node) {
-  const auto& attrs = std::get<ir::PoolAttrs>(node.attrs);
   const size_t spatial = SpatialRank(graph, node);
   if (spatial < 1 || spatial > 3) {
     return No(node, fmt::format("oneDNN pools 1 to 3 spatial dims, not {}", spatial));
-  }
-  if (node.op != ir::OpKind::kAvgPool || !attrs.count_include_pad) return {};
-  const ir::Shape& x = graph.value(node.inputs[0]).shape;
-  const ir::Shape& y = graph.value(node.outputs[0]).shape;
-  for (size_t i = 0; i < attrs.kernel.size(); ++i) {
-    const int64_t last_end = (y[2 + i] - 1) * attrs.strides[i] + attrs.kernel[i];
-    if (last_end > x[2 + i] + attrs.pads_begin[i] + attrs.pads_end[i]) {
-      return No(node,
-                "count_include_pad with a ceil-mode window past the end padding: oneDNN "
-                "divides by the whole kernel, the IR only by the padded extent it covers");
-    }
   }
   return {};
 }
