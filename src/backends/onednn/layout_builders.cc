@@ -79,18 +79,39 @@ void BuildSlice(PlanBuilder& plan, const ir::Node& node) {
   const memory src = plan.Plain(node.inputs[0]);
   const memory::dims in_strides = PlainStrides(DimsOf(x));
   memory::dims dims;
-  memory::dims strides;
-  int64_t offset = 0;
-  for (size_t d = 0; d < slice.size(); ++d) {
-    if (slice[d].step <= 0) throw std::runtime_error("slice with a negative step");
-    dims.push_back(slice[d].count);
-    strides.push_back(in_strides[d] * slice[d].step);
-    offset += slice[d].start * in_strides[d];
-  }
-  if (dims.empty()) dims = {1}, strides = {1};
-  const ir::ValueId y = node.outputs.front();
+  for (const ir::SliceDim& dim : slice) dims.push_back(dim.count);
+  if (dims.empty()) dims = {1};
   memory dst = plan.NewMemory(PlainDesc(dims));
-  plan.AddReorder(StridedView(plan, src, dims, strides, offset), dst);
+  const memory::dims out_strides = PlainStrides(dims);
+  // oneDNN strides cannot be negative: a dim walked backwards is copied one index at a
+  // time (Supports() bounds how many copies that takes); the others are strided views.
+  memory::dims view_dims;
+  memory::dims view_strides;
+  int64_t base = 0;
+  std::vector<size_t> backwards;
+  int64_t copies = 1;
+  for (size_t d = 0; d < slice.size(); ++d) {
+    const bool reversed = slice[d].step < 0;
+    view_dims.push_back(reversed ? 1 : slice[d].count);
+    view_strides.push_back(in_strides[d] * (reversed ? 1 : slice[d].step));
+    if (reversed) backwards.push_back(d), copies *= slice[d].count;
+    if (!reversed) base += slice[d].start * in_strides[d];
+  }
+  if (view_dims.empty()) view_dims = {1}, view_strides = {1};
+  for (int64_t copy = 0; copy < copies; ++copy) {
+    int64_t src_offset = base;
+    int64_t dst_offset = 0;
+    int64_t rest = copy;
+    for (size_t d : backwards) {
+      const int64_t i = rest % slice[d].count;
+      rest /= slice[d].count;
+      src_offset += (slice[d].start + i * slice[d].step) * in_strides[d];
+      dst_offset += i * out_strides[d];
+    }
+    plan.AddReorder(StridedView(plan, src, view_dims, view_strides, src_offset),
+                    StridedView(plan, dst, view_dims, out_strides, dst_offset));
+  }
+  const ir::ValueId y = node.outputs.front();
   plan.Set(y, memory(PlainDesc(ShapeOf(plan, y)), plan.engine(), dst.get_data_handle()), false);
 }
 

@@ -12,6 +12,9 @@ namespace edgebench::backends::onednn {
 namespace {
 
 constexpr size_t kMaxRank = 12;  // DNNL_MAX_NDIMS
+// Gather and backward slices copy one slab per index; beyond this a model is better
+// reported unsupported than run as a chain of tiny reorders.
+constexpr int64_t kMaxCopies = 64;
 
 Support No(const ir::Node& node, const std::string& why) {
   return {false, fmt::format("{}: {}", ir::OpName(node.op), why)};
@@ -145,20 +148,28 @@ Support OpSupport(const ir::Graph& graph, const ir::Node& node) {
     case ir::OpKind::kBatchNorm:
       if (graph.value(node.inputs[0]).shape.size() < 2) return No(node, "needs a channel dim");
       return {};
-    case ir::OpKind::kSlice:
+    case ir::OpKind::kSlice: {
+      // Dims walked backwards take one copy per index (oneDNN strides are non-negative).
+      int64_t copies = 1;
       for (const ir::SliceDim& dim : ir::ResolveSlice(std::get<ir::SliceAttrs>(node.attrs),
                                                       graph.value(node.inputs[0]).shape)) {
-        if (dim.step < 0) return No(node, "negative steps: oneDNN memory strides are non-negative");
+        if (dim.step < 0) copies *= dim.count;
+      }
+      if (copies > kMaxCopies) {
+        return No(node, fmt::format("negative steps needing {} copies (more than {}): oneDNN "
+                                    "memory strides are non-negative",
+                                    copies, kMaxCopies));
       }
       return {};
+    }
     case ir::OpKind::kPad:
       if (std::get<ir::PadAttrs>(node.attrs).mode != ir::PadMode::kConstant) {
         return No(node, "reflect and edge padding have no oneDNN primitive");
       }
       return {};
     case ir::OpKind::kGather:
-      if (std::get<ir::GatherAttrs>(node.attrs).indices.size() > 64) {
-        return No(node, "more than 64 indices (one reorder per index)");
+      if (static_cast<int64_t>(std::get<ir::GatherAttrs>(node.attrs).indices.size()) > kMaxCopies) {
+        return No(node, fmt::format("more than {} indices (one copy per index)", kMaxCopies));
       }
       return {};
     case ir::OpKind::kUpsampleNearest:
