@@ -131,10 +131,53 @@ memory PaddedCopy(PlanBuilder& plan, ir::ValueId x, const memory::dims& pads_beg
   return padded;
 }
 
+namespace {
+
+// The input index an edge or reflect pad copies for input coordinate `c` (outside
+// [0, extent) in the border). Reflect pads are shorter than the dim (shape inference
+// checks), so one reflection reaches inside.
+int64_t BorderSource(ir::PadMode mode, int64_t c, int64_t extent) {
+  if (mode == ir::PadMode::kEdge) return std::clamp<int64_t>(c, 0, extent - 1);
+  if (extent == 1) return 0;
+  return c < 0 ? -c : 2 * (extent - 1) - c;
+}
+
+// Edge and reflect padding: the interior is copied in, then the border one slab at a time,
+// dim after dim, each slab copied from a row of the same buffer that is already final.
+// Later dims copy whole rows of the earlier dims' padded extent, so corners come out as
+// the per-dim index mapping defines them.
+memory BorderPad(PlanBuilder& plan, ir::ValueId x, const ir::PadAttrs& attrs) {
+  const memory padded = PaddedCopy(plan, x, attrs.pads_begin, attrs.pads_end, 0.0f);
+  const memory::dims in = DimsOf(ShapeOf(plan, x));
+  const memory::dims out = padded.get_desc().dims();
+  const memory::dims strides = PlainStrides(out);
+  for (size_t d = 0; d < in.size(); ++d) {
+    memory::dims slab;
+    int64_t base = 0;
+    for (size_t e = 0; e < in.size(); ++e) {
+      slab.push_back(e < d ? out[e] : e == d ? 1 : in[e]);
+      if (e > d) base += attrs.pads_begin[e] * strides[e];
+    }
+    for (int64_t p = 0; p < out[d]; ++p) {
+      const int64_t c = p - attrs.pads_begin[d];
+      if (c >= 0 && c < in[d]) continue;
+      const int64_t source = BorderSource(attrs.mode, c, in[d]) + attrs.pads_begin[d];
+      plan.AddReorder(StridedView(plan, padded, slab, strides, base + source * strides[d]),
+                      StridedView(plan, padded, slab, strides, base + p * strides[d]));
+    }
+  }
+  return padded;
+}
+
+}  // namespace
+
 void BuildPad(PlanBuilder& plan, const ir::Node& node) {
   const auto& attrs = std::get<ir::PadAttrs>(node.attrs);
-  plan.Set(node.outputs.front(),
-           PaddedCopy(plan, node.inputs[0], attrs.pads_begin, attrs.pads_end, attrs.value), false);
+  const memory padded =
+      attrs.mode == ir::PadMode::kConstant
+          ? PaddedCopy(plan, node.inputs[0], attrs.pads_begin, attrs.pads_end, attrs.value)
+          : BorderPad(plan, node.inputs[0], attrs);
+  plan.Set(node.outputs.front(), padded, false);
 }
 
 void BuildGather(PlanBuilder& plan, const ir::Node& node) {

@@ -12,8 +12,8 @@ namespace edgebench::backends::onednn {
 namespace {
 
 constexpr size_t kMaxRank = 12;  // DNNL_MAX_NDIMS
-// Gather and backward slices copy one slab per index; beyond this a model is better
-// reported unsupported than run as a chain of tiny reorders.
+// Gather, backward slices and edge/reflect pads copy one slab per index; beyond this a model is
+// better reported unsupported than run as a chain of tiny reorders.
 constexpr int64_t kMaxCopies = 64;
 
 Support No(const ir::Node& node, const std::string& why) {
@@ -162,11 +162,19 @@ Support OpSupport(const ir::Graph& graph, const ir::Node& node) {
       }
       return {};
     }
-    case ir::OpKind::kPad:
-      if (std::get<ir::PadAttrs>(node.attrs).mode != ir::PadMode::kConstant) {
-        return No(node, "reflect and edge padding have no oneDNN primitive");
+    case ir::OpKind::kPad: {
+      // Edge and reflect borders are copied one slab per padded index.
+      const auto& attrs = std::get<ir::PadAttrs>(node.attrs);
+      int64_t copies = 0;
+      for (size_t d = 0; d < attrs.pads_begin.size(); ++d) {
+        copies += attrs.pads_begin[d] + attrs.pads_end[d];
+      }
+      if (attrs.mode != ir::PadMode::kConstant && copies > kMaxCopies) {
+        return No(node, fmt::format("edge/reflect border of {} slabs (more than {}), one copy each",
+                                    copies, kMaxCopies));
       }
       return {};
+    }
     case ir::OpKind::kGather:
       if (static_cast<int64_t>(std::get<ir::GatherAttrs>(node.attrs).indices.size()) > kMaxCopies) {
         return No(node, fmt::format("more than {} indices (one copy per index)", kMaxCopies));
