@@ -20,19 +20,23 @@ OneDnnSession::OneDnnSession(dnnl::engine engine, dnnl::stream stream, Plan plan
       output_shapes_(std::move(output_shapes)) {}
 
 Status OneDnnSession::SetInputs(const std::vector<HostTensor>& inputs) noexcept {
-  if (inputs.size() != input_shapes_.size()) {
-    return Status::Error(
-        fmt::format("expected {} inputs, got {}", input_shapes_.size(), inputs.size()));
-  }
-  for (size_t i = 0; i < inputs.size(); ++i) {
-    if (inputs[i].shape != input_shapes_[i] ||
-        static_cast<int64_t>(inputs[i].data.size()) != ir::ElementCount(input_shapes_[i])) {
-      return Status::Error(fmt::format("input {} has shape {}, model expects {}", i,
-                                       ir::ShapeToString(inputs[i].shape),
-                                       ir::ShapeToString(input_shapes_[i])));
+  try {
+    if (inputs.size() != input_shapes_.size()) {
+      return Status::Error(
+          fmt::format("expected {} inputs, got {}", input_shapes_.size(), inputs.size()));
     }
-    std::memcpy(plan_.inputs[i].get_data_handle(), inputs[i].data.data(),
-                inputs[i].data.size() * sizeof(float));
+    for (size_t i = 0; i < inputs.size(); ++i) {
+      if (inputs[i].shape != input_shapes_[i] ||
+          static_cast<int64_t>(inputs[i].data.size()) != ir::ElementCount(input_shapes_[i])) {
+        return Status::Error(fmt::format("input {} has shape {}, model expects {}", i,
+                                         ir::ShapeToString(inputs[i].shape),
+                                         ir::ShapeToString(input_shapes_[i])));
+      }
+      std::memcpy(plan_.inputs[i].get_data_handle(), inputs[i].data.data(),
+                  inputs[i].data.size() * sizeof(float));
+    }
+  } catch (const std::exception& error) {
+    return Status::Error(fmt::format("staging inputs failed: {}", error.what()));
   }
   return Status::Ok();
 }
