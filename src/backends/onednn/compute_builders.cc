@@ -222,7 +222,8 @@ void BuildSoftmax(PlanBuilder& plan, const ir::Node& node) {
 
 void BuildLrn(PlanBuilder& plan, const ir::Node& node) {
   const auto& attrs = std::get<ir::LrnAttrs>(node.attrs);
-  const memory src = plan.Plain(node.inputs[0]);
+  // Any layout: oneDNN's LRN kernels read the blocked layouts convolutions leave.
+  const memory src = plan.Get(node.inputs[0]);
   dnnl::lrn_forward::desc desc(prop_kind::forward_inference, algorithm::lrn_across_channels,
                                src.get_desc(), attrs.size, attrs.alpha, attrs.beta, attrs.bias);
   dnnl::lrn_forward::primitive_desc pd(desc, plan.engine());
@@ -282,15 +283,16 @@ void BuildReduce(PlanBuilder& plan, const ir::Node& node) {
 void BuildResize(PlanBuilder& plan, const ir::Node& node) {
   const bool linear = node.op == ir::OpKind::kResize &&
                       std::get<ir::ResizeAttrs>(node.attrs).mode == ir::ResizeMode::kLinear;
-  const memory src = plan.Plain(node.inputs[0]);
+  // The source keeps its producer's layout and the result follows it, so a following
+  // concat with convolution outputs (YOLO's route) meets one layout.
+  const memory src = plan.Get(node.inputs[0]);
   const ir::ValueId y = node.outputs.front();
-  const memory::desc dst_desc = PlainDesc(ShapeOf(plan, y));
   dnnl::resampling_forward::desc desc(
       prop_kind::forward_inference,
       linear ? algorithm::resampling_linear : algorithm::resampling_nearest, src.get_desc(),
-      dst_desc);
+      AnyDesc(DimsOf(ShapeOf(plan, y))));
   dnnl::resampling_forward::primitive_desc pd(desc, plan.engine());
-  memory dst = plan.NewMemory(dst_desc);
+  memory dst = plan.NewMemory(pd.dst_desc());
   plan.AddStep(dnnl::resampling_forward(pd), {{DNNL_ARG_SRC, src}, {DNNL_ARG_DST, dst}});
   plan.Set(y, dst, true);
 }
