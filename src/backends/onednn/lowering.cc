@@ -118,7 +118,6 @@ Plan LowerGraph(const ir::Graph& graph, bool fuse, const dnnl::engine& engine,
     // Outputs leave in the IR's plain layout.
     plan.outputs.push_back(builder.Plain(id));
   }
-  plan.fused_nodes = fusion.absorbed.size();
   plan.steps = builder.TakeSteps();
   plan.buffers = builder.TakeBuffers();
   return plan;

@@ -17,7 +17,6 @@ struct Plan {
   std::vector<dnnl::memory> buffers;
   std::vector<dnnl::memory> inputs;
   std::vector<dnnl::memory> outputs;
-  size_t fused_nodes = 0;  // IR nodes computed inside another node's primitive
 };
 
 /// Builds the plan; weights are reordered into the primitives' layouts here, once.
