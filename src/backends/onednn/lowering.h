@@ -1,0 +1,27 @@
+#pragma once
+
+// Lowers a whole IR graph to an ordered list of oneDNN primitives (the session's plan).
+
+#include <oneapi/dnnl/dnnl.hpp>
+#include <vector>
+
+#include "backends/onednn/plan_builder.h"
+#include "ir/graph.h"
+
+namespace edgebench::backends::onednn {
+
+/// What a prepared session runs: the steps in order, the buffers they use, and the plain
+/// memories graph inputs are copied into and outputs are read from.
+struct Plan {
+  std::vector<Step> steps;
+  std::vector<dnnl::memory> buffers;
+  std::vector<dnnl::memory> inputs;
+  std::vector<dnnl::memory> outputs;
+};
+
+/// Builds the plan; weights are reordered into the primitives' layouts here, once.
+/// Throws dnnl::error or std::runtime_error on what oneDNN cannot build.
+Plan LowerGraph(const ir::Graph& graph, bool fuse, const dnnl::engine& engine,
+                const dnnl::stream& stream);
+
+}  // namespace edgebench::backends::onednn

@@ -1,0 +1,140 @@
+#include "backends/onednn/onednn_backend.h"
+
+#include <fmt/format.h>
+#include <omp.h>
+
+#include <cstdio>
+#include <cstring>
+#include <exception>
+#include <oneapi/dnnl/dnnl.hpp>
+#include <string>
+#include <utility>
+
+#include "backends/onednn/lowering.h"
+#include "backends/onednn/session.h"
+#include "backends/onednn/support.h"
+#include "backends/registry.h"
+
+namespace edgebench::backends::onednn {
+namespace {
+
+constexpr const char* kNoFusion = "no-fusion";
+constexpr int kDefaultPrimitiveCacheCapacity = 1024;  // oneDNN's own default
+
+std::string IsaName(dnnl_cpu_isa_t isa) {
+  switch (isa) {
+    case dnnl_cpu_isa_sse41:
+      return "sse41";
+    case dnnl_cpu_isa_avx:
+      return "avx";
+    case dnnl_cpu_isa_avx2:
+      return "avx2";
+    case dnnl_cpu_isa_avx2_vnni:
+      return "avx2_vnni";
+    case dnnl_cpu_isa_avx512_mic:
+      return "avx512_mic";
+    case dnnl_cpu_isa_avx512_mic_4ops:
+      return "avx512_mic_4ops";
+    case dnnl_cpu_isa_avx512_core:
+      return "avx512_core";
+    case dnnl_cpu_isa_avx512_core_vnni:
+      return "avx512_core_vnni";
+    case dnnl_cpu_isa_avx512_core_bf16:
+      return "avx512_core_bf16";
+    case dnnl_cpu_isa_avx512_core_amx:
+      return "avx512_core_amx";
+    default:
+      return "any";
+  }
+}
+
+// OpenMP gives a parallel region the caller's thread count unless dynamic adjustment or
+// a thread limit lowers it; both are checked so Run really uses `threads`.
+Status ApplyThreads(int threads) {
+  if (threads < 1) {
+    return Status::Error(fmt::format("thread count must be at least 1, got {}", threads));
+  }
+  if (omp_get_thread_limit() < threads) {
+    return Status::Error(
+        fmt::format("OpenMP thread limit is {} (OMP_THREAD_LIMIT), below the {} asked for",
+                    omp_get_thread_limit(), threads));
+  }
+  omp_set_dynamic(0);
+  omp_set_num_threads(threads);
+  if (omp_get_max_threads() != threads) {
+    return Status::Error(fmt::format("OpenMP gives {} threads, not the {} asked for",
+                                     omp_get_max_threads(), threads));
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+std::string OneDnnBackend::Version() const {
+  const dnnl_version_t* version = dnnl_version();
+  return fmt::format("oneDNN {}.{}.{} (OpenMP, {})", version->major, version->minor, version->patch,
+                     IsaName(dnnl_get_effective_cpu_isa()));
+}
+
+std::vector<OptimizationToggle> OneDnnBackend::Toggles() const {
+  return {{kNoFusion,
+           "every IR node runs as its own primitive: no BatchNorm folding into convolution "
+           "weights, no activation or residual-add post-ops"}};
+}
+
+Support OneDnnBackend::Supports(const ir::Graph& graph, const ir::Node& node) const noexcept {
+  try {
+    return NodeSupport(graph, node);
+  } catch (const std::exception& error) {
+    return {false, fmt::format("{}: cannot inspect node: {}", ir::OpName(node.op), error.what())};
+  }
+}
+
+Status OneDnnBackend::Prepare(const ir::Graph& graph, const BackendOptions& options,
+                              std::unique_ptr<Session>& session) noexcept {
+  if (options.precision != "fp32") {
+    return Status::Error(fmt::format("onednn backend runs fp32 only, not '{}'", options.precision));
+  }
+  if (Status threads = ApplyThreads(options.threads); !threads.ok) return threads;
+  try {
+    // The global primitive cache is on by default; an environment that switched it off
+    // (DNNL_PRIMITIVE_CACHE_CAPACITY=0) gets the default back.
+    if (dnnl::get_primitive_cache_capacity() == 0) {
+      dnnl::set_primitive_cache_capacity(kDefaultPrimitiveCacheCapacity);
+    }
+    dnnl::engine engine(dnnl::engine::kind::cpu, 0);
+    dnnl::stream stream(engine);
+    Plan plan = LowerGraph(graph, !options.Has(kNoFusion), engine, stream);
+    std::vector<ir::Shape> inputs;
+    for (ir::ValueId id : graph.inputs()) inputs.push_back(graph.value(id).shape);
+    std::vector<ir::Shape> outputs;
+    for (ir::ValueId id : graph.outputs()) outputs.push_back(graph.value(id).shape);
+    session =
+        std::make_unique<OneDnnSession>(std::move(engine), std::move(stream), std::move(plan),
+                                        options.threads, std::move(inputs), std::move(outputs));
+  } catch (const dnnl::error& error) {
+    return Status::Error(fmt::format("oneDNN cannot prepare '{}': {}", graph.name(), error.what()));
+  } catch (const std::exception& error) {
+    return Status::Error(
+        fmt::format("onednn prepare of '{}' failed: {}", graph.name(), error.what()));
+  }
+  return Status::Ok();
+}
+
+}  // namespace edgebench::backends::onednn
+
+EDGEBENCH_PLUGIN_EXPORT int edgebench_backend_abi_version() {
+  return edgebench::backends::kPluginAbiVersion;
+}
+
+EDGEBENCH_PLUGIN_EXPORT edgebench::backends::Backend* edgebench_create_backend(const char* id,
+                                                                               char* error,
+                                                                               size_t error_size) {
+  try {
+    if (std::strcmp(id, "onednn") == 0) return new edgebench::backends::onednn::OneDnnBackend();
+    std::snprintf(error, error_size, "the onednn plugin serves 'onednn', not '%s'", id);
+  } catch (const std::exception& failure) {
+    std::snprintf(error, error_size, "cannot create the onednn backend: %s", failure.what());
+  }
+  return nullptr;
+}

@@ -1,0 +1,130 @@
+#include "backends/onednn/plan_builder.h"
+
+#include <fmt/format.h>
+
+#include <cstring>
+#include <stdexcept>
+#include <utility>
+
+namespace edgebench::backends::onednn {
+
+using dnnl::memory;
+
+memory::dims DimsOf(const ir::Shape& shape) {
+  if (shape.empty()) return {1};
+  return memory::dims(shape.begin(), shape.end());
+}
+
+memory::dims PlainStrides(const memory::dims& dims) {
+  memory::dims strides(dims.size(), 1);
+  for (size_t i = dims.size(); i-- > 1;) strides[i - 1] = strides[i] * dims[i];
+  return strides;
+}
+
+memory::desc PlainDesc(const memory::dims& dims) {
+  const memory::dims nonempty = DimsOf(dims);
+  return memory::desc(nonempty, memory::data_type::f32, PlainStrides(nonempty));
+}
+
+memory::desc AnyDesc(const memory::dims& dims) {
+  return memory::desc(dims, memory::data_type::f32, memory::format_tag::any);
+}
+
+PlanBuilder::PlanBuilder(const ir::Graph& graph, dnnl::engine engine, dnnl::stream stream)
+    : graph_(graph), engine_(std::move(engine)), stream_(std::move(stream)) {
+  for (const ir::Node& node : graph.nodes()) {
+    for (ir::ValueId input : node.inputs) ++readers_[input];
+  }
+  for (ir::ValueId output : graph.outputs()) ++readers_[output];
+}
+
+memory PlanBuilder::Get(ir::ValueId value) {
+  auto found = slots_.find(value);
+  if (found != slots_.end()) return found->second.memory;
+  const ir::Value& v = graph_.value(value);
+  if (v.kind != ir::ValueKind::kConstant) {
+    throw std::runtime_error(fmt::format("value '{}' is read before it is computed", v.name));
+  }
+  if (static_cast<int64_t>(v.data.size()) != ir::ElementCount(v.shape)) {
+    throw std::runtime_error(fmt::format("weights of '{}' are not materialized", v.name));
+  }
+  memory constant = ConstantMemory(v.data, DimsOf(v.shape));
+  slots_[value] = {constant, false, std::nullopt};
+  return constant;
+}
+
+memory PlanBuilder::Plain(ir::ValueId value) {
+  memory current = Get(value);
+  const memory::desc plain = PlainDesc(current.get_desc().dims());
+  if (current.get_desc() == plain) return current;
+  Slot& slot = slots_.at(value);
+  if (!slot.plain) {
+    slot.plain = NewMemory(plain);
+    AddReorder(current, *slot.plain);
+  }
+  return *slot.plain;
+}
+
+memory PlanBuilder::InLayout(ir::ValueId value, const memory::desc& desc) {
+  memory current = Get(value);
+  if (current.get_desc() == desc) return current;
+  if (desc == PlainDesc(desc.dims())) return Plain(value);
+  memory converted = NewMemory(desc);
+  AddReorder(current, converted);
+  return converted;
+}
+
+memory PlanBuilder::PlainView(ir::ValueId value, const memory::dims& dims) {
+  memory plain = Plain(value);
+  MarkShared(value);
+  return memory(PlainDesc(dims), engine_, plain.get_data_handle());
+}
+
+void PlanBuilder::Set(ir::ValueId value, memory memory, bool exclusive) {
+  slots_[value] = {std::move(memory), exclusive, std::nullopt};
+}
+
+bool PlanBuilder::IsExclusive(ir::ValueId value) const {
+  auto found = slots_.find(value);
+  return found != slots_.end() && found->second.exclusive;
+}
+
+void PlanBuilder::MarkShared(ir::ValueId value) {
+  auto found = slots_.find(value);
+  if (found != slots_.end()) found->second.exclusive = false;
+}
+
+memory PlanBuilder::NewMemory(const memory::desc& desc) {
+  buffers_.emplace_back(desc, engine_);
+  return buffers_.back();
+}
+
+memory PlanBuilder::ConstantMemory(const std::vector<float>& data, const memory::dims& dims) {
+  memory result = NewMemory(PlainDesc(dims));
+  std::memcpy(result.get_data_handle(), data.data(), data.size() * sizeof(float));
+  return result;
+}
+
+memory PlanBuilder::ReorderNow(const memory& source, const memory::desc& desc) {
+  if (source.get_desc() == desc) return source;
+  memory result = NewMemory(desc);
+  dnnl::reorder(source, result).execute(stream_, const_cast<memory&>(source), result);
+  stream_.wait();
+  return result;
+}
+
+void PlanBuilder::AddStep(dnnl::primitive primitive, std::unordered_map<int, memory> args) {
+  steps_.push_back({std::move(primitive), std::move(args)});
+}
+
+void PlanBuilder::AddReorder(const memory& source, const memory& destination) {
+  AddStep(dnnl::reorder(source, destination),
+          {{DNNL_ARG_FROM, source}, {DNNL_ARG_TO, destination}});
+}
+
+int PlanBuilder::Readers(ir::ValueId value) const {
+  auto found = readers_.find(value);
+  return found == readers_.end() ? 0 : found->second;
+}
+
+}  // namespace edgebench::backends::onednn

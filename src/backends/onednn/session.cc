@@ -1,0 +1,72 @@
+#include "backends/onednn/session.h"
+
+#include <fmt/format.h>
+#include <omp.h>
+
+#include <cstring>
+#include <exception>
+#include <utility>
+
+namespace edgebench::backends::onednn {
+
+OneDnnSession::OneDnnSession(dnnl::engine engine, dnnl::stream stream, Plan plan, int threads,
+                             std::vector<ir::Shape> input_shapes,
+                             std::vector<ir::Shape> output_shapes)
+    : engine_(std::move(engine)),
+      stream_(std::move(stream)),
+      plan_(std::move(plan)),
+      threads_(threads),
+      input_shapes_(std::move(input_shapes)),
+      output_shapes_(std::move(output_shapes)) {}
+
+Status OneDnnSession::SetInputs(const std::vector<HostTensor>& inputs) noexcept {
+  try {
+    if (inputs.size() != input_shapes_.size()) {
+      return Status::Error(
+          fmt::format("expected {} inputs, got {}", input_shapes_.size(), inputs.size()));
+    }
+    for (size_t i = 0; i < inputs.size(); ++i) {
+      if (inputs[i].shape != input_shapes_[i] ||
+          static_cast<int64_t>(inputs[i].data.size()) != ir::ElementCount(input_shapes_[i])) {
+        return Status::Error(fmt::format("input {} has shape {}, model expects {}", i,
+                                         ir::ShapeToString(inputs[i].shape),
+                                         ir::ShapeToString(input_shapes_[i])));
+      }
+      std::memcpy(plan_.inputs[i].get_data_handle(), inputs[i].data.data(),
+                  inputs[i].data.size() * sizeof(float));
+    }
+  } catch (const std::exception& error) {
+    return Status::Error(fmt::format("staging inputs failed: {}", error.what()));
+  }
+  return Status::Ok();
+}
+
+Status OneDnnSession::Run() noexcept {
+  try {
+    omp_set_num_threads(threads_);
+    for (Step& step : plan_.steps) step.primitive.execute(stream_, step.args);
+    stream_.wait();
+  } catch (const dnnl::error& error) {
+    return Status::Error(fmt::format("oneDNN execution failed: {}", error.what()));
+  } catch (const std::exception& error) {
+    return Status::Error(fmt::format("oneDNN execution failed: {}", error.what()));
+  }
+  return Status::Ok();
+}
+
+Status OneDnnSession::GetOutputs(std::vector<HostTensor>& outputs) noexcept {
+  try {
+    outputs.clear();
+    for (size_t i = 0; i < output_shapes_.size(); ++i) {
+      HostTensor tensor(output_shapes_[i]);
+      std::memcpy(tensor.data.data(), plan_.outputs[i].get_data_handle(),
+                  tensor.data.size() * sizeof(float));
+      outputs.push_back(std::move(tensor));
+    }
+  } catch (const std::exception& error) {
+    return Status::Error(fmt::format("reading oneDNN outputs failed: {}", error.what()));
+  }
+  return Status::Ok();
+}
+
+}  // namespace edgebench::backends::onednn
