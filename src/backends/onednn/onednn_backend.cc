@@ -18,7 +18,6 @@
 namespace edgebench::backends::onednn {
 namespace {
 
-constexpr const char* kNoFusion = "no-fusion";
 constexpr int kDefaultPrimitiveCacheCapacity = 1024;  // oneDNN's own default
 
 std::string IsaName(dnnl_cpu_isa_t isa) {
