@@ -28,6 +28,7 @@
 #include "harness/statistics.h"
 #include "report/pooled_table.h"
 #include "report/results_table.h"
+#include "report/roofline.h"
 #include "store/pooled_jobs.h"
 #include "store/results_store.h"
 #include "zoo/model_zoo.h"
@@ -182,6 +183,18 @@ int Orchestrate(RunOptions options, harness::WorkerRequest::Mode mode) {
       environment_json["backend_versions"][info.id] = info.version;
     }
   }
+  // The machine's ceilings, when `edgebench peak` stored them in this database: reports
+  // then place each job against them.
+  if (const auto peak =
+          store->LatestMachinePeak(environment.hostname, environment.cpu_model.value_or(""))) {
+    environment_json["machine_peak"] = nlohmann::json::parse(peak->peak_json);
+    environment_json["machine_peak"]["measured_at"] = peak->measured_at;
+  } else if (timing) {
+    std::cerr << fmt::format(
+        "No machine ceilings in {} for this machine: `edgebench peak --db {}` adds each job's "
+        "share of the FMA peak to reports.\n",
+        options.db, options.db);
+  }
 
   // --resume continues the latest run: its finished jobs stay part of it, so `results`
   // shows the whole campaign.
@@ -264,7 +277,8 @@ int Orchestrate(RunOptions options, harness::WorkerRequest::Mode mode) {
 
   const std::vector<harness::PooledJob> pooled = store::PooledJobs(*store, *run_id);
   std::cout << report::Render(
-      timing ? report::PooledResultsTable(pooled) : report::VerificationTable(store->Jobs(*run_id)),
+      timing ? report::PooledResultsTable(pooled, report::MachinePeakOfRun(environment_json.dump()))
+             : report::VerificationTable(store->Jobs(*run_id)),
       *format);
   if (*format == report::OutputFormat::kTable) {
     std::cout << fmt::format(

@@ -59,12 +59,17 @@ expect_exit 0 models --show yolov3@320
 expect_output "^total +19486412800 +61949149"
 
 # Machine ceilings: short trials keep this under a couple of seconds; any speed passes.
-expect_exit 0 peak --trials 2 --trial-seconds 0.02 --format json
+peak_db=$(mktemp -d)/peak.db
+expect_exit 0 peak --trials 2 --trial-seconds 0.02 --format json --no-store
 if command -v python3 >/dev/null; then
   python3 -c 'import json,math,sys; p=json.load(open(sys.argv[1])); f=p["figures"]; assert len(f) in (3,6), len(f); assert all(x["value"]>0 and math.isfinite(x["value"]) and x["method"] for x in f), f; assert p["isa"] and p["fma_gflops_1t"]>0' \
     /tmp/edgebench_cli_out.$$ || { echo "FAIL: peak json"; failures=$((failures + 1)); }
 fi
-expect_exit 0 peak --trials 1 --trial-seconds 0.01 --array-mib 8 --threads 1
+expect_exit 0 peak --trials 1 --trial-seconds 0.01 --array-mib 8 --threads 1 --db "$peak_db"
+expect_output "^Ceilings stored in .*peak.db"
+[ "$(sqlite3 "$peak_db" 'SELECT count(*) FROM machine_peaks' 2>/dev/null)" = 1 ] ||
+  { echo "FAIL: peak not stored"; failures=$((failures + 1)); }
+rm -rf "$(dirname "$peak_db")"
 expect_output "^CPU SIMD features: "
 expect_output "^fma +1 +[0-9.]+ +GFLOP/s"
 expect_output "^triad, 1 thread: STREAM triad"
