@@ -86,9 +86,26 @@ std::string LayerBuilder::AddConv(const ir::Node& node) {
   if (attrs.pads_begin[1] != pad || attrs.pads_end[0] != pad || attrs.pads_end[1] != pad) {
     return "asymmetric or unequal padding (Darknet pads every side by the same padding=)";
   }
+  // Darknet's forward pass feeds a 1x1 kernel's input to gemm as is, skipping im2col and
+  // with it the stride and padding.
+  if (w[2] == 1 && pad != 0) return "padded 1x1 convolution (Darknet ignores its padding)";
   if (std::string why = CheckActivation(x); !why.empty()) return why;
   if (std::string why = CheckImage(x); !why.empty()) return why;
   Feed(x);
+  int64_t stride = attrs.strides[0];
+  if (w[2] == 1 && stride != 1) {
+    // So a strided 1x1 convolution subsamples first, with a 1x1 max pool.
+    const ir::Shape& in = graph_.value(x).shape;
+    Layer subsample("maxpool",
+                    {{"size", "1"}, {"stride", std::to_string(stride)}, {"padding", "0"}});
+    subsample.channels = in[1];
+    subsample.height = (in[2] - 1) / stride + 1;
+    subsample.width = (in[3] - 1) / stride + 1;
+    subsample.origin = fmt::format("stride of '{}'", node.name);
+    plan_.layers.push_back(std::move(subsample));
+    current_ = static_cast<int>(plan_.layers.size()) - 1;
+    stride = 1;
+  }
 
   std::vector<const ir::Node*> nodes{&node};
   ir::ValueId out = node.outputs[0];
@@ -110,7 +127,7 @@ std::string LayerBuilder::AddConv(const ir::Node& node) {
   if (norm != nullptr) layer.options.emplace_back("batch_normalize", "1");
   layer.options.emplace_back("filters", std::to_string(w[0]));
   layer.options.emplace_back("size", std::to_string(w[2]));
-  layer.options.emplace_back("stride", std::to_string(attrs.strides[0]));
+  layer.options.emplace_back("stride", std::to_string(stride));
   layer.options.emplace_back("padding", std::to_string(pad));
   if (attrs.groups != 1) layer.options.emplace_back("groups", std::to_string(attrs.groups));
   layer.options.emplace_back("activation", activation);

@@ -122,7 +122,8 @@ TEST(DarknetBackendTest, ResidualRouteUpsampleAndSeveralOutputsMatchTheReference
   const ir::ValueId stem = b.Relu("stem_relu", b.Conv2d("stem", b.input(), 8, 3, 1, 1));
   const ir::ValueId pooled = b.MaxPool("pool", stem, {2, 2}, {1, 1}, {{0, 0}, {1, 1}});
   const ir::ValueId down = b.Conv2d("down", pooled, 8, 3, 2, 1);
-  const ir::ValueId branch = b.Conv2d("branch", down, 8, 1, 1, 0);
+  // A strided 1x1 projection: Darknet skips im2col (and the stride) for 1x1 kernels.
+  const ir::ValueId branch = b.Conv2d("projection", pooled, 8, 1, 2, 0);
   const ir::ValueId residual = b.Relu("res_relu", b.Add("res", down, branch));
   const ir::ValueId head1 = b.Conv2d("head1", residual, 6, 1, 1, 0);
   const ir::ValueId up = b.Upsample("up", residual, {2, 2});
@@ -186,8 +187,7 @@ TEST(DarknetBackendTest, DarknetExitWhileLoadingIsARecordedFailedJobAndTheRunGoe
   EXPECT_TRUE(exited.status == harness::JobStatus::kCrashed ||
               exited.status == harness::JobStatus::kExited)
       << exited.error;
-  EXPECT_NE(exited.error.find("No input parameters supplied"), std::string::npos)
-      << exited.error;
+  EXPECT_NE(exited.error.find("No input parameters supplied"), std::string::npos) << exited.error;
 
   request.config.backend = "darknet";
   const harness::JobResult next = harness::RunJobInWorker(request, {.timeout_seconds = 120});

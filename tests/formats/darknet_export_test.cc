@@ -183,5 +183,20 @@ TEST(DarknetExport, PicksTheMaxPoolPaddingOfTinyYolosStrideOnePool) {
             std::string::npos);
 }
 
+TEST(DarknetExport, SubsamplesBeforeAStridedOneByOneConv) {
+  // Darknet runs a 1x1 kernel as a plain gemm over its input, ignoring the stride.
+  ir::Graph g("strided");
+  const ir::ValueId x = g.AddInput("x", {1, 2, 5, 5});
+  const auto w = Constant(g, "w", {3, 2, 1, 1}, ir::WeightRole::kWeight, Filled(6, 1.0f));
+  g.MarkOutput(g.AddNode("proj", ir::OpKind::kConv, Conv2d(2, 0), {x, w}));
+  ir::InferShapes(g);
+  const DarknetModel model = ExportDarknet(g);
+  EXPECT_NE(model.cfg.find("# 0: stride of 'proj'\n[maxpool]\nsize=1\nstride=2\npadding=0\n\n"
+                           "# 1: proj\n[convolutional]\nfilters=3\nsize=1\nstride=1\n"),
+            std::string::npos)
+      << model.cfg;
+  EXPECT_EQ(model.output_layers, std::vector<int>{1});
+}
+
 }  // namespace
 }  // namespace edgebench::formats
