@@ -207,8 +207,7 @@ std::string LayerBuilder::Add(const ir::Node& node) {
       return "Darknet 2018's [normalization] sums a channel window that is not centred as "
              "the LRN window is";
     case ir::OpKind::kResize:
-      return "Darknet resizes only by [upsample] (integer nearest), which this graph "
-             "expresses as upsample_nearest, not resize";
+      return AddResize(node);
     case ir::OpKind::kHardSwish:
     case ir::OpKind::kHardSigmoid:
     case ir::OpKind::kSilu:

@@ -47,6 +47,9 @@ class LayerBuilder {
   std::string AddShortcut(const ir::Node& node);
   std::string AddRoute(const ir::Node& node);
   std::string AddUpsample(const ir::Node& node);
+  std::string AddResize(const ir::Node& node);
+  /// Emits [upsample] stride=`stride` for `node` reading `x`.
+  std::string EmitUpsample(const ir::Node& node, ir::ValueId x, int64_t stride);
   std::string AddSoftmax(const ir::Node& node);
   std::string AddActivation(const ir::Node& node, const std::string& activation);
   std::string AddAlias(const ir::Node& node);

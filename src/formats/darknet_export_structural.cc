@@ -144,10 +144,38 @@ std::string LayerBuilder::AddUpsample(const ir::Node& node) {
   if (scales.size() != 2 || scales[0] != scales[1] || scales[0] < 1) {
     return "Darknet's [upsample] scales height and width by one integer stride";
   }
+  return EmitUpsample(node, x, scales[0]);
+}
+
+std::string LayerBuilder::AddResize(const ir::Node& node) {
+  const auto& attrs = std::get<ir::ResizeAttrs>(node.attrs);
+  const ir::ValueId x = node.inputs[0];
+  const ir::Shape& in = graph_.value(x).shape;
+  const ir::Shape& out = graph_.value(node.outputs[0]).shape;
+  const char* kWhy =
+      "Darknet resizes only by [upsample], integer pixel replication of height and width";
+  if (attrs.mode != ir::ResizeMode::kNearest || in.size() != 4 || out[0] != in[0] ||
+      out[1] != in[1] || out[2] % in[2] != 0 || out[2] / in[2] != out[3] / in[3] ||
+      out[3] % in[3] != 0) {
+    return kWhy;
+  }
+  const int64_t stride = out[2] / in[2];
+  // Replication is output index i reading input index i / stride, whatever coordinate
+  // mode and rounding produce it.
+  for (size_t dim = 2; dim < 4; ++dim) {
+    for (int64_t i = 0; i < out[dim]; ++i) {
+      const double source = ir::ResizeSourceCoordinate(attrs, dim, i, in[dim], out[dim]);
+      if (ir::ResizeNearestIndex(attrs, source, in[dim]) != i / stride) return kWhy;
+    }
+  }
+  return EmitUpsample(node, x, stride);
+}
+
+std::string LayerBuilder::EmitUpsample(const ir::Node& node, ir::ValueId x, int64_t stride) {
   if (std::string why = CheckActivation(x); !why.empty()) return why;
   if (std::string why = CheckImage(x); !why.empty()) return why;
   Feed(x);
-  Emit(Layer("upsample", {{"stride", std::to_string(scales[0])}}), node.outputs[0], node.name);
+  Emit(Layer("upsample", {{"stride", std::to_string(stride)}}), node.outputs[0], node.name);
   return "";
 }
 
