@@ -44,6 +44,9 @@ class LayerBuilder {
   std::string AddMaxPool(const ir::Node& node);
   std::string AddAvgPool(const ir::Node& node, bool global);
   std::string AddFullyConnected(const ir::Node& node);
+  /// A windowed average pool as a depthwise convolution of constant 1/k^2 weights
+  /// (Darknet's [avgpool] is global only).
+  std::string AddWindowAverage(const ir::Node& node);
   std::string AddShortcut(const ir::Node& node);
   std::string AddRoute(const ir::Node& node);
   std::string AddUpsample(const ir::Node& node);

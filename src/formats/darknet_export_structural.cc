@@ -76,9 +76,7 @@ std::string LayerBuilder::AddAvgPool(const ir::Node& node, bool global) {
         attrs.kernel.size() == 2 && attrs.kernel[0] == in[2] && attrs.kernel[1] == in[3] &&
         ParamsEqual(attrs.pads_begin) && attrs.pads_begin[0] == 0 && ParamsEqual(attrs.pads_end) &&
         attrs.pads_end[0] == 0 && ir::ElementCount(graph_.value(node.outputs[0]).shape) == in[1];
-    if (!whole_input) {
-      return "Darknet's [avgpool] averages the whole image only; this window does not cover it";
-    }
+    if (!whole_input) return AddWindowAverage(node);
   }
   if (std::string why = CheckActivation(x); !why.empty()) return why;
   if (std::string why = CheckImage(x); !why.empty()) return why;

@@ -195,6 +195,53 @@ std::string LayerBuilder::AddBatchNorm(const ir::Node& node) {
   return "";
 }
 
+std::string LayerBuilder::AddWindowAverage(const ir::Node& node) {
+  const auto& attrs = std::get<ir::PoolAttrs>(node.attrs);
+  const ir::ValueId x = node.inputs[0];
+  const ir::Shape& in = graph_.value(x).shape;
+  const ir::Shape& out = graph_.value(node.outputs[0]).shape;
+  const char* kWhy =
+      "Darknet 2018's [avgpool] is global; a window average is written as a depthwise "
+      "convolution only for a square window, one stride, and no padding or padding counted "
+      "in the average";
+  if (attrs.kernel.size() != 2 || attrs.kernel[0] != attrs.kernel[1] ||
+      attrs.strides[0] != attrs.strides[1]) {
+    return kWhy;
+  }
+  const int64_t size = attrs.kernel[0];
+  const int64_t stride = attrs.strides[0];
+  const int64_t pad = attrs.pads_begin[0];
+  for (const auto* pads : {&attrs.pads_begin, &attrs.pads_end}) {
+    for (int64_t p : *pads) {
+      if (p != pad) return kWhy;
+    }
+  }
+  if (pad != 0 && !attrs.count_include_pad) return kWhy;
+  // Darknet's 1x1 kernels skip im2col and with it stride and padding.
+  if (size == 1 && (stride != 1 || pad != 0)) return kWhy;
+  if ((in[2] + 2 * pad - size) / stride + 1 != out[2] ||
+      (in[3] + 2 * pad - size) / stride + 1 != out[3]) {
+    return "the pooling's output size (ceil mode) is not a Darknet convolution's";
+  }
+  if (std::string why = CheckActivation(x); !why.empty()) return why;
+  if (std::string why = CheckImage(x); !why.empty()) return why;
+  Feed(x);
+  const int64_t channels = in[1];
+  Layer layer("convolutional", {{"filters", std::to_string(channels)},
+                                {"size", std::to_string(size)},
+                                {"stride", std::to_string(stride)},
+                                {"padding", std::to_string(pad)},
+                                {"groups", std::to_string(channels)},
+                                {"activation", "linear"}});
+  if (with_weights_) {
+    layer.params.assign(static_cast<size_t>(channels), 0.0f);
+    layer.params.resize(static_cast<size_t>(channels + channels * size * size),
+                        1.0f / static_cast<float>(size * size));
+  }
+  Emit(std::move(layer), node.outputs[0], node.name);
+  return "";
+}
+
 std::string LayerBuilder::AddFullyConnected(const ir::Node& node) {
   const ir::ValueId x = node.inputs[0];
   const ir::ValueId weight = node.inputs[1];
