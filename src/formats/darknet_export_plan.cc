@@ -2,13 +2,10 @@
 
 #include <fmt/format.h>
 
-#include <cmath>
-#include <optional>
-#include <unordered_map>
+#include <exception>
+#include <vector>
 
 #include "formats/darknet_export_layers.h"
-#include "formats/onnx.h"
-#include "ir/op_semantics.h"
 
 namespace edgebench::formats::darknet {
 
@@ -33,21 +30,34 @@ std::string Plan::FirstProblem(const ir::Graph& graph) const {
 
 namespace {
 
+bool IsAlias(ir::OpKind op) {
+  return op == ir::OpKind::kFlatten || op == ir::OpKind::kReshape || op == ir::OpKind::kSqueeze ||
+         op == ir::OpKind::kUnsqueeze;
+}
+
 // Whether the graph input must first be copied into a layer of its own: Darknet's
 // [route] and [shortcut] can only name layers, never the network input, and only the
-// first layer reads the input implicitly.
+// first layer reads the input implicitly. Reshapes of the input are the input.
 bool InputNeedsCopy(const ir::Graph& graph, ir::ValueId input) {
   int uses = 0;
   bool named_use = false;
-  for (const ir::Node& node : graph.nodes()) {
-    for (size_t i = 0; i < node.inputs.size(); ++i) {
-      if (node.inputs[i] != input) continue;
-      ++uses;
-      if (node.op == ir::OpKind::kAdd || node.op == ir::OpKind::kConcat) named_use = true;
+  std::vector<ir::ValueId> same_buffer{input};
+  for (size_t next = 0; next < same_buffer.size(); ++next) {
+    const ir::ValueId value = same_buffer[next];
+    for (const ir::Node& node : graph.nodes()) {
+      for (ir::ValueId operand : node.inputs) {
+        if (operand != value) continue;
+        if (IsAlias(node.op)) {
+          same_buffer.push_back(node.outputs[0]);
+          continue;
+        }
+        ++uses;
+        if (node.op == ir::OpKind::kAdd || node.op == ir::OpKind::kConcat) named_use = true;
+      }
     }
-  }
-  for (ir::ValueId output : graph.outputs()) {
-    if (output == input) ++uses;
+    for (ir::ValueId output : graph.outputs()) {
+      if (output == value) ++uses;
+    }
   }
   return uses != 1 || named_use;
 }

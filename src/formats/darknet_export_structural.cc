@@ -101,6 +101,9 @@ std::string LayerBuilder::AddShortcut(const ir::Node& node) {
   for (ir::ValueId operand : {a, b}) {
     if (std::string why = CheckImage(operand); !why.empty()) return why;
   }
+  if (LayerOf(a) == kInputLayer || LayerOf(b) == kInputLayer) {
+    return "it adds the network input, which [shortcut] cannot name";
+  }
   // [shortcut] adds the layer named by from= to the previous layer's output.
   int from = LayerOf(b);
   if (LayerOf(a) != current_) {
@@ -129,6 +132,9 @@ std::string LayerBuilder::AddRoute(const ir::Node& node) {
   for (ir::ValueId input : node.inputs) {
     if (std::string why = CheckActivation(input); !why.empty()) return why;
     if (std::string why = CheckImage(input); !why.empty()) return why;
+    if (LayerOf(input) == kInputLayer) {
+      return "it concatenates the network input, which [route] cannot name";
+    }
     if (!layers.empty()) layers += ",";
     layers += std::to_string(std::max(LayerOf(input), 0));
   }

@@ -140,6 +140,23 @@ TEST(DarknetExport, CopiesAnInputReadTwiceAndRoutesConcat) {
   EXPECT_EQ(model.output_layers, (std::vector<int>{4, 1}));
 }
 
+TEST(DarknetExport, CopiesTheInputWhenAReshapeOfItIsAdded) {
+  // [shortcut] names layers only: the input, even reshaped, must be held by one.
+  ir::Graph g("reshaped_input");
+  const ir::ValueId x = g.AddInput("x", {1, 2, 4, 4});
+  const ir::ValueId relu = g.AddNode("relu", ir::OpKind::kRelu, {}, {x});
+  const ir::ValueId same =
+      g.AddNode("same", ir::OpKind::kReshape, ir::ReshapeAttrs{{1, 2, 4, 4}}, {x});
+  g.MarkOutput(g.AddNode("sum", ir::OpKind::kAdd, {}, {relu, same}));
+  ir::InferShapes(g);
+  const DarknetModel model = ExportDarknet(g);
+  EXPECT_NE(model.cfg.find("# 0: copy of input 'x'\n[maxpool]"), std::string::npos) << model.cfg;
+  EXPECT_NE(model.cfg.find("# 1: relu\n[activation]\nactivation=relu\n\n"
+                           "# 2: sum\n[shortcut]\nfrom=0\n"),
+            std::string::npos)
+      << model.cfg;
+}
+
 std::string ReasonFor(const ir::Graph& g, const std::string& node_name) {
   for (const ir::Node& node : g.nodes()) {
     if (node.name == node_name) return DarknetUnsupportedReason(g, node);
