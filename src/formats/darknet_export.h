@@ -20,9 +20,11 @@ struct DarknetModel {
 };
 
 /// Writes a graph with materialized weights as Darknet layers: Conv with a following
-/// BatchNorm and activation folded into one [convolutional], [maxpool], [avgpool]
-/// (global), [connected], [shortcut] (Add), [route] (channel Concat), [upsample],
-/// [softmax], [activation]; Flatten/Reshape cost nothing. Throws UnsupportedModelError
+/// BatchNorm and activation folded into one [convolutional] (a lone BatchNorm or window
+/// AvgPool becomes a depthwise one), [maxpool], [avgpool] (global), [connected],
+/// [shortcut] (Add), [route] (channel Concat, and copies), [upsample] (UpsampleNearest,
+/// pixel-replicating Resize), [softmax], [activation]; Flatten/Reshape cost nothing.
+/// Only what Darknet computes as the IR does is written. Throws UnsupportedModelError
 /// naming the first node Darknet cannot express and why (DarknetUnsupportedReason).
 DarknetModel ExportDarknet(const ir::Graph& graph);
 

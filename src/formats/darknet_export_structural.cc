@@ -104,7 +104,8 @@ std::string LayerBuilder::AddShortcut(const ir::Node& node) {
   if (LayerOf(a) == kInputLayer || LayerOf(b) == kInputLayer) {
     return "it adds the network input, which [shortcut] cannot name";
   }
-  // [shortcut] adds the layer named by from= to the previous layer's output.
+  // [shortcut] adds the layer named by from= to the previous layer's output. (A layer
+  // index below 0 means a refused node upstream: the plan is not written then.)
   int from = LayerOf(b);
   if (LayerOf(a) != current_) {
     if (LayerOf(b) == current_) {
