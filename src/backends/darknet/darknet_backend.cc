@@ -60,21 +60,7 @@ Status DarknetBackend::Prepare(const ir::Graph& graph, const BackendOptions& opt
 
 }  // namespace edgebench::backends::darknet
 
-EDGEBENCH_PLUGIN_EXPORT int edgebench_backend_abi_version() {
-  return edgebench::backends::kPluginAbiVersion;
-}
-
-EDGEBENCH_PLUGIN_EXPORT edgebench::backends::Backend* edgebench_create_backend(const char* id,
-                                                                               char* error,
-                                                                               size_t error_size) {
-  try {
-    if (std::strcmp(id, "darknet") != 0) {
-      std::snprintf(error, error_size, "the darknet plugin serves 'darknet', not '%s'", id);
-      return nullptr;
-    }
-    return new edgebench::backends::darknet::DarknetBackend();
-  } catch (const std::exception& failure) {
-    std::snprintf(error, error_size, "cannot create the darknet backend: %s", failure.what());
-  }
-  return nullptr;
-}
+EDGEBENCH_DEFINE_PLUGIN("darknet",
+                        [](std::string&) -> std::unique_ptr<edgebench::backends::Backend> {
+                          return std::make_unique<edgebench::backends::darknet::DarknetBackend>();
+                        })
