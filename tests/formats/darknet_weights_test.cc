@@ -1,0 +1,236 @@
+// .weights reading, and agreement of Debian's yolov3 / yolov3-tiny cfgs with the zoo's
+// hand-built YOLO graphs: same MACs, shapes and (given the same weights) outputs.
+#include "formats/darknet_weights.h"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <regex>
+#include <sstream>
+
+#include "backends/reference/reference_backend.h"
+#include "formats/darknet_import.h"
+#include "formats/onnx.h"
+#include "ir/cost.h"
+#include "zoo/model_zoo.h"
+#include "zoo/seeded_weights.h"
+
+namespace edgebench::formats {
+namespace {
+
+const char kDebianCfgs[] = "/usr/share/darknet/cfg";
+
+// Writes a .weights file independently of the reader: header 0.2.0, uint64 seen.
+class WeightsWriter {
+ public:
+  WeightsWriter() {
+    const int32_t header[3] = {0, 2, 0};
+    Append(header, sizeof(header));
+    const uint64_t seen = 12345;
+    Append(&seen, sizeof(seen));
+  }
+  void Floats(const std::vector<float>& values) {
+    Append(values.data(), values.size() * sizeof(float));
+  }
+  std::string bytes;
+
+ private:
+  void Append(const void* data, size_t size) { bytes.append(static_cast<const char*>(data), size); }
+};
+
+std::string ReadText(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+std::string WriteTemp(const std::string& name, const std::string& bytes) {
+  const std::string path =
+      (std::filesystem::temp_directory_path() / (std::to_string(::getpid()) + "_" + name)).string();
+  std::ofstream(path, std::ios::binary) << bytes;
+  return path;
+}
+
+std::vector<float> Range(size_t n, float start) {
+  std::vector<float> v(n);
+  for (size_t i = 0; i < n; ++i) v[i] = start + 0.5f * static_cast<float>(i);
+  return v;
+}
+
+constexpr char kSmallCfg[] =
+    "[net]\nwidth=2\nheight=2\nchannels=1\n"
+    "[convolutional]\nfilters=2\nsize=1\nbatch_normalize=1\nactivation=linear\n"
+    "[connected]\noutput=3\nactivation=linear\n";
+
+TEST(DarknetWeights, ReadsLayersInDarknetOrder) {
+  std::vector<DarknetLayerWeights> layers;
+  ir::Graph graph = ImportDarknetCfg(kSmallCfg, "t", {}, &layers);
+  ASSERT_EQ(layers.size(), 2u);
+  WeightsWriter w;
+  w.Floats({1, 2});        // conv biases
+  w.Floats({3, 4});        // scales
+  w.Floats({5, 6});        // rolling mean
+  w.Floats({4, 9});        // rolling variance
+  w.Floats({7, 8});        // weights [2][1][1][1]
+  w.Floats({10, 11, 12});  // fc biases
+  w.Floats(Range(24, 0));  // fc weights [3][8]
+  ReadDarknetWeights(graph, layers, w.bytes, "t.weights");
+  EXPECT_EQ(graph.value(layers[0].bias).data, (std::vector<float>{1, 2}));
+  EXPECT_EQ(graph.value(layers[0].scale).data, (std::vector<float>{3, 4}));
+  EXPECT_EQ(graph.value(layers[0].mean).data, (std::vector<float>{5, 6}));
+  EXPECT_NEAR(graph.value(layers[0].variance).data[1], (3 + 1e-6) * (3 + 1e-6) - 1e-12, 1e-6);
+  EXPECT_EQ(graph.value(layers[0].weight).data, (std::vector<float>{7, 8}));
+  EXPECT_EQ(graph.value(layers[1].bias).data, (std::vector<float>{10, 11, 12}));
+  EXPECT_EQ(graph.value(layers[1].weight).data, Range(24, 0));
+
+  // Truncated: names the connected layer (layer 1, line 10).
+  std::string truncated = w.bytes.substr(0, w.bytes.size() - 4);
+  try {
+    ReadDarknetWeights(graph, layers, truncated, "t.weights");
+    ADD_FAILURE() << "truncated file accepted";
+  } catch (const FormatError& error) {
+    EXPECT_NE(std::string(error.what()).find("layer 1 (cfg line 10)"), std::string::npos)
+        << error.what();
+  }
+  EXPECT_THROW(ReadDarknetWeights(graph, layers, w.bytes + "xxxx", "t.weights"), FormatError);
+  EXPECT_THROW(ReadDarknetWeights(graph, layers, "abc", "t.weights"), FormatError);
+}
+
+TEST(DarknetWeights, OldHeadersAndTransposedConnectedWeights) {
+  const std::string cfg = "[net]\nwidth=1\nheight=1\nchannels=2\n[connected]\noutput=3\n";
+  std::vector<DarknetLayerWeights> layers;
+  ir::Graph graph = ImportDarknetCfg(cfg, "t", {}, &layers);
+  std::string bytes;
+  const int32_t header[4] = {0, 1, 0, 77};  // 0.1: int32 seen
+  bytes.append(reinterpret_cast<const char*>(header), sizeof(header));
+  const float values[9] = {1, 2, 3, 10, 20, 30, 40, 50, 60};
+  bytes.append(reinterpret_cast<const char*>(values), sizeof(values));
+  ReadDarknetWeights(graph, layers, bytes, "t");
+  EXPECT_EQ(graph.value(layers[0].weight).data, (std::vector<float>{10, 20, 30, 40, 50, 60}));
+  EXPECT_EQ(ReadDarknetWeightsHeader(bytes, "t").seen, 77u);
+
+  const int32_t transposed[4] = {1001, 0, 0, 0};  // major > 1000: [in][out], int32 seen
+  std::memcpy(bytes.data(), transposed, sizeof(transposed));
+  ReadDarknetWeights(graph, layers, bytes, "t");
+  // File [2][3] = {10 20 30; 40 50 60} -> [3][2].
+  EXPECT_EQ(graph.value(layers[0].weight).data, (std::vector<float>{10, 40, 20, 50, 30, 60}));
+}
+
+TEST(DarknetWeights, SeededWeightsKeepVariancesPositive) {
+  const std::string path = WriteTemp("small.cfg", kSmallCfg);
+  ir::Graph graph = LoadDarknetModel(path, "", 7);
+  for (const ir::Value& value : graph.values()) {
+    if (value.role != ir::WeightRole::kBnVariance) continue;
+    for (float v : value.data) EXPECT_GT(v, 0.0f);
+  }
+  std::filesystem::remove(path);
+}
+
+std::vector<ir::NodeId> NodesOf(const ir::Graph& graph, ir::OpKind op) {
+  std::vector<ir::NodeId> ids;
+  for (size_t i = 0; i < graph.nodes().size(); ++i) {
+    if (graph.nodes()[i].op == op) ids.push_back(static_cast<ir::NodeId>(i));
+  }
+  return ids;
+}
+
+// The zoo graph's weights as a .weights file, conv by conv (both follow the cfg order).
+std::string ZooWeightsAsDarknet(const ir::Graph& zoo) {
+  WeightsWriter w;
+  for (ir::NodeId id : NodesOf(zoo, ir::OpKind::kConv)) {
+    const ir::Node& conv = zoo.node(id);
+    const ir::Node* bn = nullptr;
+    for (const ir::Node& node : zoo.nodes()) {
+      if (node.op == ir::OpKind::kBatchNorm && node.inputs[0] == conv.outputs[0]) bn = &node;
+    }
+    if (bn) {
+      const float epsilon = std::get<ir::BatchNormAttrs>(bn->attrs).epsilon;
+      w.Floats(zoo.value(bn->inputs[2]).data);
+      w.Floats(zoo.value(bn->inputs[1]).data);
+      w.Floats(zoo.value(bn->inputs[3]).data);
+      // Darknet divides by sqrt(v) + 1e-6; the zoo by sqrt(var + epsilon).
+      std::vector<float> variance = zoo.value(bn->inputs[4]).data;
+      for (float& v : variance) {
+        const double root = std::sqrt(static_cast<double>(v) + epsilon) - 1e-6;
+        v = static_cast<float>(root * root);
+      }
+      w.Floats(variance);
+    } else {
+      w.Floats(zoo.value(conv.inputs[2]).data);
+    }
+    w.Floats(zoo.value(conv.inputs[1]).data);
+  }
+  return w.bytes;
+}
+
+std::string WithSize(std::string cfg, int size) {
+  cfg =
+      std::regex_replace(cfg, std::regex("\nwidth *= *[0-9]+"), "\nwidth=" + std::to_string(size));
+  return std::regex_replace(cfg, std::regex("\nheight *= *[0-9]+"),
+                            "\nheight=" + std::to_string(size));
+}
+
+void ExpectAgreesWithZoo(const std::string& cfg_name, const std::string& zoo_id, int64_t anchors,
+                         int64_t classes) {
+  const std::string cfg_path = std::string(kDebianCfgs) + "/" + cfg_name;
+  if (!std::filesystem::exists(cfg_path)) GTEST_SKIP() << cfg_path << " absent (package darknet)";
+  // At the cfg's own size: MACs and output shapes.
+  ir::Graph imported = ImportDarknetCfgFile(cfg_path);
+  const ir::Shape input = imported.value(imported.inputs()[0]).shape;
+  ir::Graph zoo =
+      zoo::BuildModel(zoo_id + "@" + std::to_string(input[2]) + "x" + std::to_string(input[3]));
+  EXPECT_EQ(ir::CountGraph(imported).macs, ir::CountGraph(zoo).macs);
+  ASSERT_EQ(imported.outputs().size(), zoo.outputs().size());
+  for (size_t i = 0; i < zoo.outputs().size(); ++i) {
+    EXPECT_EQ(imported.value(imported.outputs()[i]).shape, zoo.value(zoo.outputs()[i]).shape);
+  }
+
+  // At a small size, outputs for the zoo's weights written as a .weights file.
+  const int size = 64;
+  ir::Graph small_zoo = zoo::BuildModel(zoo_id + "@64x64");
+  zoo::MaterializeWeights(small_zoo, 11);
+  const std::string cfg_copy = WriteTemp(cfg_name, WithSize(ReadText(cfg_path), size));
+  const std::string weights = WriteTemp(cfg_name + ".weights", ZooWeightsAsDarknet(small_zoo));
+  ir::Graph loaded = LoadDarknetModel(cfg_copy, weights, 3);
+  std::filesystem::remove(cfg_copy);
+  std::filesystem::remove(weights);
+
+  const ir::Shape small_input = small_zoo.value(small_zoo.inputs()[0]).shape;
+  std::vector<backends::HostTensor> inputs{
+      backends::HostTensor(small_input, zoo::SeededInput(small_input, 5))};
+  std::vector<backends::HostTensor> zoo_out;
+  std::vector<backends::HostTensor> imported_out;
+  ASSERT_TRUE(backends::reference::RunReference(small_zoo, inputs, zoo_out).ok);
+  ASSERT_TRUE(backends::reference::RunReference(loaded, inputs, imported_out).ok);
+  ASSERT_EQ(zoo_out.size(), imported_out.size());
+  for (size_t o = 0; o < zoo_out.size(); ++o) {
+    // The zoo ends at the raw head; the import applies [yolo]'s logistic (not to w, h).
+    const ir::Shape& shape = zoo_out[o].shape;
+    const int64_t plane = shape[2] * shape[3];
+    double error = 0;
+    double norm = 0;
+    for (size_t i = 0; i < zoo_out[o].data.size(); ++i) {
+      const int64_t entry = (static_cast<int64_t>(i) / plane) % (classes + 5);
+      const double raw = zoo_out[o].data[i];
+      const double expected = (entry == 2 || entry == 3) ? raw : 1 / (1 + std::exp(-raw));
+      error += (imported_out[o].data[i] - expected) * (imported_out[o].data[i] - expected);
+      norm += expected * expected;
+    }
+    EXPECT_LE(std::sqrt(error / norm), 1e-4) << cfg_name << " output " << o;
+    EXPECT_EQ(shape[1], anchors * (classes + 5));
+  }
+}
+
+TEST(DarknetZooAgreement, YoloV3TinyMatchesTheZoo) {
+  ExpectAgreesWithZoo("yolov3-tiny.cfg", "tiny-yolo", 3, 80);
+}
+TEST(DarknetZooAgreement, YoloV3MatchesTheZoo) {
+  ExpectAgreesWithZoo("yolov3.cfg", "yolov3", 3, 80);
+}
+
+}  // namespace
+}  // namespace edgebench::formats
