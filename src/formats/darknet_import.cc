@@ -109,6 +109,8 @@ ir::Graph Importer::Import(const std::vector<DarknetSection>& sections,
     } catch (const ir::GraphError& error) {
       Fail(s, "", error.what());
     }
+    const ir::Shape& shape = ShapeOf(y);
+    CheckElements(s, "the output", std::vector<int64_t>(shape.begin() + 1, shape.end()));
     layer_outputs_.push_back(y);
     if (type != "cost") last = y;
     x = y;

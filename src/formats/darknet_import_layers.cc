@@ -158,6 +158,9 @@ ValueId Importer::Route(const DarknetSection& s) {
     parts.push_back(part);
   }
   if (parts.size() == 1) return parts[0];
+  int64_t channels = 0;
+  for (ValueId part : parts) channels += ShapeOf(part)[1];
+  CheckElements(s, "the output", {channels, ShapeOf(parts[0])[2], ShapeOf(parts[0])[3]});
   return builder_->Concat(Name("route"), parts, 1);
 }
 

@@ -94,6 +94,33 @@ void FoldVariance(ir::Graph& graph, const DarknetLayerWeights& layer, const std:
   }
 }
 
+std::string ReadHeaderBytes(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw FormatError(fmt::format("{}: cannot read", path));
+  std::string bytes(20, '\0');
+  in.read(bytes.data(), 20);
+  bytes.resize(static_cast<size_t>(in.gcount()));
+  return bytes;
+}
+
+void CheckWeightsFileSize(const ir::Graph& graph, const std::vector<DarknetLayerWeights>& layers,
+                          const std::string& path) {
+  const DarknetWeightsHeader header = ReadDarknetWeightsHeader(ReadHeaderBytes(path), path);
+  uint64_t expected = header.bytes;
+  for (const DarknetLayerWeights& layer : layers) {
+    for (ir::ValueId id : {layer.bias, layer.scale, layer.mean, layer.variance, layer.weight}) {
+      expected += static_cast<uint64_t>(Elements(graph, id)) * sizeof(float);
+    }
+  }
+  std::error_code error;
+  const uint64_t size = std::filesystem::file_size(path, error);
+  if (error) throw FormatError(fmt::format("{}: cannot read: {}", path, error.message()));
+  if (size != expected) {
+    throw FormatError(fmt::format("{}: {} bytes, but the cfg's layers need {} ({})", path, size,
+                                  expected, size < expected ? "truncated" : "bytes left over"));
+  }
+}
+
 }  // namespace
 
 DarknetWeightsHeader ReadDarknetWeightsHeader(const std::string& bytes, const std::string& file) {
@@ -154,11 +181,16 @@ void ReadDarknetWeights(ir::Graph& graph, const std::vector<DarknetLayerWeights>
 }
 
 ir::Graph LoadDarknetModel(const std::string& cfg_path, const std::string& weights_path,
-                           uint64_t weight_seed, const DarknetImportLimits& limits) {
+                           uint64_t weight_seed, const DarknetImportLimits& limits,
+                           bool materialize) {
   const std::string cfg = ReadFile(cfg_path, limits.max_cfg_bytes);
   std::vector<DarknetLayerWeights> layers;
   ir::Graph graph = ImportDarknetCfg(cfg, cfg_path, limits, &layers);
   graph.set_name(std::filesystem::path(cfg_path).stem().string());
+  if (!materialize) {
+    if (!weights_path.empty()) CheckWeightsFileSize(graph, layers, weights_path);
+    return graph;
+  }
   // Seeded values first: they also fill the activations' exact constants.
   zoo::MaterializeWeights(graph, weight_seed);
   if (!weights_path.empty()) {

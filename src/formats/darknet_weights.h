@@ -38,8 +38,11 @@ void ReadDarknetWeights(ir::Graph& graph, const std::vector<DarknetLayerWeights>
                         const std::string& bytes, const std::string& file);
 
 /// A cfg with weights: those of `weights_path`, or when it is empty seeded ones (see
-/// zoo::MaterializeWeights; batch-norm variances are positive). Errors name the files.
+/// zoo::MaterializeWeights; batch-norm variances are positive). Without `materialize`
+/// only the structure, with the weights file's header and size checked against the cfg
+/// (for counting and for checking a model before jobs run). Errors name the files.
 ir::Graph LoadDarknetModel(const std::string& cfg_path, const std::string& weights_path,
-                           uint64_t weight_seed, const DarknetImportLimits& limits = {});
+                           uint64_t weight_seed, const DarknetImportLimits& limits = {},
+                           bool materialize = true);
 
 }  // namespace edgebench::formats

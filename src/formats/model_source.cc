@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <filesystem>
+
 #include "formats/darknet_import.h"
 #include "formats/darknet_weights.h"
 #include "formats/onnx.h"
@@ -36,8 +38,7 @@ void CheckDarknetShapes(const ir::Graph& graph, const InputShapes& shapes) {
 ir::Graph LoadDarknet(const std::string& model, uint64_t weight_seed, bool with_weights,
                       const InputShapes& shapes) {
   const DarknetModelRef ref = ParseDarknetModelRef(model);
-  ir::Graph graph = with_weights ? LoadDarknetModel(ref.cfg, ref.weights, weight_seed)
-                                 : ImportDarknetCfgFile(ref.cfg);
+  ir::Graph graph = LoadDarknetModel(ref.cfg, ref.weights, weight_seed, {}, with_weights);
   CheckDarknetShapes(graph, shapes);
   return graph;
 }
@@ -47,6 +48,29 @@ ir::Graph LoadDarknet(const std::string& model, uint64_t weight_seed, bool with_
 bool IsModelFile(const std::string& model) {
   return (model.size() > 5 && model.compare(model.size() - 5, 5, ".onnx") == 0) ||
          IsDarknetModelRef(model);
+}
+
+std::string ModelFileReference(const std::string& file, const std::string& weights) {
+  auto absolute = [](const std::string& path) {
+    return std::filesystem::absolute(path).lexically_normal().string();
+  };
+  if (!IsDarknetModelRef(file)) {
+    if (!weights.empty()) {
+      throw FormatError(
+          fmt::format("--weights {}: weights files go with Darknet cfgs (FILE.cfg), not with {}",
+                      weights, file));
+    }
+    return absolute(file);
+  }
+  DarknetModelRef ref = ParseDarknetModelRef(file);
+  if (!weights.empty() && !ref.weights.empty()) {
+    throw FormatError(fmt::format("{}: weights given twice ({} and --weights {})", ref.cfg,
+                                  ref.weights, weights));
+  }
+  if (!weights.empty()) ref.weights = weights;
+  ref.cfg = absolute(ref.cfg);
+  if (!ref.weights.empty()) ref.weights = absolute(ref.weights);
+  return DarknetModelRefString(ref);
 }
 
 std::string ZooIdWithInputShapes(const std::string& request, const InputShapes& shapes) {

@@ -12,6 +12,12 @@ namespace edgebench::formats {
 /// "net.cfg?weights=net.weights", see DarknetModelRef) rather than a zoo id.
 bool IsModelFile(const std::string& model);
 
+/// How a model file travels to workers and into stored results: its absolute path, and for
+/// a Darknet cfg with `weights` "CFG?weights=WEIGHTS" (both absolute), so --resume and
+/// workers in other directories find the same files. Throws FormatError when `weights`
+/// is given for a file that is not a Darknet cfg.
+std::string ModelFileReference(const std::string& file, const std::string& weights = "");
+
 /// A zoo request with input shapes folded into its id: the zoo's models fix batch and
 /// channels and take other spatial sizes as ID@HxW (ID@FRAMESxHxW for 3-D models), so
 /// "resnet-18" with "1x3x160x160" (or "input:1x3x160x160") is "resnet-18@160x160" (the

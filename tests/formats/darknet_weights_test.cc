@@ -21,7 +21,7 @@
 namespace edgebench::formats {
 namespace {
 
-const char kDebianCfgs[] = "/usr/share/darknet/cfg";
+const char kDebianCfgs[] = DARKNET_CFG_DIR;
 
 // Writes a .weights file independently of the reader: header 0.2.0, uint64 seen.
 class WeightsWriter {
