@@ -1,6 +1,6 @@
 // For every cfg Debian's darknet package ships: the import's convolution MACs equal
 // Darknet's own per-layer BFLOPs / 2, as Darknet prints them when it parses the cfg
-// (run at test time through darknet_layer_table). Also lists which cfgs import.
+// (run at test time through darknet_oracle). Also lists which cfgs import.
 #include <gtest/gtest.h>
 
 #include <cstdio>
@@ -18,7 +18,7 @@ namespace {
 
 // Darknet's printed BFLOPs per layer index, from "  12 conv  ... 0.639 BFLOPs".
 std::map<int, double> DarknetBflops(const std::string& cfg) {
-  const std::string command = std::string(DARKNET_LAYER_TABLE) + " '" + cfg + "' 2>&1";
+  const std::string command = std::string(DARKNET_ORACLE) + " table '" + cfg + "' 2>&1";
   FILE* pipe = popen(command.c_str(), "r");
   std::map<int, double> bflops;
   if (!pipe) return bflops;
