@@ -37,7 +37,7 @@ struct DarknetImportLimits {
 ///    take that channel slice of each input.
 ///  - [upsample]: nearest upsampling by `stride`. [reorg]: Darknet's reorg (which reads
 ///    its input as C/s^2 x H*s x W*s) as Reshape/Transpose/Reshape.
-///  - [softmax]/[soft]: Softmax over each of `groups` contiguous chunks.
+///  - [softmax]/[soft]: Softmax of x / temperature over each of `groups` contiguous chunks.
 ///  - [normalization]/[lrn]: Lrn.
 ///  - [yolo] and [region]: the activations Darknet's forward pass applies in place --
 ///    logistic on x, y, objectness (and, for [yolo] or region without softmax, class

@@ -87,7 +87,8 @@ ValueId Importer::Region(const DarknetSection& s, ValueId x) {
 
 ValueId Importer::Softmax(const DarknetSection& s, ValueId x) {
   if (s.Has("tree")) Unsupported(s, "tree", "hierarchical softmax (softmax_tree)");
-  if (s.Float("temperature", 1) != 1) Unsupported(s, "temperature", "temperature other than 1");
+  const float temperature = s.Float("temperature", 1);
+  if (!(temperature > 0)) Fail(s, "temperature", "temperature must be positive");
   const int64_t groups = s.Int("groups", 1);
   const ir::Shape in = ShapeOf(x);
   int64_t inputs = 1;
@@ -95,7 +96,12 @@ ValueId Importer::Softmax(const DarknetSection& s, ValueId x) {
   if (groups <= 0 || inputs % groups != 0) {
     Fail(s, "groups", fmt::format("groups={} does not divide the {} inputs", groups, inputs));
   }
-  // Darknet normalizes each of `groups` contiguous runs of the flattened input.
+  // Darknet normalizes each of `groups` contiguous runs of the flattened input, of
+  // x / temperature.
+  if (temperature != 1) {
+    x = builder_->Op(Name("temperature"), ir::OpKind::kDiv, {},
+                     {x, Scalar("temperature_value", temperature)});
+  }
   ValueId grouped = builder_->Reshape(Name("groups"), x, {in[0], groups, inputs / groups});
   ValueId y = builder_->Softmax(Name("softmax"), grouped, 2);
   return builder_->Reshape(Name("output"), y, in);

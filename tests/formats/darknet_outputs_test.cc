@@ -149,8 +149,8 @@ INSTANTIATE_TEST_SUITE_P(DebianCfgs, DarknetOutputs,
                          ::testing::Values("yolov3-tiny.cfg", "yolov3.cfg", "yolov3-spp.cfg",
                                            "yolov2-tiny-voc.cfg", "yolov2.cfg", "darknet.cfg",
                                            "darknet19.cfg", "darknet53.cfg", "tiny.cfg",
-                                           "cifar.cfg", "densenet201.cfg", "extraction.cfg",
-                                           "jnet-conv.cfg", "writing.cfg"),
+                                           "cifar.cfg", "cifar.test.cfg", "densenet201.cfg",
+                                           "extraction.cfg", "jnet-conv.cfg", "writing.cfg"),
                          [](const auto& info) {
                            std::string name = info.param;
                            for (char& c : name) {
