@@ -115,7 +115,9 @@ ir::Graph Importer::Import(const std::vector<DarknetSection>& sections,
     if (type != "cost") last = y;
     x = y;
   }
-  if (layer_outputs_.empty()) throw FormatError(fmt::format("{}: the cfg has no layers", name_));
+  if (last == ir::kNoId) {
+    throw FormatError(fmt::format("{}: the cfg has no layers (other than [cost])", name_));
+  }
   if (heads.empty()) heads.push_back(last);
   ir::Graph graph = builder_->Finish(heads);
   ResolveWeights(graph);
