@@ -26,7 +26,8 @@ std::string RefusalReason(const std::string& type) {
   if (type == "deconvolutional" || type == "deconv") {
     return "Darknet's deconvolution padding and weight layout are not translated";
   }
-  if (type == "crop") return "random training-time crops have no inference meaning";
+  if (type == "crop")
+    return "Darknet's crop layer (a center crop and rescale at inference) is not translated";
   if (type == "detection") return "the YOLOv1 detection layer is not translated";
   if (type == "batchnorm") return "standalone batch-norm layers are not translated";
   if (type == "activation" || type == "logistic" || type == "l2norm" || type == "iseg") {
