@@ -5,6 +5,15 @@
 #include "formats/darknet_import_context.h"
 
 namespace edgebench::formats::darknet {
+namespace {
+
+// channels == anchors * per_anchor, without overflowing on absurd cfg values.
+bool FillsChannels(int64_t channels, int64_t anchors, int64_t per_anchor) {
+  return anchors > 0 && per_anchor > 0 && channels % anchors == 0 &&
+         channels / anchors == per_anchor;
+}
+
+}  // namespace
 
 ValueId Importer::AnchorHead(ValueId x, int64_t anchors, int64_t per_anchor,
                              const std::vector<Piece>& pieces) {
@@ -46,10 +55,10 @@ ValueId Importer::Yolo(const DarknetSection& s, ValueId x) {
   }
   const int64_t anchors = mask.empty() ? total : static_cast<int64_t>(mask.size());
   const int64_t per_anchor = classes + 5;
-  if (ShapeOf(x)[1] != anchors * per_anchor) {
+  if (!FillsChannels(ShapeOf(x)[1], anchors, per_anchor)) {
     Fail(s, "",
-         fmt::format("the input has {} channels, {} anchors x ({} classes + 5) = {} expected",
-                     ShapeOf(x)[1], anchors, classes, anchors * per_anchor));
+         fmt::format("the input has {} channels, {} anchors x ({} classes + 5) expected",
+                     ShapeOf(x)[1], anchors, classes));
   }
   // Darknet's forward_yolo_layer: logistic on x, y and on objectness + class scores.
   return AnchorHead(x, anchors, per_anchor,
@@ -69,11 +78,11 @@ ValueId Importer::Region(const DarknetSection& s, ValueId x) {
     Fail(s, "", "needs classes >= 1, coords >= 2 and num >= 1");
   }
   const int64_t per_anchor = coords + 1 + classes;
-  if (ShapeOf(x)[1] != anchors * per_anchor) {
+  if (!FillsChannels(ShapeOf(x)[1], anchors, per_anchor)) {
     Fail(s, "",
          fmt::format("the input has {} channels, {} anchors x ({} coords + 1 + {} classes) "
-                     "= {} expected",
-                     ShapeOf(x)[1], anchors, coords, classes, anchors * per_anchor));
+                     "expected",
+                     ShapeOf(x)[1], anchors, coords, classes));
   }
   // Darknet's forward_region_layer: logistic on x, y and objectness; class scores get a
   // softmax across classes (softmax=1) or logistic; other coords stay raw.

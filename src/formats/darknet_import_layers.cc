@@ -100,6 +100,10 @@ ValueId Importer::MaxPool(const DarknetSection& s, ValueId x) {
          fmt::format("a {}x{} window does not fit the padded {}x{} input", size, size, in[2],
                      in[3]));
   }
+  // Bounds the counted work (window taps per output), as the other layers' sizes are.
+  CheckElements(
+      s, "the pooling work",
+      {size, size, (in[2] + padding - size) / stride + 1, (in[3] + padding - size) / stride + 1});
   return builder_->MaxPool(Name("maxpool"), x, {size, size}, {stride, stride},
                            zoo::Padding{{begin, begin}, {end, end}});
 }

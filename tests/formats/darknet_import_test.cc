@@ -63,6 +63,14 @@ TEST(DarknetImport, RefusesHostileLayersNamingTheLine) {
             std::string::npos);
   EXPECT_NE(ErrorOf(net + "[upsample]\nstride=100000\n[upsample]\nstride=100000\n").find("limit"),
             std::string::npos);
+  EXPECT_NE(ErrorOf(net + "[yolo]\nnum=1099511627776\nclasses=1099511627776\n").find("channels"),
+            std::string::npos);
+  EXPECT_NE(ErrorOf(net + "[region]\nnum=1099511627776\nclasses=1099511627776\n").find("channels"),
+            std::string::npos);
+  EXPECT_NE(ErrorOf(net + "[maxpool]\nsize=549755813888\nstride=549755813888\n"
+                          "padding=1099511627774\n")
+                .find("limit"),
+            std::string::npos);
   EXPECT_NE(ErrorOf(net + "[route]\nlayers=0\n").find("itself"), std::string::npos);
   EXPECT_NE(ErrorOf(net + "[maxpool]\n[route]\nlayers=2\n").find("later"), std::string::npos);
   EXPECT_NE(ErrorOf(net + "[route]\nlayers=-5\n").find("out of range"), std::string::npos);
