@@ -1,6 +1,6 @@
-// Debian's yolov3 / yolov3-tiny cfgs against the zoo's hand-built YOLO graphs: same MACs
-// and output shapes at the cfg's size, and (given the zoo's weights, written as a
-// .weights file) the same outputs up to the [yolo] layers' logistic.
+// Debian's yolov3, yolov3-tiny and yolov2-tiny-voc cfgs against the zoo's hand-built YOLO
+// graphs: same MACs and output shapes at the cfg's size, and (given the zoo's weights,
+// written as a .weights file) the same outputs up to the heads' activations.
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -97,8 +97,34 @@ std::string WithSize(std::string cfg, int size) {
                             "\nheight=" + std::to_string(size));
 }
 
+// The zoo ends at the raw head tensor; Darknet's [yolo] applies logistic to every entry
+// but w and h, [region] logistic to x, y and objectness and a softmax across classes.
+std::vector<float> HeadActivations(const backends::HostTensor& raw, int64_t classes, bool region) {
+  const int64_t plane = raw.shape[2] * raw.shape[3];
+  const int64_t per_anchor = classes + 5;
+  const int64_t anchors = raw.shape[1] / per_anchor;
+  std::vector<float> out(raw.data.size());
+  auto at = [&](int64_t a, int64_t entry, int64_t p) {
+    return static_cast<size_t>((a * per_anchor + entry) * plane + p);
+  };
+  for (int64_t a = 0; a < anchors; ++a) {
+    for (int64_t p = 0; p < plane; ++p) {
+      double sum = 0;
+      for (int64_t c = 5; c < per_anchor; ++c) sum += std::exp(double(raw.data[at(a, c, p)]));
+      for (int64_t e = 0; e < per_anchor; ++e) {
+        const double x = raw.data[at(a, e, p)];
+        double y = 1 / (1 + std::exp(-x));
+        if (e == 2 || e == 3) y = x;
+        if (region && e >= 5) y = std::exp(x) / sum;
+        out[at(a, e, p)] = static_cast<float>(y);
+      }
+    }
+  }
+  return out;
+}
+
 void ExpectAgreesWithZoo(const std::string& cfg_name, const std::string& zoo_id, int64_t anchors,
-                         int64_t classes) {
+                         int64_t classes, bool region = false) {
   const std::string cfg_path = std::string(kDebianCfgs) + "/" + cfg_name;
   if (!std::filesystem::exists(cfg_path)) GTEST_SKIP() << cfg_path << " absent (package darknet)";
   // At the cfg's own size: MACs and output shapes.
@@ -131,20 +157,17 @@ void ExpectAgreesWithZoo(const std::string& cfg_name, const std::string& zoo_id,
   ASSERT_TRUE(backends::reference::RunReference(loaded, inputs, imported_out).ok);
   ASSERT_EQ(zoo_out.size(), imported_out.size());
   for (size_t o = 0; o < zoo_out.size(); ++o) {
-    // The zoo ends at the raw head; the import applies [yolo]'s logistic (not to w, h).
-    const ir::Shape& shape = zoo_out[o].shape;
-    const int64_t plane = shape[2] * shape[3];
+    const std::vector<float> expected = HeadActivations(zoo_out[o], classes, region);
+    const std::vector<float>& actual = imported_out[o].data;
+    ASSERT_EQ(actual.size(), expected.size());
     double error = 0;
     double norm = 0;
-    for (size_t i = 0; i < zoo_out[o].data.size(); ++i) {
-      const int64_t entry = (static_cast<int64_t>(i) / plane) % (classes + 5);
-      const double raw = zoo_out[o].data[i];
-      const double expected = (entry == 2 || entry == 3) ? raw : 1 / (1 + std::exp(-raw));
-      error += (imported_out[o].data[i] - expected) * (imported_out[o].data[i] - expected);
-      norm += expected * expected;
+    for (size_t i = 0; i < expected.size(); ++i) {
+      error += (actual[i] - double(expected[i])) * (actual[i] - double(expected[i]));
+      norm += double(expected[i]) * expected[i];
     }
     EXPECT_LE(std::sqrt(error / norm), 1e-4) << cfg_name << " output " << o;
-    EXPECT_EQ(shape[1], anchors * (classes + 5));
+    EXPECT_EQ(zoo_out[o].shape[1], anchors * (classes + 5));
   }
 }
 
@@ -153,6 +176,9 @@ TEST(DarknetZooAgreement, YoloV3TinyMatchesTheZoo) {
 }
 TEST(DarknetZooAgreement, YoloV3MatchesTheZoo) {
   ExpectAgreesWithZoo("yolov3.cfg", "yolov3", 3, 80);
+}
+TEST(DarknetZooAgreement, YoloV2TinyVocMatchesTheZoo) {
+  ExpectAgreesWithZoo("yolov2-tiny-voc.cfg", "tiny-yolo-v2-voc", 5, 20, /*region=*/true);
 }
 
 }  // namespace
