@@ -116,8 +116,9 @@ ir::Graph Importer::Import(const std::vector<DarknetSection>& sections,
     if (type != "cost") last = y;
     x = y;
   }
-  if (last == ir::kNoId) {
-    throw FormatError(fmt::format("{}: the cfg has no layers (other than [cost])", name_));
+  if (last == ir::kNoId || last == builder_->input()) {
+    throw FormatError(
+        fmt::format("{}: the cfg has no layers (other than [dropout] and [cost])", name_));
   }
   if (heads.empty()) heads.push_back(last);
   ir::Graph graph = builder_->Finish(heads);

@@ -80,6 +80,7 @@ TEST(DarknetImport, RefusesHostileLayersNamingTheLine) {
   EXPECT_NE(ErrorOf("[convolutional]\n").find("[net]"), std::string::npos);
   EXPECT_NE(ErrorOf(net).find("no layers"), std::string::npos);
   EXPECT_NE(ErrorOf(net + "[cost]\n").find("no layers"), std::string::npos);
+  EXPECT_NE(ErrorOf(net + "[dropout]\n").find("no layers"), std::string::npos);
   EXPECT_NE(ErrorOf(net + "[convolutional]\nsize=9\n").find("does not fit"), std::string::npos);
 }
 
