@@ -1,8 +1,11 @@
 #pragma once
 
+#include <cstdio>
+#include <exception>
 #include <functional>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "backends/backend.h"
@@ -24,6 +27,37 @@ using PluginCreateFn = Backend* (*)(const char* id, char* error, size_t error_si
 /// Marks a plugin's two entry points: C linkage, visible although plugins are built with
 /// hidden symbols (so their copies of edgebench's code never clash with the host's).
 #define EDGEBENCH_PLUGIN_EXPORT extern "C" __attribute__((visibility("default")))
+
+/// The body of edgebench_create_backend for a plugin serving the one id `served`: calls
+/// `make(why)`, which returns the backend or nullptr after writing why it cannot start,
+/// and turns a wrong id, that reason or an exception into the message in `error`.
+template <typename Make>
+Backend* CreatePluginBackend(const char* served, const char* id, char* error, size_t error_size,
+                             Make make) noexcept {
+  try {
+    if (std::string_view(id) != served) {
+      std::snprintf(error, error_size, "the %s plugin serves '%s', not '%s'", served, served, id);
+      return nullptr;
+    }
+    std::string why;
+    if (std::unique_ptr<Backend> backend = make(why)) return backend.release();
+    std::snprintf(error, error_size, "%s", why.c_str());
+  } catch (const std::exception& failure) {
+    std::snprintf(error, error_size, "cannot create the %s backend: %s", served, failure.what());
+  }
+  return nullptr;
+}
+
+/// Defines both entry points of a plugin serving one id whose backend `make(why)` creates
+/// (see CreatePluginBackend).
+#define EDGEBENCH_DEFINE_PLUGIN(served, make)                                             \
+  EDGEBENCH_PLUGIN_EXPORT int edgebench_backend_abi_version() {                           \
+    return edgebench::backends::kPluginAbiVersion;                                        \
+  }                                                                                       \
+  EDGEBENCH_PLUGIN_EXPORT edgebench::backends::Backend* edgebench_create_backend(         \
+      const char* id, char* error, size_t error_size) {                                   \
+    return edgebench::backends::CreatePluginBackend(served, id, error, error_size, make); \
+  }
 
 /// Deletes a backend, then releases the plugin library that holds its code.
 struct BackendDeleter {

@@ -4,6 +4,7 @@
 #include <memory>
 
 #include "cli/option_checks.h"
+#include "formats/darknet_export.h"
 #include "formats/model_source.h"
 #include "formats/onnx.h"
 #include "zoo/model_zoo.h"
@@ -30,14 +31,25 @@ int RunExportModel(const ExportModelOptions& options) {
     std::cerr << "edgebench export-model: " << error.what() << "\n";
     return kExitFailure;
   }
+  std::string written = options.output;
   try {
-    formats::ExportOnnxFile(graph, options.output);
+    if (options.format == "darknet") {
+      // A Darknet model is a pair: -o NAME (or NAME.cfg) writes NAME.cfg and NAME.weights.
+      std::string base = options.output;
+      if (base.size() > 4 && base.ends_with(".cfg")) base.resize(base.size() - 4);
+      formats::ExportDarknetFiles(graph, base + ".cfg", base + ".weights");
+      written = base + ".cfg and " + base + ".weights";
+    } else {
+      formats::ExportOnnxFile(graph, options.output);
+    }
+  } catch (const formats::UnsupportedModelError& error) {
+    std::cerr << "edgebench export-model: " << error.what() << "\n";
+    return kExitUsage;
   } catch (const std::exception& error) {
     std::cerr << "edgebench export-model: " << error.what() << "\n";
     return kExitFailure;
   }
-  std::cerr << "wrote " << options.output << " (" << graph.name() << ", seed " << options.seed
-            << ")\n";
+  std::cerr << "wrote " << written << " (" << graph.name() << ", seed " << options.seed << ")\n";
   return kExitOk;
 }
 
@@ -46,10 +58,12 @@ int RunExportModel(const ExportModelOptions& options) {
 Command AddExportModelCommand(CLI::App& app) {
   auto options = std::make_shared<ExportModelOptions>();
   CLI::App* sub = app.add_subcommand("export-model",
-                                     "Write a zoo model with its seeded weights to a file (ONNX)");
+                                     "Write a zoo model with its seeded weights to a file (ONNX, "
+                                     "or a Darknet cfg + weights pair)");
   sub->add_option("model", options->model, "Model id, e.g. resnet-18 or yolov3@320")->required();
-  sub->add_option("--format", options->format, "File format")
-      ->check(CLI::IsMember({"onnx"}))
+  sub->add_option("--format", options->format,
+                  "File format: onnx, or darknet (-o NAME writes NAME.cfg and NAME.weights)")
+      ->check(CLI::IsMember({"onnx", "darknet"}))
       ->capture_default_str();
   sub->add_option("-o,--output", options->output, "Output file")->required();
   sub->add_option("--seed", options->seed, "Seed of the generated weights, 0 to 2^64-1")

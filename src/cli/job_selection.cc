@@ -14,8 +14,8 @@
 namespace edgebench::cli {
 
 bool ExpandModels(const std::string& ids, const std::vector<std::string>& files,
-                  const std::string& weights, const std::string& input_shape,
-                  harness::JobLauncher& launcher, std::vector<std::string>& models) {
+                  const std::string& input_shape, harness::JobLauncher& launcher,
+                  std::vector<std::string>& models, const std::string& weights) {
   const formats::InputShapes shapes = formats::ParseInputShapes(input_shape);
   std::vector<std::string> requests;
   if (ids == "all") {

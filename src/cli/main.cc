@@ -12,6 +12,7 @@
 #include "cli/command.h"
 #include "cli/export_model_command.h"
 #include "cli/infer_command.h"
+#include "cli/matrix_command.h"
 #include "cli/models_command.h"
 #include "cli/peak_command.h"
 #include "cli/results_command.h"
@@ -49,6 +50,7 @@ int main(int argc, char** argv) {
                                    AddExportCommand(app),   AddModelsCommand(app),
                                    AddBackendsCommand(app), AddExportModelCommand(app)};
   commands.push_back(AddPeakCommand(app));
+  commands.push_back(AddMatrixCommand(app));
 
   // CLI11 would only say "a subcommand is required"; name the word it did not know.
   if (argc > 1 && argv[1][0] != '-') {

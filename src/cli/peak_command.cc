@@ -8,16 +8,20 @@
 #include <memory>
 #include <stdexcept>
 
+#include "cli/option_checks.h"
 #include "harness/environment.h"
 #include "harness/peak/machine_peak.h"
 #include "harness/peak/machine_peak_json.h"
 #include "report/table.h"
+#include "store/results_store.h"
 
 namespace edgebench::cli {
 namespace {
 
 struct PeakCommandOptions {
   std::string format = "table";
+  std::string db = "edgebench.db";
+  bool no_store = false;
   harness::peak::PeakOptions peak;
   int64_t array_mib = 0;
 };
@@ -57,6 +61,23 @@ int RunPeak(PeakCommandOptions options) {
     std::cerr << "edgebench peak: " << error.what() << "\n";
     return kExitUsage;
   }
+  std::string stored;
+  // A narrower ISA than the widest is not this machine's ceiling: shown, never stored.
+  if (!options.no_store && options.peak.isa.empty()) {
+    const harness::Environment environment = harness::CaptureEnvironment();
+    try {
+      store::ResultsStore store = store::ResultsStore::Open(options.db);
+      store.RecordMachinePeak({.hostname = environment.hostname,
+                               .cpu_model = environment.cpu_model.value_or(""),
+                               .isa = peak.isa,
+                               .peak_json = harness::peak::ToJson(peak).dump()});
+      stored = fmt::format("stored in {}: later runs on this machine report their share of it",
+                           options.db);
+    } catch (const store::StoreError& error) {
+      std::cerr << "edgebench peak: " << error.what() << "\n";
+      return kExitFailure;
+    }
+  }
   switch (*format) {
     case report::OutputFormat::kJson:
       // The stored form, whole: the flags and sizes as well as the figures.
@@ -81,6 +102,7 @@ int RunPeak(PeakCommandOptions options) {
            harness::EnvironmentWarnings(harness::CaptureEnvironment())) {
         std::cout << "WARNING: " << warning << "\n";
       }
+      if (!stored.empty()) std::cout << "Ceilings " << stored << "\n";
       break;
     }
   }
@@ -110,6 +132,12 @@ Command AddPeakCommand(CLI::App& app) {
                   "this CPU supports)");
   sub->add_option("--format", options->format, "Output format: table, csv, json or md")
       ->check(CLI::IsMember({"table", "csv", "json", "md"}));
+  sub->add_option("--db", options->db,
+                  "Results database the ceilings are stored in, for the %-of-peak columns of "
+                  "later runs on this machine")
+      ->check(DatabaseFile())
+      ->capture_default_str();
+  sub->add_flag("--no-store", options->no_store, "Only print the ceilings");
   return {sub, [options] { return RunPeak(*options); }};
 }
 

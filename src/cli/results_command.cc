@@ -11,6 +11,7 @@
 #include "harness/job_json.h"
 #include "report/pooled_table.h"
 #include "report/results_table.h"
+#include "report/roofline.h"
 #include "store/pooled_jobs.h"
 #include "store/results_store.h"
 
@@ -59,7 +60,12 @@ int RunResults(const ResultsOptions& options) {
     }
   }
   // One row per job, its worker processes pooled (export keeps one row per process).
-  std::cout << report::Render(report::PooledResultsTable(store::PooledJobs(*store, *run)), *format);
+  std::optional<harness::peak::MachinePeak> peak;
+  for (const store::StoredRun& stored : store->Runs()) {
+    if (stored.id == *run) peak = report::MachinePeakOfRun(stored.info.environment_json);
+  }
+  std::cout << report::Render(report::PooledResultsTable(store::PooledJobs(*store, *run), peak),
+                              *format);
   return kExitOk;
 }
 
@@ -93,7 +99,9 @@ int RunExport(const ResultsOptions& options) {
            {"environment", nlohmann::json::parse(run.info.environment_json, nullptr, false)},
            {"schedule", nlohmann::json::parse(run.info.schedule_json, nullptr, false)},
            {"jobs", std::move(jobs)},
-           {"pooled", report::PooledJobsJson(store::PooledJobs(*store, run.id))}});
+           {"pooled",
+            report::PooledJobsJson(store::PooledJobs(*store, run.id),
+                                   report::MachinePeakOfRun(run.info.environment_json))}});
     }
     std::cout << JsonText(runs, 2) << "\n";
     return kExitOk;

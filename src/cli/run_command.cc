@@ -28,6 +28,7 @@
 #include "harness/statistics.h"
 #include "report/pooled_table.h"
 #include "report/results_table.h"
+#include "report/roofline.h"
 #include "store/pooled_jobs.h"
 #include "store/results_store.h"
 #include "zoo/model_zoo.h"
@@ -164,8 +165,8 @@ int Orchestrate(RunOptions options, harness::WorkerRequest::Mode mode) {
   std::vector<std::string> models;
   std::vector<std::string> backend_ids;
   if (!format ||
-      !ExpandModels(options.models, options.model_files, options.weights, options.input_shape,
-                    launcher, models) ||
+      !ExpandModels(options.models, options.model_files, options.input_shape, launcher, models,
+                    options.weights) ||
       !ExpandBackends(options.backends, registry, backend_infos, backend_ids)) {
     return kExitUsage;
   }
@@ -183,6 +184,18 @@ int Orchestrate(RunOptions options, harness::WorkerRequest::Mode mode) {
     if (info.available && !info.version.empty()) {
       environment_json["backend_versions"][info.id] = info.version;
     }
+  }
+  // The machine's ceilings, when `edgebench peak` stored them in this database: reports
+  // then place each job against them.
+  if (const auto peak =
+          store->LatestMachinePeak(environment.hostname, environment.cpu_model.value_or(""))) {
+    environment_json["machine_peak"] = nlohmann::json::parse(peak->peak_json);
+    environment_json["machine_peak"]["measured_at"] = peak->measured_at;
+  } else if (timing) {
+    std::cerr << fmt::format(
+        "No machine ceilings in {} for this machine: `edgebench peak --db {}` adds each job's "
+        "share of the FMA peak to reports.\n",
+        options.db, options.db);
   }
 
   // --resume continues the latest run: its finished jobs stay part of it, so `results`
@@ -266,7 +279,8 @@ int Orchestrate(RunOptions options, harness::WorkerRequest::Mode mode) {
 
   const std::vector<harness::PooledJob> pooled = store::PooledJobs(*store, *run_id);
   std::cout << report::Render(
-      timing ? report::PooledResultsTable(pooled) : report::VerificationTable(store->Jobs(*run_id)),
+      timing ? report::PooledResultsTable(pooled, report::MachinePeakOfRun(environment_json.dump()))
+             : report::VerificationTable(store->Jobs(*run_id)),
       *format);
   if (*format == report::OutputFormat::kTable) {
     std::cout << fmt::format(

@@ -15,6 +15,8 @@
 #include <string_view>
 #include <system_error>
 
+#include "harness/peak/cpu_features.h"
+
 // The build description comes from CMake (src/harness/CMakeLists.txt); the fallbacks keep
 // this file compilable by other build systems.
 #ifndef EDGEBENCH_COMPILER_ID
@@ -295,6 +297,10 @@ Environment CaptureEnvironment(const std::filesystem::path& root) {
   }
   env.cpus_used = AffinityCpuCount();
   env.cpu_frequencies = CpuFrequencies(root);
+  // Asked of the running CPU whatever the root: the fixture tree cannot change the ISA.
+  const peak::CpuFeatures features = peak::DetectCpuFeatures();
+  env.cpu_simd_features = features.flags;
+  env.widest_fma_isa = std::string(peak::FmaIsaName(features.runnable_isas.back()));
 
   utsname names{};
   if (uname(&names) == 0) {
@@ -325,6 +331,8 @@ nlohmann::json ToJson(const Environment& env) {
   put("cpu_model", env.cpu_model);
   json["logical_cpus"] = env.logical_cpus;
   json["cpus_used"] = env.cpus_used;
+  json["cpu_simd_features"] = env.cpu_simd_features;
+  json["widest_fma_isa"] = env.widest_fma_isa;
   nlohmann::json frequencies = nlohmann::json::array();
   for (const CpuFrequency& cpu : env.cpu_frequencies) {
     nlohmann::json entry = {{"cpu", cpu.cpu}};

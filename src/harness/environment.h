@@ -34,6 +34,10 @@ struct Environment {
   int logical_cpus = 0;                       // "processor" entries in /proc/cpuinfo
   int cpus_used = 0;                          // CPUs in this process's affinity mask
   std::vector<CpuFrequency> cpu_frequencies;  // CPUs with a cpufreq directory, by number
+  /// SIMD features the CPU reports at run time (e.g. "sse2 avx avx2 fma"), and the widest
+  /// FMA ISA among them: which kernels the libraries can dispatch to on this machine.
+  std::vector<std::string> cpu_simd_features;
+  std::string widest_fma_isa;
 
   // Operating system.
   std::string kernel_release;                 // uname -r

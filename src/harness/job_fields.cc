@@ -126,6 +126,9 @@ const JobField kJobFields[] = {
     EB_TEXT(input_shape, config.input_shape),
     // Schema 4.
     EB_TEXT(toggles, config.toggles),
+    EB_INT(model_macs, model_macs, int64_t),
+    EB_INT(model_flops, model_flops, int64_t),
+    EB_INT(model_bytes, model_bytes, int64_t),
 };
 
 #undef EB_TEXT

@@ -138,6 +138,13 @@ struct JobResult {
   double rule_target_ci = 0;
   double rule_max_drift = 0;
   double rule_max_process_spread = 0;
+  /// The model's work and data by edgebench's cost model (ir::CountGraph): multiply-
+  /// accumulates, all arithmetic operations, and bytes of weights plus every activation
+  /// once (the least an inference must move). For achieved-throughput and roofline
+  /// columns; 0 when the model never loaded.
+  int64_t model_macs = 0;
+  int64_t model_flops = 0;
+  int64_t model_bytes = 0;
   /// Shared libraries the backend loaded (list-libraries workers only; not stored).
   std::vector<std::string> loaded_libraries;
 };

@@ -26,6 +26,7 @@
 #include "harness/reference_cache.h"
 #include "harness/reference_outputs.h"
 #include "harness/verification.h"
+#include "ir/cost.h"
 #include "zoo/seeded_weights.h"
 
 namespace edgebench::harness {
@@ -90,6 +91,10 @@ void ExecuteJobOrThrow(const WorkerRequest& request, const backends::BackendRegi
   }
   if (request.mode == WorkerRequest::Mode::kReference) {
     ir::Graph graph = formats::LoadModel(config.model, config.weight_seed, shapes);
+    const ir::GraphCost cost = ir::CountGraph(graph);
+    result.model_macs = cost.macs;
+    result.model_flops = cost.flops;
+    result.model_bytes = cost.weight_bytes + cost.activation_bytes;
     std::vector<HostTensor> outputs;
     std::vector<HostTensor> alt_outputs;
     std::string error;
@@ -144,6 +149,10 @@ void ExecuteJobOrThrow(const WorkerRequest& request, const backends::BackendRegi
   }
   t0 = MonotonicSeconds();
   ir::Graph graph = formats::LoadModel(config.model, config.weight_seed, shapes);
+  const ir::GraphCost cost = ir::CountGraph(graph);
+  result.model_macs = cost.macs;
+  result.model_flops = cost.flops;
+  result.model_bytes = cost.weight_bytes + cost.activation_bytes;
   backends::Support support = backends::CheckGraphSupport(*backend, graph);
   if (!support.supported) return Fail(result, JobStatus::kUnsupported, support.reason);
   std::vector<HostTensor> inputs = SeededInputs(graph, config.weight_seed);

@@ -7,6 +7,7 @@
 
 #include "harness/job_fields.h"
 #include "report/result_cells.h"
+#include "report/roofline.h"
 
 namespace edgebench::report {
 namespace {
@@ -20,7 +21,15 @@ double MedianOf(std::vector<double> values) {
 
 }  // namespace
 
-Table PooledResultsTable(const std::vector<harness::PooledJob>& jobs) {
+JobCost CostOf(const harness::PooledJob& job) {
+  for (const harness::JobResult& r : job.repetitions) {
+    if (r.model_macs > 0) return {r.model_macs, r.model_bytes};
+  }
+  return {};
+}
+
+Table PooledResultsTable(const std::vector<harness::PooledJob>& jobs,
+                         const std::optional<harness::peak::MachinePeak>& peak) {
   Table table;
   table.columns = {
       {"model", "model"}, {"backend", "backend"}, {"threads", "thr", true}, {"status", "status"}};
@@ -28,8 +37,9 @@ Table PooledResultsTable(const std::vector<harness::PooledJob>& jobs) {
   table.columns.insert(table.columns.end(), {{"process_spread_pct", "procs%", true},
                                              {"processes", "procs", true},
                                              {"samples", "n", true},
-                                             {"verdict", "verdict"},
-                                             {"first_run_ms", "first(ms)", true},
+                                             {"verdict", "verdict"}});
+  for (Column& column : RooflineColumns()) table.columns.push_back(std::move(column));
+  table.columns.insert(table.columns.end(), {{"first_run_ms", "first(ms)", true},
                                              {"prepare_ms", "prepare(ms)", true},
                                              {"rel_l2", "relL2", true},
                                              {"peak_rss_mb", "RSS(MB)", true},
@@ -58,10 +68,16 @@ Table PooledResultsTable(const std::vector<harness::PooledJob>& jobs) {
       row.insert(row.end(),
                  {processes > 1 ? NumberCell(job.pooled.process_spread * 100, 2) : TextCell("—"),
                   IntegerCell(static_cast<long long>(processes)), IntegerCell(s.count),
-                  TextCell(s.valid ? "VALID" : "INVALID"), LatencyMsCell(MedianOf(first_runs)),
-                  LatencyMsCell(MedianOf(prepares))});
+                  TextCell(s.valid ? "VALID" : "INVALID")});
+      const JobCost cost = CostOf(job);
+      for (Cell& cell :
+           RooflineCells(RooflineOf(cost.macs, cost.bytes, s.p50, job.config.threads, peak))) {
+        row.push_back(std::move(cell));
+      }
+      row.insert(row.end(),
+                 {LatencyMsCell(MedianOf(first_runs)), LatencyMsCell(MedianOf(prepares))});
     } else {
-      for (int i = 0; i < 10; ++i) row.push_back(TextCell("-"));
+      for (int i = 0; i < 13; ++i) row.push_back(TextCell("-"));
     }
     row.push_back(verified ? ScientificCell(verified->verification->rel_l2_error) : TextCell("-"));
     row.push_back(MebibyteCell(peak_rss));
@@ -77,7 +93,8 @@ Table PooledResultsTable(const std::vector<harness::PooledJob>& jobs) {
   return table;
 }
 
-nlohmann::json PooledJobsJson(const std::vector<harness::PooledJob>& jobs) {
+nlohmann::json PooledJobsJson(const std::vector<harness::PooledJob>& jobs,
+                              const std::optional<harness::peak::MachinePeak>& peak) {
   nlohmann::json out = nlohmann::json::array();
   for (const harness::PooledJob& job : jobs) {
     // The pooled summary in the field list's names: one vocabulary for every export.
@@ -107,6 +124,18 @@ nlohmann::json PooledJobsJson(const std::vector<harness::PooledJob>& jobs) {
       }
     }
     entry["percentiles_withheld"] = std::move(withheld);
+    // The roofline figures; null where they cannot be computed (NaN is not JSON).
+    const JobCost cost = CostOf(job);
+    const RooflinePoint point =
+        RooflineOf(cost.macs, cost.bytes, job.pooled.summary.p50, job.config.threads, peak);
+    entry["model_macs"] = cost.macs;
+    entry["model_bytes"] = cost.bytes;
+    for (const auto& [name, value] : {std::pair{"gflops", point.gflops},
+                                      {"flop_per_byte", point.intensity},
+                                      {"peak_gflops", point.peak_gflops},
+                                      {"peak_fraction", point.fraction}}) {
+      entry[name] = std::isfinite(value) ? nlohmann::json(value) : nlohmann::json(nullptr);
+    }
     out.push_back(std::move(entry));
   }
   return out;

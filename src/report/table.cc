@@ -29,6 +29,14 @@ std::string TerminalText(const std::string& text, size_t width) {
   return line;
 }
 
+// Terminal columns a cell takes: one per character, not per byte, so "✓" or "—" (three
+// bytes of UTF-8) pad like any other character. Wide (CJK) characters are not measured.
+size_t DisplayWidth(const std::string& text) {
+  size_t width = 0;
+  for (char ch : text) width += (static_cast<unsigned char>(ch) & 0xC0) != 0x80 ? 1 : 0;
+  return width;
+}
+
 std::string RenderText(const Table& source) {
   Table table = source;
   for (auto& row : table.rows) {
@@ -37,9 +45,11 @@ std::string RenderText(const Table& source) {
     }
   }
   std::vector<size_t> widths;
-  for (const Column& column : table.columns) widths.push_back(column.header.size());
+  for (const Column& column : table.columns) widths.push_back(DisplayWidth(column.header));
   for (const auto& row : table.rows) {
-    for (size_t c = 0; c < row.size(); ++c) widths[c] = std::max(widths[c], row[c].text.size());
+    for (size_t c = 0; c < row.size(); ++c) {
+      widths[c] = std::max(widths[c], DisplayWidth(row[c].text));
+    }
   }
   std::string out;
   auto append_row = [&](auto cell_text) {
@@ -47,7 +57,7 @@ std::string RenderText(const Table& source) {
     for (size_t c = 0; c < table.columns.size(); ++c) {
       if (c > 0) line += "  ";
       const std::string& text = cell_text(c);
-      const size_t padding = widths[c] - text.size();
+      const size_t padding = widths[c] - DisplayWidth(text);
       if (table.columns[c].right_aligned) line.append(padding, ' ');
       line += text;
       if (!table.columns[c].right_aligned) line.append(padding, ' ');

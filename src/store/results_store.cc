@@ -143,10 +143,15 @@ ALTER TABLE jobs ADD COLUMN input_shape TEXT NOT NULL DEFAULT '';
 )sql"},
     // Version 4: the optimization toggles a job asked of its backend (--opt), canonical
     // text; part of config_key too, so a job with fusion off never pools with one with it on.
-    // And the machine ceilings `edgebench peak` measured (FMA throughput, memory bandwidth),
-    // per machine, for the achieved-versus-peak columns of reports.
+    // The model's work and data by edgebench's cost model (MACs, FLOPs, bytes), for the
+    // achieved-throughput and roofline columns. And the machine ceilings `edgebench peak` measured
+    // (FMA throughput, memory bandwidth), per machine, for the achieved-versus-peak columns of
+    // reports.
     {4, R"sql(
 ALTER TABLE jobs ADD COLUMN toggles TEXT NOT NULL DEFAULT '';
+ALTER TABLE jobs ADD COLUMN model_macs INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE jobs ADD COLUMN model_flops INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE jobs ADD COLUMN model_bytes INTEGER NOT NULL DEFAULT 0;
 CREATE TABLE machine_peaks (
   id INTEGER PRIMARY KEY,
   measured_at TEXT NOT NULL,
@@ -836,6 +841,33 @@ std::optional<int64_t> ResultsStore::LatestRunId() const {
   Statement query(db_.get(), path_, "SELECT max(id) FROM runs");
   if (!query.Step()) return std::nullopt;
   return query.OptionalInt();
+}
+
+int64_t ResultsStore::RecordMachinePeak(const StoredMachinePeak& peak) {
+  Statement insert(db_.get(), path_,
+                   fmt::format("INSERT INTO machine_peaks (measured_at, hostname, cpu_model, isa, "
+                               "peak_json) VALUES ({}, ?, ?, ?, ?)",
+                               kNowSql));
+  insert.BindText(peak.hostname).BindText(peak.cpu_model).BindText(peak.isa);
+  insert.BindText(peak.peak_json).Run();
+  return sqlite3_last_insert_rowid(db_.get());
+}
+
+std::optional<StoredMachinePeak> ResultsStore::LatestMachinePeak(
+    const std::string& hostname, const std::string& cpu_model) const {
+  Statement query(db_.get(), path_,
+                  "SELECT id, measured_at, hostname, cpu_model, isa, peak_json FROM machine_peaks "
+                  "WHERE hostname = ? AND cpu_model = ? ORDER BY id DESC LIMIT 1");
+  query.BindText(hostname).BindText(cpu_model);
+  if (!query.Step()) return std::nullopt;
+  StoredMachinePeak peak;
+  peak.id = query.Int();
+  peak.measured_at = query.Text();
+  peak.hostname = query.Text();
+  peak.cpu_model = query.Text();
+  peak.isa = query.Text();
+  peak.peak_json = query.Text();
+  return peak;
 }
 
 void ResultsStore::SetSampleWrittenHookForTesting(std::function<void(int64_t)> hook) {

@@ -49,6 +49,16 @@ struct StoredRun {
   std::optional<std::string> finished_at;  // nullopt while running, or if the run died
 };
 
+/// Ceilings `edgebench peak` measured on one machine (harness::peak::MachinePeak as JSON).
+struct StoredMachinePeak {
+  int64_t id = 0;
+  std::string measured_at;  // ISO-8601 UTC
+  std::string hostname;
+  std::string cpu_model;
+  std::string isa;
+  std::string peak_json;
+};
+
 /// A job as stored. `result.samples` is left empty by ResultsStore::Jobs(), since a
 /// report over many jobs rarely needs every sample; load them with Samples(id).
 struct StoredJob {
@@ -125,6 +135,12 @@ class ResultsStore {
   std::vector<double> Samples(int64_t job_id) const;
   /// The most recently begun run, or nullopt for an empty database.
   std::optional<int64_t> LatestRunId() const;
+
+  /// Stores a machine's measured ceilings; returns the row id.
+  int64_t RecordMachinePeak(const StoredMachinePeak& peak);
+  /// The latest ceilings measured on the machine with this hostname and CPU model.
+  std::optional<StoredMachinePeak> LatestMachinePeak(const std::string& hostname,
+                                                     const std::string& cpu_model) const;
 
   /// Test hook: called inside RecordJob's open transaction after each sample row is
   /// written (argument: the sample's index), so tests can kill the process mid-job.

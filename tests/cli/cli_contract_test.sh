@@ -59,12 +59,17 @@ expect_exit 0 models --show yolov3@320
 expect_output "^total +19486412800 +61949149"
 
 # Machine ceilings: short trials keep this under a couple of seconds; any speed passes.
-expect_exit 0 peak --trials 2 --trial-seconds 0.02 --format json
+peak_db=$(mktemp -d)/peak.db
+expect_exit 0 peak --trials 2 --trial-seconds 0.02 --format json --no-store
 if command -v python3 >/dev/null; then
   python3 -c 'import json,math,sys; p=json.load(open(sys.argv[1])); f=p["figures"]; assert len(f) in (3,6), len(f); assert all(x["value"]>0 and math.isfinite(x["value"]) and x["method"] for x in f), f; assert p["isa"] and p["fma_gflops_1t"]>0' \
     /tmp/edgebench_cli_out.$$ || { echo "FAIL: peak json"; failures=$((failures + 1)); }
 fi
-expect_exit 0 peak --trials 1 --trial-seconds 0.01 --array-mib 8 --threads 1
+expect_exit 0 peak --trials 1 --trial-seconds 0.01 --array-mib 8 --threads 1 --db "$peak_db"
+expect_output "^Ceilings stored in .*peak.db"
+[ "$(sqlite3 "$peak_db" 'SELECT count(*) FROM machine_peaks' 2>/dev/null)" = 1 ] ||
+  { echo "FAIL: peak not stored"; failures=$((failures + 1)); }
+rm -rf "$(dirname "$peak_db")"
 expect_output "^CPU SIMD features: "
 expect_output "^fma +1 +[0-9.]+ +GFLOP/s"
 expect_output "^triad, 1 thread: STREAM triad"
@@ -74,6 +79,18 @@ expect_exit 2 peak --trials 0
 expect_exit 2 peak --array-mib 1048576
 expect_output "would take more than half"
 expect_exit 2 peak --format xml
+
+# Compatibility matrix: the backends' own support checks, no database needed.
+expect_exit 0 matrix --models cifarnet,c3d --db /nonexistent/matrix.db
+expect_output "^cifarnet "
+expect_output "^c3d "
+expect_exit 0 matrix --models cifarnet --format json --db /nonexistent/matrix.db
+if command -v python3 >/dev/null; then
+  python3 -c 'import json,sys; rows=json.load(open(sys.argv[1])); assert rows and all(r["model"]=="cifarnet" and r["state"] for r in rows), rows' \
+    /tmp/edgebench_cli_out.$$ || { echo "FAIL: matrix json"; failures=$((failures + 1)); }
+fi
+expect_exit 2 matrix --models no-such-model
+expect_exit 2 matrix --format xml
 
 rm -f /tmp/edgebench_cli_out.$$ /tmp/edgebench_cli_err.$$
 if [ "$failures" -ne 0 ]; then

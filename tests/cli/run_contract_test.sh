@@ -113,6 +113,12 @@ grep -q "skipped (--resume)" "$work/err" && fail "run --resume skipped a job onl
 # 5. Users' own models: a zoo model exported to ONNX runs like any other.
 "$bin" export-model cifarnet --format onnx -o "$work/c.onnx" 2>/dev/null || fail "export-model"
 [ -s "$work/c.onnx" ] || fail "export-model wrote nothing"
+"$bin" export-model tiny-yolo@64 --format darknet -o "$work/ty" 2>/dev/null ||
+  fail "export-model --format darknet"
+[ -s "$work/ty.cfg" ] && [ -s "$work/ty.weights" ] || fail "export-model darknet: no cfg/weights"
+grep -q '^\[convolutional\]' "$work/ty.cfg" || fail "export-model darknet: no layers in the cfg"
+"$bin" export-model mobilenet-v2@64 --format darknet -o "$work/mb" >/dev/null 2>"$work/err"
+[ $? -eq 2 ] && grep -q "relu6" "$work/err" || fail "export-model darknet: relu6 not refused by name"
 "$bin" models --show "$work/c.onnx" | grep -qE "^total +14693248 +797962|^total +32778112 +1756426" ||
   fail "models --show FILE.onnx"
 "$bin" run --model "$work/c.onnx" --backends reference --db "$work/o.db" "${quick[@]}" \

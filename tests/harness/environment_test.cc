@@ -98,6 +98,22 @@ TEST(CaptureEnvironmentTest, NonexistentRootIsNotAnError) {
   EXPECT_TRUE(env.cpu_frequencies.empty());
 }
 
+TEST(CaptureEnvironmentTest, RecordsTheRunningCpusSimdFeaturesAndWidestFmaIsa) {
+  const Environment env = CaptureEnvironment("/nonexistent/edgebench/root");
+  ASSERT_FALSE(env.widest_fma_isa.empty());
+#if defined(__x86_64__)
+  // x86-64 guarantees SSE2, so it is always detected; the widest ISA agrees with the flags.
+  EXPECT_NE(std::find(env.cpu_simd_features.begin(), env.cpu_simd_features.end(), "sse2"),
+            env.cpu_simd_features.end());
+  const bool avx512 = __builtin_cpu_supports("avx512f");
+  const bool avx2 = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+  EXPECT_EQ(env.widest_fma_isa, avx512 ? "avx512f" : avx2 ? "avx2+fma" : "sse2");
+#endif
+  const nlohmann::json json = ToJson(env);
+  EXPECT_EQ(json.at("widest_fma_isa"), env.widest_fma_isa);
+  EXPECT_EQ(json.at("cpu_simd_features").size(), env.cpu_simd_features.size());
+}
+
 TEST(CaptureEnvironmentTest, ReadsX86CpuInfo) {
   FixtureTree tree;
   tree.Write("proc/cpuinfo", kX86CpuInfo);

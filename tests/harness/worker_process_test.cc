@@ -21,8 +21,10 @@
 #include "harness/page_cache.h"
 #include "harness/reference_cache.h"
 #include "harness/worker.h"
+#include "ir/cost.h"
 #include "worker_test_support.h"
 #include "zoo/graph_builder.h"
+#include "zoo/model_zoo.h"
 #include "zoo/seeded_weights.h"
 
 namespace edgebench::harness {
@@ -38,6 +40,11 @@ TEST_F(WorkerProcessTest, HealthyBackendIsMeasured) {
   EXPECT_GT(result.phases.process_start, 0);
   EXPECT_GT(result.phases.first_run, 0);
   EXPECT_GT(result.peak_rss_bytes, 1 << 20);
+  // The model's cost travels with the result, for the roofline columns of reports.
+  const ir::GraphCost cost = ir::CountGraph(zoo::BuildModel("cifarnet"));
+  EXPECT_EQ(result.model_macs, cost.macs);
+  EXPECT_EQ(result.model_flops, cost.flops);
+  EXPECT_EQ(result.model_bytes, cost.weight_bytes + cost.activation_bytes);
 }
 
 TEST_F(WorkerProcessTest, SegfaultBecomesACrashedJobAndTheNextJobRuns) {

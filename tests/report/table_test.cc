@@ -29,6 +29,17 @@ TEST(TableTest, TextAlignsColumns) {
             "odd, \"quoted\" | name    0.5\n");
 }
 
+TEST(TableTest, TextPadsByCharactersNotBytes) {
+  Table table;
+  table.columns = {{"a", "a"}, {"b", "b", true}};
+  table.rows = {{TextCell("✓"), TextCell("—")}, {TextCell("no"), TextCell("12")}};
+  EXPECT_EQ(Render(table, OutputFormat::kTable),
+            "a    b\n"
+            "--  --\n"
+            "✓    —\n"
+            "no  12\n");
+}
+
 TEST(TableTest, CsvQuotesFieldsThatNeedIt) {
   EXPECT_EQ(Render(SampleTable(), OutputFormat::kCsv),
             "\"model\",\"GMAC\"\n"

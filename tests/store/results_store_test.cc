@@ -106,6 +106,12 @@ JobConfig Config(const std::string& model, int threads = 1) {
 }
 
 // A job with every field set to a distinct value.
+// What a schema-3 build wrote lacks what migration 4 adds.
+constexpr const char* kUndoSchemaFour =
+    "ALTER TABLE jobs DROP COLUMN toggles; ALTER TABLE jobs DROP COLUMN model_macs; "
+    "ALTER TABLE jobs DROP COLUMN model_flops; ALTER TABLE jobs DROP COLUMN model_bytes; "
+    "DROP TABLE machine_peaks; ";
+
 JobResult FullResult() {
   JobResult r;
   r.config = Config("yolov3@320x320", 4);
@@ -142,6 +148,10 @@ JobResult FullResult() {
                                          .passed = true};
   r.peak_rss_bytes = int64_t{3} << 32;
   r.backend_version = "reference 0.1.0";
+  r.config.toggles = "no-fusion";
+  r.model_macs = 19'486'412'800;
+  r.model_flops = 39'100'000'001;
+  r.model_bytes = int64_t{5} << 32;
   return r;
 }
 
@@ -168,6 +178,10 @@ void ExpectSameResult(const JobResult& got, const JobResult& want) {
   EXPECT_EQ(got.phases.model_load, want.phases.model_load);
   EXPECT_EQ(got.phases.prepare, want.phases.prepare);
   EXPECT_EQ(got.phases.first_run, want.phases.first_run);
+  EXPECT_EQ(got.config.toggles, want.config.toggles);
+  EXPECT_EQ(got.model_macs, want.model_macs);
+  EXPECT_EQ(got.model_flops, want.model_flops);
+  EXPECT_EQ(got.model_bytes, want.model_bytes);
   const harness::SampleSummary& g = got.summary;
   const harness::SampleSummary& w = want.summary;
   EXPECT_EQ(g.count, w.count);
@@ -312,9 +326,8 @@ TEST_F(ResultsStoreTest, SchemaTwoFilesGainTheInputShapeColumn) {
     store.RecordJob(store.BeginRun(SampleRunInfo()), FullResult());
   }
   // What a schema-2 build wrote: no input_shape column.
-  RawExec(path,
-          "ALTER TABLE jobs DROP COLUMN toggles; DROP TABLE machine_peaks; "
-          "ALTER TABLE jobs DROP COLUMN input_shape; PRAGMA user_version = 2");
+  RawExec(path, std::string(kUndoSchemaFour) +
+                    "ALTER TABLE jobs DROP COLUMN input_shape; PRAGMA user_version = 2");
   {
     ResultsStore reader = ResultsStore::OpenReadOnly(path);  // upgraded in memory only
     ASSERT_EQ(reader.Jobs(std::nullopt).size(), 1u);
@@ -357,15 +370,29 @@ TEST_F(ResultsStoreTest, TogglesAreStoredAndKeepJobsApart) {
   EXPECT_FALSE(store.HasCompletedJob(other, /*timed=*/false));
 }
 
+TEST_F(ResultsStoreTest, MachinePeaksAreKeptPerMachineLatestFirst) {
+  ResultsStore store = ResultsStore::Open(PathOf("results.db"));
+  EXPECT_FALSE(store.LatestMachinePeak("h", "cpu").has_value());
+  store.RecordMachinePeak(
+      {.hostname = "h", .cpu_model = "cpu", .isa = "avx2+fma", .peak_json = "1"});
+  store.RecordMachinePeak(
+      {.hostname = "h", .cpu_model = "cpu", .isa = "avx2+fma", .peak_json = "2"});
+  store.RecordMachinePeak({.hostname = "g", .cpu_model = "cpu", .isa = "sse2", .peak_json = "3"});
+  const auto latest = store.LatestMachinePeak("h", "cpu");
+  ASSERT_TRUE(latest.has_value());
+  EXPECT_EQ(latest->peak_json, "2");
+  EXPECT_EQ(latest->isa, "avx2+fma");
+  EXPECT_TRUE(IsIsoUtc(latest->measured_at)) << latest->measured_at;
+  EXPECT_FALSE(store.LatestMachinePeak("h", "other cpu").has_value());
+}
+
 TEST_F(ResultsStoreTest, SchemaThreeFilesGainTogglesAndThePeakTable) {
   const std::string path = PathOf("results.db");
   {
     ResultsStore store = ResultsStore::Open(path);
     store.RecordJob(store.BeginRun(SampleRunInfo()), FullResult());
   }
-  RawExec(path,
-          "ALTER TABLE jobs DROP COLUMN toggles; DROP TABLE machine_peaks; "
-          "PRAGMA user_version = 3");
+  RawExec(path, std::string(kUndoSchemaFour) + "PRAGMA user_version = 3");
   {
     ResultsStore reader = ResultsStore::OpenReadOnly(path);
     ASSERT_EQ(reader.Jobs(std::nullopt).size(), 1u);

@@ -18,7 +18,6 @@
 namespace edgebench::backends::onednn {
 namespace {
 
-constexpr const char* kNoFusion = "no-fusion";
 constexpr int kDefaultPrimitiveCacheCapacity = 1024;  // oneDNN's own default
 
 std::string IsaName(dnnl_cpu_isa_t isa) {
@@ -123,18 +122,7 @@ Status OneDnnBackend::Prepare(const ir::Graph& graph, const BackendOptions& opti
 
 }  // namespace edgebench::backends::onednn
 
-EDGEBENCH_PLUGIN_EXPORT int edgebench_backend_abi_version() {
-  return edgebench::backends::kPluginAbiVersion;
-}
-
-EDGEBENCH_PLUGIN_EXPORT edgebench::backends::Backend* edgebench_create_backend(const char* id,
-                                                                               char* error,
-                                                                               size_t error_size) {
-  try {
-    if (std::strcmp(id, "onednn") == 0) return new edgebench::backends::onednn::OneDnnBackend();
-    std::snprintf(error, error_size, "the onednn plugin serves 'onednn', not '%s'", id);
-  } catch (const std::exception& failure) {
-    std::snprintf(error, error_size, "cannot create the onednn backend: %s", failure.what());
-  }
-  return nullptr;
-}
+EDGEBENCH_DEFINE_PLUGIN("onednn",
+                        [](std::string&) -> std::unique_ptr<edgebench::backends::Backend> {
+                          return std::make_unique<edgebench::backends::onednn::OneDnnBackend>();
+                        })

@@ -303,18 +303,7 @@ Status OpenCvBackend::Prepare(const ir::Graph& graph, const BackendOptions& opti
 
 }  // namespace edgebench::backends::opencv
 
-EDGEBENCH_PLUGIN_EXPORT int edgebench_backend_abi_version() {
-  return edgebench::backends::kPluginAbiVersion;
-}
-
-EDGEBENCH_PLUGIN_EXPORT edgebench::backends::Backend* edgebench_create_backend(const char* id,
-                                                                               char* error,
-                                                                               size_t error_size) {
-  try {
-    if (std::strcmp(id, "opencv") == 0) return new edgebench::backends::opencv::OpenCvBackend();
-    std::snprintf(error, error_size, "the opencv plugin serves 'opencv', not '%s'", id);
-  } catch (const std::exception& failure) {
-    std::snprintf(error, error_size, "cannot create the opencv backend: %s", failure.what());
-  }
-  return nullptr;
-}
+EDGEBENCH_DEFINE_PLUGIN("opencv",
+                        [](std::string&) -> std::unique_ptr<edgebench::backends::Backend> {
+                          return std::make_unique<edgebench::backends::opencv::OpenCvBackend>();
+                        })

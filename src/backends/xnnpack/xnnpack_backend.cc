@@ -82,26 +82,8 @@ Status XnnpackBackend::Prepare(const ir::Graph& graph, const BackendOptions& opt
 
 }  // namespace edgebench::backends::xnnpack
 
-EDGEBENCH_PLUGIN_EXPORT int edgebench_backend_abi_version() {
-  return edgebench::backends::kPluginAbiVersion;
-}
-
-EDGEBENCH_PLUGIN_EXPORT edgebench::backends::Backend* edgebench_create_backend(const char* id,
-                                                                               char* error,
-                                                                               size_t error_size) {
-  try {
-    if (std::strcmp(id, "xnnpack") != 0) {
-      std::snprintf(error, error_size, "the xnnpack plugin serves 'xnnpack', not '%s'", id);
-      return nullptr;
-    }
-    std::string why;
-    if (!edgebench::backends::xnnpack::InitializeXnnpack(why)) {
-      std::snprintf(error, error_size, "%s", why.c_str());
-      return nullptr;
-    }
-    return new edgebench::backends::xnnpack::XnnpackBackend();
-  } catch (const std::exception& failure) {
-    std::snprintf(error, error_size, "cannot create the xnnpack backend: %s", failure.what());
-  }
-  return nullptr;
-}
+EDGEBENCH_DEFINE_PLUGIN("xnnpack",
+                        [](std::string& why) -> std::unique_ptr<edgebench::backends::Backend> {
+                          if (!edgebench::backends::xnnpack::InitializeXnnpack(why)) return nullptr;
+                          return std::make_unique<edgebench::backends::xnnpack::XnnpackBackend>();
+                        })

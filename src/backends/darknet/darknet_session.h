@@ -1,0 +1,41 @@
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "backends/backend.h"
+#include "backends/darknet/darknet_api.h"
+#include "formats/darknet_export.h"
+
+namespace edgebench::backends::darknet {
+
+struct NetworkDeleter {
+  void operator()(network* net) const { free_network(net); }
+};
+using NetworkHandle = std::unique_ptr<network, NetworkDeleter>;
+
+/// Loads an exported model with Darknet's own cfg parser and weights reader (through
+/// files in a private temporary directory, removed once loaded) and checks that what
+/// Darknet built is what was written. Throws std::runtime_error naming the problem.
+NetworkHandle LoadNetwork(const formats::DarknetModel& model, const ir::Graph& graph);
+
+/// One loaded Darknet network run on CHW input at batch 1.
+class DarknetSession final : public Session {
+ public:
+  DarknetSession(NetworkHandle net, ir::Shape input_shape, std::vector<int> output_layers,
+                 std::vector<ir::Shape> output_shapes);
+
+  Status SetInputs(const std::vector<HostTensor>& inputs) noexcept override;
+  Status Run() noexcept override;
+  Status GetOutputs(std::vector<HostTensor>& outputs) noexcept override;
+
+ private:
+  NetworkHandle net_;
+  ir::Shape input_shape_;
+  std::vector<float> input_;
+  std::vector<int> output_layers_;
+  std::vector<ir::Shape> output_shapes_;
+};
+
+}  // namespace edgebench::backends::darknet
