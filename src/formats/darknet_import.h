@@ -38,7 +38,6 @@ struct DarknetImportLimits {
 ///  - [upsample]: nearest upsampling by `stride`. [reorg]: Darknet's reorg (which reads
 ///    its input as C/s^2 x H*s x W*s) as Reshape/Transpose/Reshape.
 ///  - [softmax]/[soft]: Softmax of x / temperature over each of `groups` contiguous chunks.
-///  - [normalization]/[lrn]: Lrn.
 ///  - [yolo] and [region]: the activations Darknet's forward pass applies in place --
 ///    logistic on x, y, objectness (and, for [yolo] or region without softmax, class
 ///    scores), softmax over region class scores -- so the graph outputs equal those
@@ -47,7 +46,8 @@ struct DarknetImportLimits {
 ///    hardtan, lhtan, selu, exactly (composed of IR ops where needed); stair is refused.
 /// Graph outputs: every [yolo]/[region] layer, else the last layer that is not [cost].
 /// Anything else ([local], [crnn], [rnn], [gru], [lstm], [deconvolutional], [crop],
-/// [detection], [batchnorm], ..., binary/xnor layers, unknown activations) throws
+/// [detection], [batchnorm], [normalization] (whose channel window is not LRN's), ...,
+/// binary/xnor layers, unknown activations) throws
 /// UnsupportedModelError naming the layer, its line and the reason; malformed input
 /// (bad numbers, missing keys, absurd sizes, routes to itself or forward, mismatched
 /// shapes) throws FormatError with the line. Weights are seeded descriptors (see

@@ -1,4 +1,4 @@
-// [convolutional], [connected], pooling, [shortcut], [route], [upsample] and
+// [convolutional], [connected], pooling, [shortcut], [route], [upsample] and the refused
 // [normalization]: Darknet's shape rules, checked before anything is emitted.
 #include <fmt/format.h>
 
@@ -179,14 +179,13 @@ ValueId Importer::Upsample(const DarknetSection& s, ValueId x) {
   return builder_->Upsample(Name("upsample"), x, {stride, stride});
 }
 
-ValueId Importer::Normalization(const DarknetSection& s, ValueId x) {
-  const int64_t size = s.Int("size", 5);
-  const float alpha = s.Float("alpha", 0.0001f);
-  const float beta = s.Float("beta", 0.75f);
-  const float kappa = s.Float("kappa", 1.0f);
-  if (size <= 0 || size % 2 == 0) Unsupported(s, "size", "an even or non-positive window size");
-  // Darknet scales the sum of squares by alpha; the IR (like ONNX) by alpha / size.
-  return builder_->Lrn(Name("lrn"), As4d(x), size, alpha * static_cast<float>(size), beta, kappa);
+ValueId Importer::Normalization(const DarknetSection& s, ValueId) {
+  // forward_normalization_layer starts channel 0 with channels [0, size/2) and then slides
+  // by adding k + size/2 and dropping k - (size-1)/2 - 1: the sum skips a channel, so it
+  // is not the centred window of Lrn (nor any window an IR op sums).
+  Unsupported(s, "",
+              "Darknet 2018's [normalization] sums squares over a channel window "
+              "that is not LRN's centred window");
 }
 
 }  // namespace edgebench::formats::darknet

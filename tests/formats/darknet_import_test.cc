@@ -89,7 +89,8 @@ TEST(DarknetImport, RefusesUnsupportedLayersAsUnsupported) {
   for (const char* layer :
        {"[lstm]\n", "[rnn]\n", "[local]\n", "[crop]\n", "[deconvolutional]\n",
         "[convolutional]\nactivation=stair\n", "[convolutional]\nactivation=magic\n",
-        "[upsample]\nstride=-2\n", "[convolutional]\nbinary=1\n", "[region]\ntree=x\n"}) {
+        "[upsample]\nstride=-2\n", "[convolutional]\nbinary=1\n", "[region]\ntree=x\n",
+        "[normalization]\n"}) {
     EXPECT_THROW(ImportDarknetCfg(net + layer, "t.cfg"), UnsupportedModelError) << layer;
   }
   const std::string mismatch = net +
