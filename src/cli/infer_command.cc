@@ -31,6 +31,7 @@ struct InferOptions {
   std::string backend;
   std::vector<std::string> inputs;  // --input items, each maybe a comma-separated list
   std::string input_shape;          // canonical --input-shape text
+  std::string weights;              // --weights FILE.weights for a Darknet cfg
   int threads = 1;
   std::string toggles;  // canonical --opt text
   std::string output;
@@ -98,13 +99,22 @@ std::vector<harness::InputFile> InputFiles(const std::vector<std::string>& optio
 // The model as jobs name it: a zoo id with its shapes folded in, or an absolute path.
 std::string ResolveModel(const InferOptions& options, harness::JobLauncher& launcher) {
   if (formats::IsModelFile(options.model)) {
-    const std::string path = fs::absolute(options.model).lexically_normal().string();
+    std::string path;
+    try {
+      path = formats::ModelFileReference(options.model, options.weights);
+    } catch (const formats::FormatError& error) {
+      throw InferFailure{kExitUsage, error.what()};
+    }
     // Parsed in a worker, as `run` does: a hostile file cannot crash this process.
     if (const std::string error = launcher.CheckModelFile(path, options.input_shape);
         !error.empty()) {
       throw InferFailure{kExitUsage, error};
     }
     return path;
+  }
+  if (!options.weights.empty()) {
+    throw InferFailure{
+        kExitUsage, fmt::format("--weights goes with a Darknet cfg, not with '{}'", options.model)};
   }
   try {
     return formats::ZooIdWithInputShapes(options.model,
@@ -217,8 +227,11 @@ Command AddInferCommand(CLI::App& app) {
   CLI::App* sub = app.add_subcommand(
       "infer",
       "Run one inference and write every output as .npy, compared with the reference engine");
-  sub->add_option("model", options->model, "Zoo model id (e.g. resnet-18@160) or an ONNX file")
+  sub->add_option("model", options->model,
+                  "Zoo model id (e.g. resnet-18@160), an ONNX file or a Darknet cfg")
       ->required();
+  sub->add_option("--weights", options->weights,
+                  "Darknet .weights for a cfg model (default: seeded weights)");
   sub->add_option("--backend", options->backend, "Backend id, e.g. opencv or reference")
       ->required();
   sub->add_option("--input", options->inputs,

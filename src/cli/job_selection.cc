@@ -15,7 +15,7 @@ namespace edgebench::cli {
 
 bool ExpandModels(const std::string& ids, const std::vector<std::string>& files,
                   const std::string& input_shape, harness::JobLauncher& launcher,
-                  std::vector<std::string>& models) {
+                  std::vector<std::string>& models, const std::string& weights) {
   const formats::InputShapes shapes = formats::ParseInputShapes(input_shape);
   std::vector<std::string> requests;
   if (ids == "all") {
@@ -37,9 +37,19 @@ bool ExpandModels(const std::string& ids, const std::vector<std::string>& files,
       return false;
     }
   }
+  if (!weights.empty() && files.size() != 1) {
+    std::cerr << "edgebench: --weights needs exactly one --model (a Darknet cfg)\n";
+    return false;
+  }
   for (const std::string& file : files) {
     // Absolute, so --resume recognises the same file from another directory.
-    const std::string path = std::filesystem::absolute(file).lexically_normal().string();
+    std::string path;
+    try {
+      path = formats::ModelFileReference(file, weights);
+    } catch (const formats::FormatError& error) {
+      std::cerr << "edgebench: " << error.what() << "\n";
+      return false;
+    }
     if (!AppendUnique(models, path, file, "--model", std::cerr)) continue;
     // Parsed in a worker: a hostile file that crashes the parser fails here, cleanly.
     if (const std::string error = launcher.CheckModelFile(path, input_shape); !error.empty()) {

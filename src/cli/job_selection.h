@@ -18,10 +18,11 @@ inline constexpr const char* kDefaultModels = "cifarnet,vgg-s-32,mobilenet-v2,ti
 /// Resolves "all", validates every zoo id (folding `input_shape`, canonical
 /// --input-shape text, into ID@HxW) and checks every model file once in a worker at
 /// `input_shape` (a bad file or shape is a usage error here, not one failed job per
-/// backend). Files become absolute paths. Returns false after printing why.
+/// backend). Files become absolute paths; `weights` (--weights) goes with the one file,
+/// a Darknet cfg (see formats::ModelFileReference). Returns false after printing why.
 bool ExpandModels(const std::string& ids, const std::vector<std::string>& files,
                   const std::string& input_shape, harness::JobLauncher& launcher,
-                  std::vector<std::string>& models);
+                  std::vector<std::string>& models, const std::string& weights = "");
 
 /// Resolves "all" to the available backends (a note for each missing one; the reference
 /// engine only when named) and checks named ids. Returns false after printing why.

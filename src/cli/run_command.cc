@@ -39,7 +39,8 @@ namespace {
 
 struct RunOptions {
   std::string models = kDefaultModels;
-  std::vector<std::string> model_files;  // --model FILE.onnx
+  std::vector<std::string> model_files;  // --model FILE.onnx / FILE.cfg
+  std::string weights;                   // --weights FILE.weights (for one Darknet cfg)
   std::string input_shape;               // canonical --input-shape text
   std::string backends = "all";
   std::vector<std::string> toggle_sets;  // canonical --opt values; none given = no toggles
@@ -164,7 +165,8 @@ int Orchestrate(RunOptions options, harness::WorkerRequest::Mode mode) {
   std::vector<std::string> models;
   std::vector<std::string> backend_ids;
   if (!format ||
-      !ExpandModels(options.models, options.model_files, options.input_shape, launcher, models) ||
+      !ExpandModels(options.models, options.model_files, options.input_shape, launcher, models,
+                    options.weights) ||
       !ExpandBackends(options.backends, registry, backend_infos, backend_ids)) {
     return kExitUsage;
   }
@@ -298,8 +300,10 @@ void AddCommonOptions(CLI::App* sub, RunOptions& options) {
                   "Comma-separated model ids (ID@SIZE allowed), or 'all' for the study's 16")
       ->capture_default_str();
   sub->add_option("--model", options.model_files,
-                  "Your own model: an ONNX file (repeatable; runs instead of the default set "
-                  "unless --models is given too)");
+                  "Your own model: an ONNX file or a Darknet cfg (repeatable; runs instead of "
+                  "the default set unless --models is given too)");
+  sub->add_option("--weights", options.weights,
+                  "Darknet .weights for the one --model cfg (default: seeded weights)");
   sub->add_option("--input-shape", options.input_shape,
                   "Shapes to run the models' inputs at: NAME:1x3x224x224[,NAME:DIMS...], or "
                   "1x3x224x224 for one-input models; settles an ONNX file's dynamic dims (zoo "

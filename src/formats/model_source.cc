@@ -2,6 +2,10 @@
 
 #include <fmt/format.h>
 
+#include <filesystem>
+
+#include "formats/darknet_import.h"
+#include "formats/darknet_weights.h"
 #include "formats/onnx.h"
 #include "zoo/model_zoo.h"
 #include "zoo/seeded_weights.h"
@@ -16,10 +20,57 @@ ir::Graph ImportWithShapes(const std::string& path, const InputShapes& shapes) {
   return ImportOnnxFile(path, OnnxImportOptions{.input_shapes = shapes});
 }
 
+// A Darknet cfg fixes its input size ([net] width/height/channels): a given shape must
+// be that one.
+void CheckDarknetShapes(const ir::Graph& graph, const InputShapes& shapes) {
+  const ir::Value& input = graph.value(graph.inputs().at(0));
+  for (const auto& [name, shape] : shapes) {
+    if ((!name.empty() && name != input.name) || shape != input.shape) {
+      throw InputShapeError(fmt::format(
+          "input shape {}{} does not fit: the Darknet cfg's input '{}' is {} (set width, "
+          "height and channels in its [net] section to change it)",
+          name.empty() ? "" : name + ":", ir::ShapeToString(shape), input.name,
+          ir::ShapeToString(input.shape)));
+    }
+  }
+}
+
+ir::Graph LoadDarknet(const std::string& model, uint64_t weight_seed, bool with_weights,
+                      const InputShapes& shapes) {
+  const DarknetModelRef ref = ParseDarknetModelRef(model);
+  ir::Graph graph = LoadDarknetModel(ref.cfg, ref.weights, weight_seed, {}, with_weights);
+  CheckDarknetShapes(graph, shapes);
+  return graph;
+}
+
 }  // namespace
 
 bool IsModelFile(const std::string& model) {
-  return model.size() > 5 && model.compare(model.size() - 5, 5, ".onnx") == 0;
+  return (model.size() > 5 && model.compare(model.size() - 5, 5, ".onnx") == 0) ||
+         IsDarknetModelRef(model);
+}
+
+std::string ModelFileReference(const std::string& file, const std::string& weights) {
+  auto absolute = [](const std::string& path) {
+    return std::filesystem::absolute(path).lexically_normal().string();
+  };
+  if (!IsDarknetModelRef(file)) {
+    if (!weights.empty()) {
+      throw FormatError(
+          fmt::format("--weights {}: weights files go with Darknet cfgs (FILE.cfg), not with {}",
+                      weights, file));
+    }
+    return absolute(file);
+  }
+  DarknetModelRef ref = ParseDarknetModelRef(file);
+  if (!weights.empty() && !ref.weights.empty()) {
+    throw FormatError(fmt::format("{}: weights given twice ({} and --weights {})", ref.cfg,
+                                  ref.weights, weights));
+  }
+  if (!weights.empty()) ref.weights = weights;
+  ref.cfg = absolute(ref.cfg);
+  if (!ref.weights.empty()) ref.weights = absolute(ref.weights);
+  return DarknetModelRefString(ref);
 }
 
 std::string ZooIdWithInputShapes(const std::string& request, const InputShapes& shapes) {
@@ -59,6 +110,7 @@ std::string ZooIdWithInputShapes(const std::string& request, const InputShapes& 
 }
 
 ir::Graph LoadModel(const std::string& model, uint64_t weight_seed, const InputShapes& shapes) {
+  if (IsDarknetModelRef(model)) return LoadDarknet(model, weight_seed, true, shapes);
   if (IsModelFile(model)) return ImportWithShapes(model, shapes);
   ir::Graph graph = zoo::BuildModel(ZooIdWithInputShapes(model, shapes));
   zoo::MaterializeWeights(graph, weight_seed);
@@ -66,6 +118,7 @@ ir::Graph LoadModel(const std::string& model, uint64_t weight_seed, const InputS
 }
 
 ir::Graph LoadModelStructure(const std::string& model, const InputShapes& shapes) {
+  if (IsDarknetModelRef(model)) return LoadDarknet(model, 0, false, shapes);
   return IsModelFile(model) ? ImportWithShapes(model, shapes)
                             : zoo::BuildModel(ZooIdWithInputShapes(model, shapes));
 }
