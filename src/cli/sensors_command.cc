@@ -38,6 +38,17 @@ std::optional<double> CounterWatts(const sensors::SensorSample& first,
   return result.estimate->average_watts;
 }
 
+// Why a reading is absent, with the usual remedy where there is one.
+std::string AbsentNote(const sensors::SensorReading& reading) {
+  if (reading.source->kind == sensors::SensorKind::kEnergyCounter &&
+      reading.absent_reason.find("Permission denied") != std::string::npos) {
+    return reading.absent_reason +
+           " (RAPL energy_uj is root-only on kernels patched for CVE-2020-8694: run as root "
+           "or grant read access)";
+  }
+  return reading.absent_reason;
+}
+
 report::Table SensorsTable(const sensors::SensorSample& first, const sensors::SensorSample& second,
                            bool with_paths) {
   report::Table table;
@@ -63,7 +74,7 @@ report::Table SensorsTable(const sensors::SensorSample& first, const sensors::Se
         reading.value ? report::NumberCell(*reading.value, decimals) : report::TextCell("-"),
         report::TextCell(info.unit),
         watts ? report::NumberCell(*watts, 3) : report::TextCell(""),
-        report::TextCell(reading.value ? reading.detail : reading.absent_reason)};
+        report::TextCell(reading.value ? reading.detail : AbsentNote(reading))};
     if (with_paths) row.push_back(report::TextCell(info.path));
     table.rows.push_back(std::move(row));
   }

@@ -11,7 +11,9 @@ SensorSample ReadAll(const SensorSources& sources) {
   sample.readings.reserve(sources.size());
   const double before = SteadySeconds();
   for (const auto& source : sources) sample.readings.push_back(source->Read());
-  sample.seconds = 0.5 * (before + SteadySeconds());
+  const double after = SteadySeconds();
+  sample.seconds = 0.5 * (before + after);
+  sample.read_seconds = after - before;
   return sample;
 }
 

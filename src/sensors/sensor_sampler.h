@@ -20,6 +20,9 @@ double SteadySeconds();
 /// order of the sampler's sources.
 struct SensorSample {
   double seconds = 0;
+  /// How long reading every source took: each reading is from within seconds +- half
+  /// of this (slow I2C monitors or a preempted thread widen it).
+  double read_seconds = 0;
   std::vector<SensorReading> readings;
 };
 

@@ -42,7 +42,8 @@ std::filesystem::path DefaultSysfsRoot() {
 
 FileText ReadSysfsText(const std::filesystem::path& path) noexcept {
   try {
-    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    // O_NONBLOCK: a FIFO planted where an attribute should be must not hang the reader.
+    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
     if (fd < 0) return {std::nullopt, "cannot open " + path.string() + ": " + ErrnoText(errno)};
     std::string text(kMaxAttributeBytes + 1, '\0');
     size_t filled = 0;

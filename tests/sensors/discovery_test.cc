@@ -3,6 +3,7 @@
 #include "sensors/discovery.h"
 
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 
 #include <cstdlib>
 #include <map>
@@ -161,14 +162,18 @@ TEST(SensorDiscovery, BadFilesGiveAbsentReadingsWithReasons) {
   std::filesystem::create_directories(fixture.Path("sys/class/thermal/thermal_zone3/temp"));
   fixture.Write("sys/class/thermal/thermal_zone4/temp", std::string(5000, '7'));
   fixture.Write("sys/class/thermal/thermal_zone5/temp", "99999999999999999999999");
+  // A FIFO where the attribute should be: read at once (empty), never waited on.
+  std::filesystem::create_directories(fixture.Path("sys/class/thermal/thermal_zone6"));
+  ASSERT_EQ(::mkfifo(fixture.Path("sys/class/thermal/thermal_zone6/temp").c_str(), 0600), 0);
 
   const SensorSources zones = DiscoverThermalZones(fixture.root());
-  ASSERT_EQ(zones.size(), 6u);
+  ASSERT_EQ(zones.size(), 7u);
   const char* expected_reasons[] = {"not an integer",
                                     "not an integer",
                                     "No such file",
                                     "Is a directory",
                                     "larger than a sysfs attribute",
+                                    "not an integer",
                                     "not an integer"};
   for (size_t i = 0; i < zones.size(); ++i) {
     const SensorReading reading = zones[i]->Read();

@@ -53,6 +53,9 @@ struct WriterStep {
   double done_seconds;
 };
 
+double ReadBegan(const SensorSample& sample) { return sample.seconds - sample.read_seconds / 2; }
+double ReadEnded(const SensorSample& sample) { return sample.seconds + sample.read_seconds / 2; }
+
 struct FixtureRun {
   std::unique_ptr<SysfsFixture> fixture;
   SensorSources sources;
@@ -61,15 +64,18 @@ struct FixtureRun {
   double started = 0;      // when Start() returned
   double stop_called = 0;  // when Stop() was called
   std::vector<WriterStep> steps;
-  double dram_removed = 0, temp_replaced = 0, clock_dropped = 0;  // absolute
+  // When each change began and when it was done (absolute; 0: not yet).
+  struct Event {
+    double began = 0, done = 0;
+  };
+  Event dram_removed, temp_replaced, clock_dropped;
 
-  // How old the curve values in the files were when `sample` read them, at most. The
-  // stamp is the middle of the reads, so a write done just before it may have come just
-  // after the file was read: only writes done 1 ms before the stamp count.
+  // How old the curve values in the files were when `sample` read them, at most: the
+  // last write done before the reads began was seen, or a newer one.
   double Staleness(const SensorSample& sample) const {
     double curve = start;
     for (const WriterStep& step : steps) {
-      if (step.done_seconds > sample.seconds - 0.001) break;
+      if (step.done_seconds > ReadBegan(sample)) break;
       curve = step.curve_seconds;
     }
     return sample.seconds - curve;
@@ -124,18 +130,21 @@ FixtureRun RunChangingFixture() {
       f.Write(kPackage + "energy_uj", energy_uj);
       f.Write(kRail + "curr1_input", std::llround(RailAmps(t) * 1000));
       f.Write(kZone + "temp", std::llround(ZoneCelsius(t) * 1000));
-      if (run.dram_removed == 0 && t >= kDramVanishes) {
+      if (run.dram_removed.done == 0 && t >= kDramVanishes) {
+        run.dram_removed.began = SteadySeconds();
         std::filesystem::remove(f.Path(kDram + "energy_uj"));
-        run.dram_removed = SteadySeconds();
+        run.dram_removed.done = SteadySeconds();
       }
-      if (run.temp_replaced == 0 && t >= kHwmonTempUnreadable) {
+      if (run.temp_replaced.done == 0 && t >= kHwmonTempUnreadable) {
+        run.temp_replaced.began = SteadySeconds();
         std::filesystem::remove(f.Path(kHwmonTemp));
         std::filesystem::create_directory(f.Path(kHwmonTemp));
-        run.temp_replaced = SteadySeconds();
+        run.temp_replaced.done = SteadySeconds();
       }
-      if (run.clock_dropped == 0 && t >= kClockDrops) {
+      if (run.clock_dropped.done == 0 && t >= kClockDrops) {
+        run.clock_dropped.began = SteadySeconds();
         f.Write(kClock + "scaling_cur_freq", 800'000);
-        run.clock_dropped = SteadySeconds();
+        run.clock_dropped.done = SteadySeconds();
       }
       run.steps.push_back({now, SteadySeconds()});
       std::this_thread::sleep_for(std::chrono::microseconds(500));
@@ -207,6 +216,7 @@ TEST_F(ChangingFixtureTest, WrappingCounterGivesTheKnownEnergy) {
   const double expected = kPackageWatts * (t1 - t0);  // > 1.5 wraps of the 3 J range
   // 1 %, plus what the writer's lateness at the two ends explains (~0 when quiet).
   const double tolerance = 0.01 * expected + kPackageWatts * WindowStaleness(*run_);
+  RecordProperty("window_end_staleness_us", static_cast<int>(WindowStaleness(*run_) * 1e6));
   EXPECT_NEAR(result.estimate->joules, expected, tolerance)
       << "staleness at the ends " << WindowStaleness(*run_) << " s";
   EXPECT_NEAR(result.estimate->average_watts, kPackageWatts, tolerance / (t1 - t0));
@@ -236,6 +246,7 @@ TEST_F(ChangingFixtureTest, RailRampIntegratesToTheKnownEnergy) {
   const double mean_staleness = staleness_sum / std::max<size_t>(count, 1);
   const double tolerance =
       0.01 * expected + kRailSlopeWattsPerSecond * (mean_staleness + 0.001) * (b - a);
+  RecordProperty("mean_staleness_us", static_cast<int>(mean_staleness * 1e6));
   EXPECT_NEAR(result.estimate->joules, expected, tolerance)
       << "mean staleness " << mean_staleness << " s";
   const double peak = kRailVolts * RailAmps(b);
@@ -254,7 +265,7 @@ TEST_F(ChangingFixtureTest, ZoneHeatsUpAndClockDrops) {
     previous = *reading.value;
     // The file lags the curve by the writer's lateness, never leads it.
     const double t = sample.seconds - run_->start;
-    EXPECT_LE(*reading.value, ZoneCelsius(t + 0.005) + 0.001);
+    EXPECT_LE(*reading.value, ZoneCelsius(ReadEnded(sample) - run_->start) + 0.001);
     EXPECT_GE(*reading.value, ZoneCelsius(t - run_->Staleness(sample)) - 0.001);
   }
   EXPECT_GE(readings, 20u);
@@ -265,9 +276,12 @@ TEST_F(ChangingFixtureTest, ZoneHeatsUpAndClockDrops) {
     const SensorReading& reading = sample.readings[clock];
     ASSERT_TRUE(reading.value) << reading.absent_reason;
     EXPECT_EQ(reading.detail, "schedutil");
-    // Samples stamped within 5 ms of the drop may have read either side of it.
-    if (std::abs(sample.seconds - run_->clock_dropped) > 0.005) {
-      EXPECT_EQ(*reading.value, sample.seconds < run_->clock_dropped ? 1800.0 : 800.0);
+    // Reads that ended before the drop began saw 1800, reads that began after it 800.
+    if (ReadEnded(sample) < run_->clock_dropped.began) {
+      EXPECT_EQ(*reading.value, 1800.0);
+    }
+    if (ReadBegan(sample) > run_->clock_dropped.done) {
+      EXPECT_EQ(*reading.value, 800.0);
     }
     clocks.insert(*reading.value);
   }
@@ -277,23 +291,23 @@ TEST_F(ChangingFixtureTest, ZoneHeatsUpAndClockDrops) {
 TEST_F(ChangingFixtureTest, VanishingAndUnreadableFilesAreSurvivedAndReported) {
   struct Case {
     std::string id;
-    double gone_at;
+    FixtureRun::Event gone;
     std::string reason;
   };
   for (const Case& c : {Case{"rapl:intel-rapl:0:0", run_->dram_removed, "No such file"},
                         Case{"hwmon1:temp1", run_->temp_replaced, "Is a directory"}}) {
     SCOPED_TRACE(c.id);
-    ASSERT_GT(c.gone_at, 0);
+    ASSERT_GT(c.gone.done, 0);
     const size_t index = IndexOf(c.id);
     size_t present = 0, absent = 0;
     for (const SensorSample& sample : run_->samples) {
       const SensorReading& reading = sample.readings[index];
       if (reading.value) {
         ++present;
-        EXPECT_LT(sample.seconds, c.gone_at + 0.005);  // stamped mid-read: a little slack
+        EXPECT_LT(ReadBegan(sample), c.gone.done);
       } else {
         ++absent;
-        EXPECT_GT(sample.seconds, c.gone_at - 0.005);
+        EXPECT_GT(ReadEnded(sample), c.gone.began);
         EXPECT_NE(reading.absent_reason.find(c.reason), std::string::npos) << reading.absent_reason;
         EXPECT_EQ(reading.source->id, c.id);
       }
@@ -303,7 +317,7 @@ TEST_F(ChangingFixtureTest, VanishingAndUnreadableFilesAreSurvivedAndReported) {
   }
   // The dram counter has no samples after it vanished: a window there is refused.
   const EnergyResult late = EnergyOf(run_->samples, IndexOf("rapl:intel-rapl:0:0"),
-                                     run_->dram_removed + 0.1, run_->dram_removed + 0.2);
+                                     run_->dram_removed.done + 0.1, run_->dram_removed.done + 0.2);
   EXPECT_FALSE(late.estimate);
   EXPECT_NE(late.problem.find("not the window"), std::string::npos) << late.problem;
   EXPECT_NE(EnergyOf(run_->samples, IndexOf("thermal_zone0"), run_->start + 0.2, run_->start + 0.3)
