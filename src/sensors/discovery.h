@@ -24,9 +24,11 @@ SensorSources DiscoverRapl(const std::filesystem::path& root);
 
 /// hwmon sensors under sys/class/hwmon/hwmon*: `powerN_input` (uW -> W), rails that give
 /// `currN_input` (mA) and `inN_input` (mV) but no powerN_input (INA3221 on Jetson) as
-/// power = current x voltage, and `tempN_input` (m°C -> C). Rails have boundary
-/// "board-rail:LABEL", temperatures "thermal:NAME:LABEL" (LABEL from the *_label file,
-/// else the channel name).
+/// power = current x voltage, `powerN_average` where there is no powerN_input (amdgpu),
+/// and `tempN_input` (m°C -> C). Boundaries: "board-rail:LABEL" for the INA monitors'
+/// rails, "device-power:DRIVER:LABEL" for other power channels, "thermal:DRIVER:LABEL"
+/// for temperatures (LABEL from the *_label file; without one DRIVER/powerN, DRIVER/railN
+/// or tempN).
 SensorSources DiscoverHwmon(const std::filesystem::path& root);
 
 /// Thermal zones under sys/class/thermal/thermal_zone*: `temp` (m°C -> C), boundary

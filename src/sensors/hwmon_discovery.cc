@@ -11,22 +11,33 @@
 namespace edgebench::sensors {
 namespace {
 
-// The channels of one hwmon directory by type ("power", "curr", "in", "temp"): indices.
-std::map<std::string, std::set<int>> Channels(const std::filesystem::path& hwmon_dir) {
-  std::map<std::string, std::set<int>> channels;
+// The channels of one hwmon directory by type ("power", "curr", "in", "temp"): index ->
+// the file holding the value. Power monitors that only average (amdgpu's
+// powerN_average) count as power channels; an _input file wins over an _average one.
+std::map<std::string, std::map<int, std::string>> Channels(const std::filesystem::path& hwmon_dir) {
+  std::map<std::string, std::map<int, std::string>> channels;
   for (const auto& entry : ListEntries(hwmon_dir, "")) {
     const std::string name = entry.filename().string();
-    if (!name.ends_with("_input")) continue;
-    const std::string stem = name.substr(0, name.size() - 6);
+    const bool input = name.ends_with("_input");
+    if (!input && !(name.starts_with("power") && name.ends_with("_average"))) continue;
+    const std::string stem = name.substr(0, name.rfind('_'));
     size_t digits = stem.size();
     while (digits > 0 && stem[digits - 1] >= '0' && stem[digits - 1] <= '9') --digits;
     if (digits == 0 || digits == stem.size() || stem.size() - digits > 6) continue;
-    channels[stem.substr(0, digits)].insert(std::stoi(stem.substr(digits)));
+    std::string& file = channels[stem.substr(0, digits)][std::stoi(stem.substr(digits))];
+    if (input || file.empty()) file = name;
   }
   return channels;
 }
 
 std::string Channel(const std::string& type, int index) { return type + std::to_string(index); }
+
+// Board power monitors (the INA2xx/INA3221 family) measure named supply rails; any other
+// driver's power channel (amdgpu, a CPU's hwmon) covers that device alone.
+std::string PowerBoundary(const std::string& driver, const std::string& label) {
+  if (driver.starts_with("ina")) return "board-rail:" + label;
+  return "device-power:" + driver + ":" + label;
+}
 
 }  // namespace
 
@@ -40,37 +51,39 @@ SensorSources DiscoverHwmon(const std::filesystem::path& root) {
         return ReadTextOr(dir / (channel + "_label"), fallback);
       };
       auto channels = Channels(dir);
-      for (int index : channels["power"]) {
+      for (const auto& [index, file] : channels["power"]) {
         const std::string channel = Channel("power", index);
         const std::string label = label_of(channel, name + "/" + channel);
         sources.push_back(std::make_shared<ScaledFileSource>(
             SensorInfo{.id = hwmon + ":" + channel,
                        .kind = SensorKind::kPower,
                        .unit = std::string(KindUnit(SensorKind::kPower)),
-                       .boundary = "board-rail:" + label,
+                       .boundary = PowerBoundary(name, label),
                        .label = label,
-                       .path = (dir / (channel + "_input")).string()},
-            dir / (channel + "_input"), 1e6));
+                       .path = (dir / file).string()},
+            dir / file, 1e6));
       }
       // A rail with current and voltage but no power channel: P = I x U. A channel that
-      // has powerN already is not counted twice.
-      for (int index : channels["curr"]) {
+      // has powerN already is not counted twice. On an INA3221 only channels 1-3 are
+      // rails: in4-6 are the shunt voltages and curr4 the sum of the currents.
+      for (const auto& [index, file] : channels["curr"]) {
         if (!channels["in"].contains(index) || channels["power"].contains(index)) continue;
+        if (name == "ina3221" && index > 3) continue;
         const std::string curr = Channel("curr", index);
         const std::string in = Channel("in", index);
         const std::string label =
             label_of(curr, label_of(in, name + "/rail" + std::to_string(index)));
         sources.push_back(std::make_shared<ProductFileSource>(
-            SensorInfo{.id = hwmon + ":rail" + std::to_string(index),
-                       .kind = SensorKind::kPower,
-                       .unit = std::string(KindUnit(SensorKind::kPower)),
-                       .boundary = "board-rail:" + label,
-                       .label = label,
-                       .path = (dir / (curr + "_input")).string() + " x " +
-                               (dir / (in + "_input")).string()},
-            dir / (curr + "_input"), dir / (in + "_input"), 1e6));
+            SensorInfo{
+                .id = hwmon + ":rail" + std::to_string(index),
+                .kind = SensorKind::kPower,
+                .unit = std::string(KindUnit(SensorKind::kPower)),
+                .boundary = PowerBoundary(name, label),
+                .label = label,
+                .path = (dir / file).string() + " x " + (dir / channels["in"][index]).string()},
+            dir / file, dir / channels["in"][index], 1e6));
       }
-      for (int index : channels["temp"]) {
+      for (const auto& [index, file] : channels["temp"]) {
         const std::string channel = Channel("temp", index);
         const std::string label = label_of(channel, channel);
         sources.push_back(std::make_shared<ScaledFileSource>(
@@ -79,8 +92,8 @@ SensorSources DiscoverHwmon(const std::filesystem::path& root) {
                        .unit = std::string(KindUnit(SensorKind::kTemperature)),
                        .boundary = "thermal:" + name + ":" + label,
                        .label = name + " " + label,
-                       .path = (dir / (channel + "_input")).string()},
-            dir / (channel + "_input"), 1e3));
+                       .path = (dir / file).string()},
+            dir / file, 1e3));
       }
     }
   } catch (const std::exception&) {

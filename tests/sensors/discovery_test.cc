@@ -84,6 +84,13 @@ TEST(SensorDiscovery, HwmonRailsPowerAndTemperatures) {
     fixture.Write(ina + "curr" + std::to_string(i) + "_input", 1000 * i);
   }
   fixture.Write(ina + "in7_input", 3300);  // a voltage with no current: not a rail
+  // Channel 4 of an INA3221 is no rail: curr4 sums the currents, in4 is a shunt voltage.
+  fixture.Write(ina + "curr4_input", 6000);
+  fixture.Write(ina + "in4_input", 40);
+  // amdgpu reports an average, not an instantaneous power.
+  fixture.Write("sys/class/hwmon/hwmon3/name", "amdgpu");
+  fixture.Write("sys/class/hwmon/hwmon3/power1_average", 15250000);
+  fixture.Write("sys/class/hwmon/hwmon3/power1_label", "PPT");
   // INA219-like: a power channel, which wins over current x voltage of the same index.
   const std::string ina219 = "sys/class/hwmon/hwmon10/";
   fixture.Write(ina219 + "name", "ina219");
@@ -97,10 +104,10 @@ TEST(SensorDiscovery, HwmonRailsPowerAndTemperatures) {
   fixture.Write(cpu + "temp2_input", -2000);
 
   const SensorSources sources = DiscoverHwmon(fixture.root());
-  ASSERT_EQ(sources.size(), 6u);
-  // Natural order: hwmon0, hwmon2, hwmon10.
+  ASSERT_EQ(sources.size(), 7u);
+  // Natural order: hwmon0, hwmon2, hwmon3, hwmon10.
   EXPECT_EQ(sources[0]->info().id, "hwmon0:temp1");
-  EXPECT_EQ(sources[5]->info().id, "hwmon10:power1");
+  EXPECT_EQ(sources[6]->info().id, "hwmon10:power1");
   auto by_id = ById(sources);
   for (int i = 1; i <= 3; ++i) {
     const SensorSource& rail = *by_id.at("hwmon2:rail" + std::to_string(i));
@@ -116,6 +123,11 @@ TEST(SensorDiscovery, HwmonRailsPowerAndTemperatures) {
   ASSERT_TRUE(power.value);
   EXPECT_DOUBLE_EQ(*power.value, 2.5);
   EXPECT_EQ(by_id.at("hwmon10:power1")->info().boundary, "board-rail:ina219/power1");
+
+  const SensorSource& amdgpu = *by_id.at("hwmon3:power1");
+  EXPECT_EQ(amdgpu.info().boundary, "device-power:amdgpu:PPT");
+  EXPECT_DOUBLE_EQ(*amdgpu.Read().value, 15.25);
+  EXPECT_FALSE(by_id.contains("hwmon2:rail4"));
 
   const SensorSource& package_temp = *by_id.at("hwmon0:temp1");
   EXPECT_EQ(package_temp.info().kind, SensorKind::kTemperature);
