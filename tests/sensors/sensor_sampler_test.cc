@@ -1,7 +1,7 @@
 // The sampler on a fixture tree that changes while it is sampled: a RAPL counter at a
 // known constant power that wraps several times, an INA3221-like rail on a known power
 // ramp, a thermal zone heating up, a CPU clock dropping, and files that vanish or turn
-// unreadable. One sampling run (about a second) feeds every test of the suite.
+// unreadable. One sampling run (0.6 s) feeds every test of the suite.
 //
 // A real sensor is current when read; a fixture file holds what the writer thread last
 // wrote, which on a busy machine can be late. The writer logs when it wrote what, so the
@@ -25,9 +25,9 @@ namespace {
 using testing::SysfsFixture;
 
 // The fixture's known curves, t in seconds since the writer started.
-constexpr double kRunSeconds = 1.0;
-constexpr double kPackageWatts = 12.5;
-constexpr long long kPackageRangeUj = 3'000'000;  // wraps every 0.24 s at 12.5 W
+constexpr double kRunSeconds = 0.6;
+constexpr double kPackageWatts = 25.0;
+constexpr long long kPackageRangeUj = 3'000'000;  // wraps every 0.12 s at 25 W
 constexpr long long kPackageStartUj = 2'500'000;
 constexpr double kRailVolts = 5.0;
 constexpr double kRailSlopeWattsPerSecond = kRailVolts * 2.0 / kRunSeconds;
@@ -36,9 +36,9 @@ double RailEnergy(double a, double b) {  // integral of 5 V x (1 + 2t/T) A from 
   return kRailVolts * ((b - a) + (b * b - a * a) / kRunSeconds);
 }
 double ZoneCelsius(double t) { return 40.0 + 20.0 * t / kRunSeconds; }
-constexpr double kDramVanishes = 0.4;
-constexpr double kHwmonTempUnreadable = 0.5;
-constexpr double kClockDrops = 0.5;
+constexpr double kDramVanishes = 0.4 * kRunSeconds;
+constexpr double kHwmonTempUnreadable = 0.5 * kRunSeconds;
+constexpr double kClockDrops = 0.5 * kRunSeconds;
 
 const std::string kPackage = "sys/class/powercap/intel-rapl:0/";
 const std::string kDram = kPackage + "intel-rapl:0:0/";
@@ -173,9 +173,11 @@ class ChangingFixtureTest : public ::testing::Test {
   static void TearDownTestSuite() { delete run_; }
 
   // Window ends: the freshest samples early and late in the run.
-  static const SensorSample& WindowStart(const FixtureRun& run) { return run.Freshest(0.05, 0.35); }
+  static const SensorSample& WindowStart(const FixtureRun& run) {
+    return run.Freshest(0.05 * kRunSeconds, 0.35 * kRunSeconds);
+  }
   static const SensorSample& WindowEnd(const FixtureRun& run) {
-    return run.Freshest(0.65, kRunSeconds);
+    return run.Freshest(0.65 * kRunSeconds, kRunSeconds);
   }
   static double WindowStaleness(const FixtureRun& run) {
     return std::max(run.Staleness(WindowStart(run)), run.Staleness(WindowEnd(run)));
@@ -197,9 +199,9 @@ FixtureRun* ChangingFixtureTest::run_ = nullptr;
 TEST_F(ChangingFixtureTest, SamplesBracketStartAndStop) {
   ASSERT_EQ(run_->sources.size(), 6u);
   const auto& samples = run_->samples;
-  // 100 Hz for a second: about 100 samples; a loaded machine may skip ticks.
-  EXPECT_GE(samples.size(), 20u);
-  EXPECT_LE(samples.size(), 110u);
+  // 100 Hz for 0.6 s: about 60 samples; a loaded machine may skip ticks.
+  EXPECT_GE(samples.size(), 12u);
+  EXPECT_LE(samples.size(), 70u);
   EXPECT_LE(samples.front().seconds, run_->started);
   EXPECT_GE(samples.back().seconds, run_->stop_called);
   for (size_t i = 1; i < samples.size(); ++i) {
@@ -213,7 +215,7 @@ TEST_F(ChangingFixtureTest, WrappingCounterGivesTheKnownEnergy) {
   const double t1 = WindowEnd(*run_).seconds;
   const EnergyResult result = EnergyOf(run_->samples, IndexOf("rapl:intel-rapl:0"), t0, t1);
   ASSERT_TRUE(result.estimate) << result.problem;
-  const double expected = kPackageWatts * (t1 - t0);  // > 1.5 wraps of the 3 J range
+  const double expected = kPackageWatts * (t1 - t0);  // > 2 wraps of the 3 J range
   // 1 %, plus what the writer's lateness at the two ends explains (~0 when quiet).
   const double tolerance = 0.01 * expected + kPackageWatts * WindowStaleness(*run_);
   RecordProperty("window_end_staleness_us", static_cast<int>(WindowStaleness(*run_) * 1e6));
@@ -268,7 +270,7 @@ TEST_F(ChangingFixtureTest, ZoneHeatsUpAndClockDrops) {
     EXPECT_LE(*reading.value, ZoneCelsius(ReadEnded(sample) - run_->start) + 0.001);
     EXPECT_GE(*reading.value, ZoneCelsius(t - run_->Staleness(sample)) - 0.001);
   }
-  EXPECT_GE(readings, 20u);
+  EXPECT_GE(readings, 12u);
 
   const size_t clock = IndexOf("cpufreq:cpu0");
   std::set<double> clocks;
