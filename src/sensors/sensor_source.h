@@ -1,0 +1,69 @@
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace edgebench::sensors {
+
+/// What a source measures. Energy counters are cumulative (they only make sense as a
+/// difference of two readings); the others are instantaneous.
+enum class SensorKind { kEnergyCounter, kPower, kTemperature, kClock };
+
+/// "energy-counter", "power", "temperature" or "clock".
+std::string_view KindName(SensorKind kind);
+/// The unit every reading of that kind is given in: J, W, C (degrees Celsius) or MHz.
+std::string_view KindUnit(SensorKind kind);
+
+/// Everything fixed about a source, found once at discovery.
+struct SensorInfo {
+  /// Unique under one sysfs root, e.g. "rapl:intel-rapl:0:1", "hwmon0:rail1".
+  std::string id;
+  SensorKind kind = SensorKind::kPower;
+  std::string unit;
+  /// The physical part the figure covers ("cpu-package:0", "dram:0", "board-rail:VDD_IN",
+  /// "thermal:soc-thermal", "cpu-core:3"). Energies of different boundaries are never
+  /// comparable or additive, so later code groups and compares by this string.
+  std::string boundary;
+  /// The name the kernel gives it (RAPL zone name, hwmon label, thermal zone type).
+  std::string label;
+  /// The file each reading comes from (for messages and for users checking by hand).
+  std::string path;
+  /// Energy counters only: the counter returns to 0 after this many joules.
+  std::optional<double> counter_range_joules;
+};
+
+/// One reading of one source. `value` is absent when the file vanished, became
+/// unreadable or held no number; `absent_reason` then says which and why.
+struct SensorReading {
+  std::shared_ptr<const SensorInfo> source;
+  std::optional<double> value;
+  std::string absent_reason;
+  /// Context read with the value where the kernel offers it (a clock's governor).
+  std::string detail;
+};
+
+/// A sensor found on this machine. Read() never throws: every failure is an absent value
+/// with its reason, because a sensor that disappears mid-run must not end a benchmark.
+class SensorSource {
+ public:
+  explicit SensorSource(SensorInfo info)
+      : info_(std::make_shared<const SensorInfo>(std::move(info))) {}
+  virtual ~SensorSource() = default;
+  SensorSource(const SensorSource&) = delete;
+  SensorSource& operator=(const SensorSource&) = delete;
+
+  const SensorInfo& info() const { return *info_; }
+  /// Reads the current value, in info().unit.
+  virtual SensorReading Read() const noexcept = 0;
+
+ protected:
+  SensorReading Absent(std::string reason) const noexcept;
+  SensorReading Present(double value, std::string detail = {}) const noexcept;
+
+ private:
+  std::shared_ptr<const SensorInfo> info_;
+};
+
+}  // namespace edgebench::sensors
