@@ -102,6 +102,13 @@ int RunMatrix(const MatrixOptions& options) {
   } else if (!ExpandBackends(options.backends, registry, infos, backend_ids)) {
     return kExitUsage;
   }
+  if (backend_ids.empty()) {
+    std::cerr << fmt::format(
+        "edgebench: no backend to tabulate: none is available here ({}); "
+        "name the built-in one with --backends reference\n",
+        fmt::join(missing, "; "));
+    return kExitFailure;
+  }
 
   std::map<std::pair<std::string, std::string>, MatrixEntry> stored;
   try {
