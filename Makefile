@@ -9,6 +9,9 @@ deps:
 CCACHE := $(shell command -v ccache 2>/dev/null)
 LAUNCHER := $(if $(CCACHE),-DCMAKE_CXX_COMPILER_LAUNCHER=ccache -DCMAKE_C_COMPILER_LAUNCHER=ccache)
 export CCACHE_BASEDIR := $(CURDIR)
+# The debug presets (asan, fuzz) compile with -g, and ccache would then key objects on the
+# build folder's absolute path: a fresh clone elsewhere would rebuild them all.
+export CCACHE_NOHASHDIR := 1
 
 release: deps
 	cmake --preset release $(LAUNCHER)
