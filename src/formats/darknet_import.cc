@@ -26,8 +26,6 @@ std::string RefusalReason(const std::string& type) {
   if (type == "deconvolutional" || type == "deconv") {
     return "Darknet's deconvolution padding and weight layout are not translated";
   }
-  if (type == "crop")
-    return "Darknet's crop layer (a center crop and rescale at inference) is not translated";
   if (type == "detection") return "the YOLOv1 detection layer is not translated";
   if (type == "batchnorm") return "standalone batch-norm layers are not translated";
   if (type == "activation" || type == "logistic" || type == "l2norm" || type == "iseg") {
@@ -84,6 +82,8 @@ ir::Graph Importer::Import(const std::vector<DarknetSection>& sections,
         y = Shortcut(s, x);
       } else if (type == "route") {
         y = Route(s);
+      } else if (type == "crop") {
+        y = Crop(s, x);
       } else if (type == "upsample") {
         y = Upsample(s, x);
       } else if (type == "reorg") {

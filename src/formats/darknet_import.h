@@ -44,8 +44,12 @@ struct DarknetImportLimits {
 ///    layers' outputs in Darknet. Box decoding and NMS are post-processing.
 ///  - activations: logistic, relu, relie, linear, ramp, tanh, plse, leaky, elu, loggy,
 ///    hardtan, lhtan, selu, exactly (composed of IR ops where needed); stair is refused.
+///  - [shortcut] between different shapes: the `from` layer strided down to the previous
+///    layer's size and its channels cut or zero-filled to match, as Darknet adds them.
+///  - [crop]: the centred window Darknet takes outside training, times 2 minus 1 unless
+///    noadjust=1.
 /// Graph outputs: every [yolo]/[region] layer, else the last layer that is not [cost].
-/// Anything else ([local], [crnn], [rnn], [gru], [lstm], [deconvolutional], [crop],
+/// Anything else ([local], [crnn], [rnn], [gru], [lstm], [deconvolutional],
 /// [detection], [batchnorm], [normalization] (whose channel window is not LRN's), ...,
 /// binary/xnor layers, unknown activations) throws
 /// UnsupportedModelError naming the layer, its line and the reason; malformed input

@@ -32,6 +32,9 @@ class Importer {
   ValueId MaxPool(const DarknetSection& s, ValueId x);
   ValueId AvgPool(const DarknetSection& s, ValueId x);
   ValueId Shortcut(const DarknetSection& s, ValueId x);
+  // `from` sampled and cut (or zero-filled) to shape `to` as Darknet's shortcut adds it.
+  ValueId ShortcutView(const DarknetSection& s, ValueId from, const ir::Shape& to);
+  ValueId Crop(const DarknetSection& s, ValueId x);
   ValueId Route(const DarknetSection& s);
   ValueId Upsample(const DarknetSection& s, ValueId x);
   ValueId Reorg(const DarknetSection& s, ValueId x);

@@ -121,13 +121,70 @@ ValueId Importer::Shortcut(const DarknetSection& s, ValueId x) {
   if (from.size() != 1) Unsupported(s, "from", "more than one 'from' layer");
   ValueId other = As4d(EarlierLayer(s, "from", from[0]));
   x = As4d(x);
-  if (ShapeOf(other) != ShapeOf(x)) {
-    Unsupported(s, "from",
-                fmt::format("adding {} to {}: Darknet's shortcut between different shapes "
-                            "(strided or channel-truncated) is not translated",
-                            ir::ShapeToString(ShapeOf(other)), ir::ShapeToString(ShapeOf(x))));
-  }
+  if (ShapeOf(other) != ShapeOf(x)) other = ShortcutView(s, other, ShapeOf(x));
   return Activation(s, builder_->Add(Name("shortcut"), x, other), "linear");
+}
+
+ValueId Importer::ShortcutView(const DarknetSection& s, ValueId from, const ir::Shape& to) {
+  // Darknet's shortcut_cpu adds the `from` layer (c1 x h1 x w1) into the previous layer's
+  // output (c2 x h2 x w2) sampled with stride w1/w2: the first min(c1, c2) channels at
+  // every position of the smaller image; the previous layer's other channels pass as
+  // they are. Here: a strided slice, then the channels cut or zero-filled to c2.
+  const ir::Shape in = ShapeOf(from);
+  const int64_t stride = in[3] / to[3];
+  if (stride < 1 || in[2] / to[2] != stride) {
+    Unsupported(s, "from",
+                fmt::format("adding {} to {}: Darknet's shortcut from a smaller layer (which "
+                            "adds into every n-th position only) is not translated",
+                            ir::ShapeToString(in), ir::ShapeToString(to)));
+  }
+  ValueId view = from;
+  if (stride > 1) {
+    view = builder_->Op(Name("shortcut_stride"), ir::OpKind::kSlice,
+                        ir::SliceAttrs{.starts = {0, 0},
+                                       .ends = {to[2] * stride, to[3] * stride},
+                                       .axes = {2, 3},
+                                       .steps = {stride, stride}},
+                        {view});
+  }
+  if (in[1] > to[1]) {
+    view = builder_->Op(Name("shortcut_channels"), ir::OpKind::kSlice,
+                        ir::SliceAttrs{.starts = {0}, .ends = {to[1]}, .axes = {1}, .steps = {1}},
+                        {view});
+  } else if (in[1] < to[1]) {
+    view = builder_->Op(Name("shortcut_channels"), ir::OpKind::kPad,
+                        ir::PadAttrs{.pads_begin = {0, 0, 0, 0},
+                                     .pads_end = {0, to[1] - in[1], 0, 0},
+                                     .mode = ir::PadMode::kConstant},
+                        {view});
+  }
+  return view;
+}
+
+ValueId Importer::Crop(const DarknetSection& s, ValueId x) {
+  x = As4d(x);
+  const ir::Shape in = ShapeOf(x);
+  const int64_t height = s.Int("crop_height", 1);
+  const int64_t width = s.Int("crop_width", 1);
+  if (height <= 0 || width <= 0 || height > in[2] || width > in[3]) {
+    Fail(s, "",
+         fmt::format("a {}x{} crop does not fit the {} input", height, width,
+                     ir::ShapeToString(in)));
+  }
+  // Darknet's forward_crop_layer outside training: the centred window, no flip, and
+  // x * 2 - 1 unless noadjust (random angle, saturation and exposure apply to training
+  // images only).
+  const int64_t top = (in[2] - height) / 2;
+  const int64_t left = (in[3] - width) / 2;
+  ValueId y = builder_->Op(Name("crop"), ir::OpKind::kSlice,
+                           ir::SliceAttrs{.starts = {top, left},
+                                          .ends = {top + height, left + width},
+                                          .axes = {2, 3},
+                                          .steps = {1, 1}},
+                           {x});
+  if (s.Int("noadjust", 0) != 0) return y;
+  y = builder_->Op(Name("crop_scale"), ir::OpKind::kMul, {}, {y, Scalar("crop_two", 2)});
+  return builder_->Op(Name("crop_shift"), ir::OpKind::kAdd, {}, {y, Scalar("crop_minus_one", -1)});
 }
 
 ValueId Importer::Route(const DarknetSection& s) {
