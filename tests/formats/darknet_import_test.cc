@@ -25,6 +25,12 @@ std::vector<float> RunOnce(const ir::Graph& graph, const std::vector<float>& inp
   return outputs.empty() ? std::vector<float>{} : outputs[0].data;
 }
 
+// RunOnce on a graph whose (seeded or constant) weights are materialized first.
+std::vector<float> RunMaterialized(ir::Graph graph, const std::vector<float>& input) {
+  zoo::MaterializeWeights(graph);
+  return RunOnce(graph, input);
+}
+
 std::string ErrorOf(const std::string& cfg) {
   try {
     ImportDarknetCfg(cfg, "t.cfg");
@@ -87,16 +93,77 @@ TEST(DarknetImport, RefusesHostileLayersNamingTheLine) {
 TEST(DarknetImport, RefusesUnsupportedLayersAsUnsupported) {
   const std::string net = kNet;
   for (const char* layer :
-       {"[lstm]\n", "[rnn]\n", "[local]\n", "[crop]\n", "[deconvolutional]\n",
+       {"[lstm]\n", "[rnn]\n", "[local]\n", "[deconvolutional]\n",
         "[convolutional]\nactivation=stair\n", "[convolutional]\nactivation=magic\n",
         "[upsample]\nstride=-2\n", "[convolutional]\nbinary=1\n", "[region]\ntree=x\n",
         "[normalization]\n"}) {
     EXPECT_THROW(ImportDarknetCfg(net + layer, "t.cfg"), UnsupportedModelError) << layer;
   }
-  const std::string mismatch = net +
-                               "[convolutional]\nfilters=3\n[convolutional]\nfilters=5\n"
-                               "[shortcut]\nfrom=-2\n";
-  EXPECT_THROW(ImportDarknetCfg(mismatch, "t.cfg"), UnsupportedModelError);
+  // Darknet adds a smaller layer into every n-th position of a larger one only.
+  const std::string upward = net +
+                             "[maxpool]\nsize=1\nstride=1\n[maxpool]\nsize=2\nstride=2\n"
+                             "[upsample]\nstride=4\n[shortcut]\nfrom=-2\n";
+  EXPECT_THROW(ImportDarknetCfg(upward, "t.cfg"), UnsupportedModelError);
+}
+
+// Darknet's shortcut_cpu between shapes: the `from` layer sampled every stride-th
+// position, its first min(c1, c2) channels added, the previous layer's others kept.
+TEST(DarknetImport, ShortcutBetweenShapesSamplesAndCutsLikeDarknet) {
+  const std::string net = "[net]\nwidth=4\nheight=4\nchannels=2\n";
+  std::vector<float> input(32);
+  for (int i = 0; i < 32; ++i) input[i] = static_cast<float>(i * i % 7) - 3.0f;
+  auto at = [&](int c, int y, int x) { return input[(c * 4 + y) * 4 + x]; };
+
+  // 2x4x4 into 2x2x2 (a 2x2 max pool of it): stride 2.
+  const std::string strided = net +
+                              "[maxpool]\nsize=1\nstride=1\n[maxpool]\nsize=2\nstride=2\n"
+                              "[shortcut]\nfrom=0\n";
+  std::vector<float> out = RunMaterialized(ImportDarknetCfg(strided, "t.cfg"), input);
+  ASSERT_EQ(out.size(), 8u);
+  for (int c = 0; c < 2; ++c) {
+    for (int y = 0; y < 2; ++y) {
+      for (int x = 0; x < 2; ++x) {
+        const float pooled =
+            std::max(std::max(at(c, 2 * y, 2 * x), at(c, 2 * y, 2 * x + 1)),
+                     std::max(at(c, 2 * y + 1, 2 * x), at(c, 2 * y + 1, 2 * x + 1)));
+        EXPECT_EQ(out[(c * 2 + y) * 2 + x], pooled + at(c, 2 * y, 2 * x)) << c << y << x;
+      }
+    }
+  }
+
+  // 2 channels into 4 (the input routed twice): only the first two get the sum.
+  const std::string widened = net +
+                              "[maxpool]\nsize=1\nstride=1\n[route]\nlayers=0,0\n"
+                              "[shortcut]\nfrom=0\n";
+  out = RunMaterialized(ImportDarknetCfg(widened, "t.cfg"), input);
+  ASSERT_EQ(out.size(), 64u);
+  for (int i = 0; i < 32; ++i) EXPECT_EQ(out[i], 2 * input[i]) << i;
+  for (int i = 32; i < 64; ++i) EXPECT_EQ(out[i], input[i - 32]) << i;
+
+  // 4 channels into 2: the first two of the four are added.
+  const std::string cut = net +
+                          "[maxpool]\nsize=1\nstride=1\n[route]\nlayers=0,0\n"
+                          "[route]\nlayers=0\n[shortcut]\nfrom=1\n";
+  out = RunMaterialized(ImportDarknetCfg(cut, "t.cfg"), input);
+  ASSERT_EQ(out.size(), 32u);
+  for (int i = 0; i < 32; ++i) EXPECT_EQ(out[i], 2 * input[i]) << i;
+}
+
+// Outside training Darknet's crop takes the centred window and maps x to 2x - 1.
+TEST(DarknetImport, CropIsTheCentredWindowRescaled) {
+  const std::string net = "[net]\nwidth=5\nheight=4\nchannels=1\n";
+  std::vector<float> input(20);
+  for (int i = 0; i < 20; ++i) input[i] = 0.25f * static_cast<float>(i);
+  const std::string crop = "[crop]\ncrop_height=2\ncrop_width=2\nflip=1\nangle=7\n";
+  std::vector<float> out = RunMaterialized(ImportDarknetCfg(net + crop, "t.cfg"), input);
+  // Rows (4 - 2) / 2 = 1.., columns (5 - 2) / 2 = 1..
+  const std::vector<float> window{input[6], input[7], input[11], input[12]};
+  ASSERT_EQ(out.size(), 4u);
+  for (int i = 0; i < 4; ++i) EXPECT_EQ(out[i], 2 * window[i] - 1) << i;
+  out = RunMaterialized(ImportDarknetCfg(net + crop + "noadjust=1\n", "t.cfg"), input);
+  EXPECT_EQ(out, window);
+  EXPECT_THROW(ImportDarknetCfg(net + "[crop]\ncrop_height=5\ncrop_width=2\n", "t.cfg"),
+               FormatError);
 }
 
 // Darknet's maxpool: out = (w + padding - size) / stride + 1, windows from -padding/2.
