@@ -24,6 +24,9 @@ struct DarknetModel {
 /// AvgPool becomes a depthwise one), [maxpool], [avgpool] (global), [connected],
 /// [shortcut] (Add), [route] (channel Concat, and copies), [upsample] (UpsampleNearest,
 /// pixel-replicating Resize), [softmax], [activation]; Flatten/Reshape cost nothing.
+/// What the Darknet importer makes of [shortcut] between shapes (strided/channel Slice or
+/// zero Pad into an Add), [crop] (a centred Slice, with its * 2 + -1) and [yolo]/[region]
+/// (per-anchor Reshape, Slice, Sigmoid/Softmax, Concat, Reshape) is written back as them.
 /// Only what Darknet computes as the IR does is written. Throws UnsupportedModelError
 /// naming the first node Darknet cannot express and why (DarknetUnsupportedReason).
 DarknetModel ExportDarknet(const ir::Graph& graph);

@@ -157,6 +157,7 @@ std::string LayerBuilder::Add(const ir::Node& node) {
   const auto no_layer = [&node] {
     return fmt::format("Darknet 2018 has no layer computing {}", ir::OpName(node.op));
   };
+  if (std::string why = CheckNotView(node); !why.empty()) return why;
   switch (node.op) {
     case ir::OpKind::kConv:
       return AddConv(node);
@@ -178,8 +179,14 @@ std::string LayerBuilder::Add(const ir::Node& node) {
       return AddUpsample(node);
     case ir::OpKind::kSoftmax:
       return AddSoftmax(node);
-    case ir::OpKind::kFlatten:
     case ir::OpKind::kReshape:
+      if (std::optional<std::string> head = AddAnchorHead(node)) return *head;
+      return AddAlias(node);
+    case ir::OpKind::kSlice:
+      return AddSlice(node);
+    case ir::OpKind::kPad:
+      return AddPad(node);
+    case ir::OpKind::kFlatten:
     case ir::OpKind::kSqueeze:
     case ir::OpKind::kUnsqueeze:
       return AddAlias(node);
@@ -228,8 +235,6 @@ std::string LayerBuilder::Add(const ir::Node& node) {
     case ir::OpKind::kReduceSum:
     case ir::OpKind::kReduceMax:
     case ir::OpKind::kTranspose:
-    case ir::OpKind::kSlice:
-    case ir::OpKind::kPad:
     case ir::OpKind::kGather:
     case ir::OpKind::kMatMul:
     case ir::OpKind::kConvTranspose:

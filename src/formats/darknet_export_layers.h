@@ -31,6 +31,9 @@ class LayerBuilder {
   /// Whether the node was folded into an earlier layer.
   bool IsFused(ir::NodeId id) const { return fused_[static_cast<size_t>(id)]; }
   int LayerOf(ir::ValueId value) const;
+  /// Whether `value` is a strided or channel-cut copy of a layer, held by no layer
+  /// (Darknet computes it only inside the [shortcut] that adds it).
+  bool IsView(ir::ValueId value) const { return views_.contains(value); }
 
  private:
   struct Dims {
@@ -56,6 +59,30 @@ class LayerBuilder {
   std::string AddSoftmax(const ir::Node& node);
   std::string AddActivation(const ir::Node& node, const std::string& activation);
   std::string AddAlias(const ir::Node& node);
+  /// A strided or channel-cut slice feeding a [shortcut], or a centred [crop].
+  std::string AddSlice(const ir::Node& node);
+  /// Zero channels after the last, feeding a [shortcut].
+  std::string AddPad(const ir::Node& node);
+  std::string AddCrop(const ir::Node& node);
+  /// [yolo] or [region] for the importer's anchor-head pattern starting at `reshape`
+  /// (the per-anchor view of a layer); nullopt when `reshape` starts no such head.
+  std::optional<std::string> AddAnchorHead(const ir::Node& reshape);
+
+  /// How a view changes a layer's channels to the other [shortcut] operand's count.
+  enum class ChannelChange { kNone, kCut, kFilled };
+  /// A layer value as Darknet's [shortcut] reads it: every `stride`-th pixel, channels
+  /// cut or zero-filled.
+  struct View {
+    ir::ValueId source;
+    int64_t stride = 1;
+    ChannelChange channels = ChannelChange::kNone;
+  };
+  std::string ShortcutFromView(const ir::Node& node, ir::ValueId previous, const View& view);
+  /// Why `node` cannot read the views among its inputs (empty when it reads none or
+  /// is a node that can).
+  std::string CheckNotView(const ir::Node& node) const;
+  /// The value of a one-element constant, materialized or a zero-width descriptor.
+  std::optional<float> ScalarConstant(ir::ValueId value) const;
 
   /// The Darknet image a 1xCxHxW (or 1xK, as Kx1x1) shape is, if it is one.
   static std::optional<Dims> ImageDims(const ir::Shape& shape);
@@ -84,6 +111,7 @@ class LayerBuilder {
   std::vector<std::vector<ir::NodeId>> consumers_;
   std::vector<bool> is_output_;
   std::unordered_map<ir::ValueId, int> layer_of_;
+  std::unordered_map<ir::ValueId, View> views_;
   int current_ = kInputLayer;
 };
 

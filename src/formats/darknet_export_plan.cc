@@ -97,6 +97,12 @@ Plan PlanGraph(const ir::Graph& graph, bool with_weights) {
     plan.node_problems[static_cast<size_t>(id)] = builder.Add(graph.node(id));
   }
   for (ir::ValueId output : graph.outputs()) {
+    if (builder.IsView(output)) {
+      plan.graph_problem = fmt::format(
+          "graph output '{}' is a strided or channel-cut copy of a layer, which no Darknet "
+          "layer holds",
+          graph.value(output).name);
+    }
     const int layer = builder.LayerOf(output);
     if (layer < 0 && layer != LayerBuilder::kUnknownLayer) {
       plan.graph_problem =

@@ -88,6 +88,18 @@ std::string LayerBuilder::AddAvgPool(const ir::Node& node, bool global) {
 std::string LayerBuilder::AddShortcut(const ir::Node& node) {
   const ir::ValueId a = node.inputs[0];
   const ir::ValueId b = node.inputs[1];
+  if (IsView(a) && IsView(b)) return "both operands are strided or cut copies of layers";
+  if (IsView(a) || IsView(b)) {
+    const ir::ValueId previous = IsView(a) ? b : a;
+    if (graph_.value(a).shape != graph_.value(b).shape) {
+      return fmt::format("it broadcasts {} and {}; Darknet's [shortcut] adds equal shapes",
+                         ir::ShapeToString(graph_.value(a).shape),
+                         ir::ShapeToString(graph_.value(b).shape));
+    }
+    if (std::string why = CheckActivation(previous); !why.empty()) return why;
+    if (std::string why = CheckImage(previous); !why.empty()) return why;
+    return ShortcutFromView(node, previous, views_.at(IsView(a) ? a : b));
+  }
   for (ir::ValueId operand : {a, b}) {
     if (std::string why = CheckActivation(operand); !why.empty()) {
       return why + " (Darknet's [shortcut] adds two layer outputs)";

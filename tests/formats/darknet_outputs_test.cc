@@ -13,6 +13,7 @@
 #include <string>
 
 #include "backends/reference/reference_backend.h"
+#include "darknet_test_files.h"
 #include "formats/darknet_import.h"
 #include "formats/darknet_weights.h"
 #include "zoo/seeded_weights.h"
@@ -21,76 +22,8 @@ namespace edgebench::formats {
 namespace {
 
 namespace fs = std::filesystem;
-
-std::string ReadText(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
-void WriteBytes(const fs::path& path, const std::string& bytes) {
-  std::ofstream(path, std::ios::binary) << bytes;
-}
-
-// A cfg at most `limit` pixels wide and high (the nets are fully convolutional up to
-// their heads, or end in global pooling), crops 7/8 of that.
-std::string Shrunk(const std::string& cfg, int64_t limit) {
-  std::string out = cfg;
-  for (const std::string key : {"width", "height", "crop_width", "crop_height"}) {
-    const int64_t most = key.starts_with("crop_") ? limit * 7 / 8 : limit;
-    std::smatch match;
-    std::string pattern_text = "\n";
-    pattern_text += key;
-    pattern_text += " *= *([0-9]+)";
-    const std::regex pattern(pattern_text);
-    if (std::regex_search(out, match, pattern) && std::stoll(match[1]) > most) {
-      std::string replacement = "\n";
-      replacement += key;
-      replacement += "=";
-      replacement += std::to_string(most);
-      out = std::regex_replace(out, pattern, replacement);
-    }
-  }
-  return out;
-}
-
-// Random weights in Darknet's file layout, sized by the import's layer list: values are
-// scaled by fan-in so activations stay in range, variances positive.
-std::string RandomWeights(const ir::Graph& graph, const std::vector<DarknetLayerWeights>& layers) {
-  std::string bytes;
-  const int32_t header[3] = {0, 2, 0};
-  bytes.append(reinterpret_cast<const char*>(header), sizeof(header));
-  const uint64_t seen = 0;
-  bytes.append(reinterpret_cast<const char*>(&seen), sizeof(seen));
-  uint64_t state = 12345;
-  auto uniform = [&](float lo, float hi) {
-    state = state * 6364136223846793005ull + 1442695040888963407ull;
-    return lo + (hi - lo) * static_cast<float>(state >> 40) / static_cast<float>(1 << 24);
-  };
-  auto append = [&](ir::ValueId id, float lo, float hi) {
-    if (id == ir::kNoId) return;
-    int64_t n = 1;
-    for (int64_t d : graph.value(id).shape) n *= d;
-    for (int64_t i = 0; i < n; ++i) {
-      const float v = uniform(lo, hi);
-      bytes.append(reinterpret_cast<const char*>(&v), sizeof(v));
-    }
-  };
-  for (const DarknetLayerWeights& layer : layers) {
-    const ir::Shape& shape = graph.value(layer.weight).shape;
-    int64_t fan_in = 1;
-    for (size_t i = 1; i < shape.size(); ++i) fan_in *= shape[i];
-    const float range = std::sqrt(3.0f / static_cast<float>(fan_in));
-    append(layer.bias, -0.1f, 0.1f);
-    if (layer.connected) append(layer.weight, -range, range);
-    append(layer.scale, 0.8f, 1.2f);
-    append(layer.mean, -0.1f, 0.1f);
-    append(layer.variance, 0.5f, 1.5f);
-    if (!layer.connected) append(layer.weight, -range, range);
-  }
-  return bytes;
-}
+using testing::ReadText;
+using testing::WriteBytes;
 
 double RelativeL2(const std::vector<float>& actual, const std::vector<float>& expected) {
   double error = 0;
@@ -112,13 +45,7 @@ TEST_P(DarknetOutputs, MatchDarknetsForwardPass) {
   fs::create_directories(dir);
   const fs::path cfg = dir / "net.cfg";
   const fs::path weights = dir / "net.weights";
-  // AlexNet's unpadded pools need more than 64 pixels to keep a window.
-  const int64_t size = std::string(GetParam()) == "alexnet.cfg" ? 128 : 64;
-  WriteBytes(cfg, Shrunk(ReadText(source), size));
-
-  std::vector<DarknetLayerWeights> layers;
-  ir::Graph structure = ImportDarknetCfg(ReadText(cfg), cfg.string(), {}, &layers);
-  WriteBytes(weights, RandomWeights(structure, layers));
+  testing::WriteShrunkCfgWithWeights(source, dir);
   ir::Graph graph = LoadDarknetModel(cfg.string(), weights.string(), 1);
 
   const ir::Shape input_shape = graph.value(graph.inputs()[0]).shape;
