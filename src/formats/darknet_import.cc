@@ -26,7 +26,6 @@ std::string RefusalReason(const std::string& type) {
   if (type == "deconvolutional" || type == "deconv") {
     return "Darknet's deconvolution padding and weight layout are not translated";
   }
-  if (type == "detection") return "the YOLOv1 detection layer is not translated";
   if (type == "batchnorm") return "standalone batch-norm layers are not translated";
   if (type == "activation" || type == "logistic" || type == "l2norm" || type == "iseg") {
     return "this layer kind is not translated";
@@ -94,6 +93,9 @@ ir::Graph Importer::Import(const std::vector<DarknetSection>& sections,
         y = Normalization(s, x);
       } else if (type == "yolo") {
         y = Yolo(s, x);
+        heads.push_back(y);
+      } else if (type == "detection") {
+        y = Detection(s, x);
         heads.push_back(y);
       } else if (type == "region") {
         y = Region(s, x);

@@ -46,11 +46,13 @@ struct DarknetImportLimits {
 ///    hardtan, lhtan, selu, exactly (composed of IR ops where needed); stair is refused.
 ///  - [shortcut] between different shapes: the `from` layer strided down to the previous
 ///    layer's size and its channels cut or zero-filled to match, as Darknet adds them.
+///  - [detection] (YOLOv1): its input, flat, with each cell's class scores normalized when
+///    softmax=1.
 ///  - [crop]: the centred window Darknet takes outside training, times 2 minus 1 unless
 ///    noadjust=1.
 /// Graph outputs: every [yolo]/[region] layer, else the last layer that is not [cost].
 /// Anything else ([local], [crnn], [rnn], [gru], [lstm], [deconvolutional],
-/// [detection], [batchnorm], [normalization] (whose channel window is not LRN's), ...,
+/// [batchnorm], [normalization] (whose channel window is not LRN's), ...,
 /// binary/xnor layers, unknown activations) throws
 /// UnsupportedModelError naming the layer, its line and the reason; malformed input
 /// (bad numbers, missing keys, absurd sizes, routes to itself or forward, mismatched

@@ -42,6 +42,7 @@ class Importer {
   ValueId Normalization(const DarknetSection& s, ValueId x);
   ValueId Yolo(const DarknetSection& s, ValueId x);
   ValueId Region(const DarknetSection& s, ValueId x);
+  ValueId Detection(const DarknetSection& s, ValueId x);
 
   // The activation named by the section's `activation` key (default `fallback`).
   ValueId Activation(const DarknetSection& s, ValueId x, const std::string& fallback);

@@ -94,6 +94,42 @@ ValueId Importer::Region(const DarknetSection& s, ValueId x) {
   return AnchorHead(x, anchors, per_anchor, pieces);
 }
 
+ValueId Importer::Detection(const DarknetSection& s, ValueId x) {
+  const int64_t classes = s.Int("classes", 1);
+  const int64_t coords = s.Int("coords", 1);
+  const int64_t num = s.Int("num", 1);
+  const int64_t side = s.Int("side", 7);
+  if (classes <= 0 || coords <= 0 || num <= 0 || side <= 0 || side > 1 << 12 || classes > 1 << 20 ||
+      coords > 1 << 10 || num > 1 << 10) {
+    Fail(s, "", "classes, coords, num and side must be positive (and of sane size)");
+  }
+  const ir::Shape in = ShapeOf(x);
+  int64_t inputs = 1;
+  for (size_t i = 1; i < in.size(); ++i) inputs *= in[i];
+  const int64_t cells = side * side;
+  if (cells * ((1 + coords) * num + classes) != inputs) {
+    Fail(s, "",
+         fmt::format("side^2 x ((1 + coords) x num + classes) = {} x {} does not match the {} "
+                     "inputs",
+                     cells, (1 + coords) * num + classes, inputs));
+  }
+  x = builder_->Flatten(Name("flatten"), x);
+  // Darknet's forward_detection_layer outside training copies its input; with softmax=1
+  // it normalizes each cell's class scores, which come first.
+  if (s.Int("softmax", 0) == 0) return x;
+  ValueId scores = builder_->Op(
+      Name("class_scores"), ir::OpKind::kSlice,
+      ir::SliceAttrs{.starts = {0}, .ends = {cells * classes}, .axes = {1}, .steps = {1}}, {x});
+  ValueId rest = builder_->Op(
+      Name("boxes"), ir::OpKind::kSlice,
+      ir::SliceAttrs{.starts = {cells * classes}, .ends = {inputs}, .axes = {1}, .steps = {1}},
+      {x});
+  ValueId per_cell = builder_->Reshape(Name("cells"), scores, {in[0], cells, classes});
+  ValueId normalized = builder_->Softmax(Name("softmax"), per_cell, 2);
+  ValueId flat = builder_->Reshape(Name("scores_flat"), normalized, {in[0], cells * classes});
+  return builder_->Concat(Name("output"), {flat, rest}, 1);
+}
+
 ValueId Importer::Softmax(const DarknetSection& s, ValueId x) {
   if (s.Has("tree")) Unsupported(s, "tree", "hierarchical softmax (softmax_tree)");
   const float temperature = s.Float("temperature", 1);

@@ -166,6 +166,28 @@ TEST(DarknetImport, CropIsTheCentredWindowRescaled) {
                FormatError);
 }
 
+// YOLOv1's [detection] at inference: the input, with each cell's class scores (first,
+// `classes` per cell) normalized when softmax=1.
+TEST(DarknetImport, DetectionNormalizesEachCellsClassScores) {
+  // side 2, classes 2, coords 1, num 1: 4 cells x (2 + 2) = 16 inputs.
+  const std::string net = "[net]\nwidth=1\nheight=1\nchannels=16\n";
+  const std::string layer = "[detection]\nside=2\nclasses=2\ncoords=1\nnum=1\n";
+  std::vector<float> input(16);
+  for (int i = 0; i < 16; ++i) input[i] = 0.3f * static_cast<float>(i % 5) - 0.4f;
+  EXPECT_EQ(RunMaterialized(ImportDarknetCfg(net + layer + "softmax=0\n", "t.cfg"), input), input);
+  const std::vector<float> out =
+      RunMaterialized(ImportDarknetCfg(net + layer + "softmax=1\n", "t.cfg"), input);
+  ASSERT_EQ(out.size(), 16u);
+  for (int cell = 0; cell < 4; ++cell) {
+    const double a = std::exp(double(input[2 * cell]));
+    const double b = std::exp(double(input[2 * cell + 1]));
+    EXPECT_NEAR(out[2 * cell], a / (a + b), 1e-6) << cell;
+    EXPECT_NEAR(out[2 * cell + 1], b / (a + b), 1e-6) << cell;
+  }
+  for (int i = 8; i < 16; ++i) EXPECT_EQ(out[i], input[i]) << i;
+  EXPECT_THROW(ImportDarknetCfg(net + "[detection]\nside=3\nclasses=2\n", "t.cfg"), FormatError);
+}
+
 // Darknet's maxpool: out = (w + padding - size) / stride + 1, windows from -padding/2.
 TEST(DarknetImport, MaxPoolPaddingMatchesDarknet) {
   const std::string net = "[net]\nwidth=5\nheight=5\nchannels=1\n";

@@ -82,7 +82,8 @@ INSTANTIATE_TEST_SUITE_P(DebianCfgs, DarknetOutputs,
                                            "cifar.cfg", "cifar.test.cfg", "densenet201.cfg",
                                            "extraction.cfg", "jnet-conv.cfg", "writing.cfg",
                                            "resnet18.cfg", "resnet50.cfg", "resnext50.cfg",
-                                           "vgg-16.cfg", "strided.cfg", "alexnet.cfg"),
+                                           "vgg-16.cfg", "strided.cfg", "alexnet.cfg",
+                                           "yolov1-tiny.cfg", "t1.test.cfg"),
                          [](const auto& info) {
                            std::string name = info.param;
                            for (char& c : name) {
