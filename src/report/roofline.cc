@@ -39,7 +39,8 @@ std::optional<harness::peak::MachinePeak> MachinePeakOfRun(const std::string& en
 }
 
 std::vector<Column> RooflineColumns() {
-  return {{"gflops", "GFLOP/s", true}, {"peak_pct", "%peak", true}, {"flop_per_byte", "FLOP/B", true}};
+  return {
+      {"gflops", "GFLOP/s", true}, {"peak_pct", "%peak", true}, {"flop_per_byte", "FLOP/B", true}};
 }
 
 std::vector<Cell> RooflineCells(const RooflinePoint& point) {
