@@ -112,13 +112,20 @@ ReportData LoadReportData(const std::vector<std::string>& databases, bool paper)
     std::vector<store::StoredRun> runs = db.Runs();
     std::sort(runs.begin(), runs.end(), [](const auto& a, const auto& b) { return a.id > b.id; });
     std::set<std::pair<std::string, std::string>> taken;  // (device, config key)
-    std::set<std::string> devices;
+    // Devices in the order they first ran, each with its latest environment.
+    std::map<std::string, size_t> device_at;
+    for (auto run = runs.rbegin(); run != runs.rend(); ++run) {
+      const std::string& device = run->info.device_label;
+      if (!device_at.contains(device)) {
+        device_at[device] = data.devices.size();
+        data.devices.push_back({device, path, "", "{}", false, "yours"});
+      }
+      ReportDevice& d = data.devices[device_at[device]];
+      d.cpu = CpuOf(run->info.environment_json);
+      d.environment_json = run->info.environment_json;
+    }
     for (const store::StoredRun& run : runs) {
       const std::string& device = run.info.device_label;
-      if (devices.insert(device).second) {
-        data.devices.push_back({device, path, CpuOf(run.info.environment_json),
-                                run.info.environment_json, false, "yours"});
-      }
       const std::optional<harness::peak::MachinePeak> peak =
           MachinePeakOfRun(run.info.environment_json);
       for (const harness::PooledJob& job : store::PooledJobs(db, run.id)) {

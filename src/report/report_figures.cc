@@ -292,7 +292,7 @@ Figure DeviceSpeedupFigure(const ReportData& data, const FigureOptions& options)
   }
   Figure f{"device-speedup",
            "Edge vs HPC: speed-up over " + baseline,
-           "Geometric mean over the models both ran of (best latency on " + baseline +
+           "The geometric mean over the models both ran of (best latency on " + baseline +
                ") / (best latency on the device): higher is faster. Paper devices use the "
                "study's published means.",
            std::nullopt,

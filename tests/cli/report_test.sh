@@ -1,0 +1,92 @@
+#!/usr/bin/env bash
+# `edgebench report` over a database built by the real harness (two small models on the
+# reference backend, measured on two device labels, one a cold start): every figure with
+# data has its SVG, CSV and Markdown and states its unit; figures without data (energy,
+# soak, container) say how to get it; a missing database is an error. Then the report is
+# opened in headless Chromium from disk: every chart must draw data marks, with no
+# console error, and a screenshot is saved (REPORT_SCREENSHOT=path keeps it).
+# Usage: report_test.sh EDGEBENCH
+set -u
+bin="$1"
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+failures=0
+fail() {
+  echo "FAIL: $*"
+  failures=$((failures + 1))
+}
+# Two models the study also ran (the paper's devices appear beside them).
+quick=(--backends reference --repetitions 1 --min-runs 3 --min-time 0 --max-time 1
+       --warmup-runs 0 --warmup-time 0 --target-ci 0 --cache-dir "$work/cache" --db "$work/r.db")
+
+"$bin" run --models cifarnet,vgg-s-32 --device-label board-a "${quick[@]}" >"$work/run1" 2>&1 ||
+  fail "run on board-a: $(tail -3 "$work/run1")"
+"$bin" run --models cifarnet --device-label board-b --cold "${quick[@]}" >"$work/run2" 2>&1 ||
+  fail "run on board-b: $(tail -3 "$work/run2")"
+
+"$bin" report --db "$work/r.db" -o "$work/report" >"$work/out" 2>&1 || fail "report: $(cat "$work/out")"
+grep -q "index.html" "$work/out" || fail "report does not print its path: $(cat "$work/out")"
+html="$work/report/index.html"
+[ -s "$html" ] || fail "no index.html"
+grep -q "https\?://[a-z]" <(grep -o '<script src=[^>]*>' "$html") && fail "the page loads a script over the network"
+
+# Figures that must have data here, with the unit their caption states.
+for fig in models:parameter latency:milliseconds best-backend:milliseconds \
+  devices:milliseconds device-speedup:geometric startup:Milliseconds memory:MiB \
+  roofline:FLOP distributions:milliseconds; do
+  id=${fig%%:*}
+  unit=${fig#*:}
+  [ -s "$work/report/figures/$id.svg" ] || fail "figures/$id.svg missing or empty"
+  grep -q "<svg" "$work/report/figures/$id.svg" 2>/dev/null || fail "figures/$id.svg is not SVG"
+  [ -s "$work/report/tables/$id.csv" ] || fail "tables/$id.csv missing"
+  [ -s "$work/report/tables/$id.md" ] || fail "tables/$id.md missing"
+  grep -q "data-figure=\"$id\"" "$html" || fail "no chart for $id in the page"
+  sed -n "/<section id=\"$id\">/,/<\/section>/p" "$html" | grep -q "$unit" ||
+    fail "figure $id does not state '$unit'"
+done
+grep -q "board-a" "$work/report/tables/devices.csv" || fail "device board-a not in the devices table"
+grep -q "board-b" "$work/report/tables/device-speedup.csv" || fail "no speed-up of board-b over board-a"
+grep -q "(paper)" "$work/report/tables/devices.csv" || fail "the study's devices are not beside"
+grep -q "first run" "$work/report/tables/startup.csv" || fail "the start-up table lacks the first run"
+for id in energy power-temperature container; do
+  sed -n "/<section id=\"$id\">/,/<\/section>/p" "$html" | grep -q 'class="nodata">no data: ' ||
+    fail "figure $id does not say it has no data and how to get it"
+done
+# One backend only: no framework comparison, and it says so.
+sed -n '/<section id="framework-speedup">/,/<\/section>/p' "$html" | grep -q "no data" ||
+  fail "framework comparison with one backend does not say no data"
+
+"$bin" report --db "$work/r.db" --no-reference -o "$work/noref" >/dev/null 2>&1 || fail "--no-reference"
+grep -q "paper" "$work/noref/tables/devices.csv" && fail "--no-reference still shows the study"
+"$bin" report --db "$work/absent.db" -o "$work/x" >"$work/err" 2>&1 && fail "a missing database succeeded"
+grep -q "no such results database" "$work/err" || fail "missing database message: $(cat "$work/err")"
+
+# The browser: every chart drew marks, no console error; a screenshot.
+browser=$(command -v chromium || command -v chromium-browser || true)
+if [ -z "$browser" ]; then
+  fail "chromium is not installed (scripts/install-deps installs it)"
+else
+  flags=(--headless --no-sandbox --disable-gpu --disable-background-networking
+         --disable-component-update --no-first-run --user-data-dir="$work/profile"
+         --virtual-time-budget=30000)
+  timeout 120 "$browser" "${flags[@]}" --enable-logging=stderr --v=0 --dump-dom \
+    "file://$html" >"$work/dom.html" 2>"$work/console.txt" || fail "chromium --dump-dom failed"
+  grep -q 'data-done="yes"' "$work/dom.html" || fail "the page never finished drawing"
+  grep -q 'data-errors="0"' "$work/dom.html" || fail "the page reported errors: $(grep -o 'data-error="[^"]*"' "$work/dom.html" | head -3)"
+  figures=$(grep -c 'data-figure="' "$html")
+  drawn=$(grep -o 'data-drawn="yes"' "$work/dom.html" | wc -l)
+  [ "$drawn" -eq "$figures" ] && [ "$figures" -ge 9 ] ||
+    fail "$drawn of $figures charts drew data marks: $(grep -o 'data-figure="[a-z-]*"[^>]*' "$work/dom.html" | grep -v 'drawn="yes"' | head -3)"
+  grep "CONSOLE" "$work/console.txt" | grep -qi "error" &&
+    fail "console errors: $(grep CONSOLE "$work/console.txt" | head -3)"
+  shot=${REPORT_SCREENSHOT:-$work/screenshot.png}
+  timeout 120 "$browser" "${flags[@]}" --window-size=1200,3000 --screenshot="$shot" \
+    "file://$html" >/dev/null 2>&1 || fail "screenshot failed"
+  [ -s "$shot" ] || fail "no screenshot written"
+fi
+
+if [ "$failures" -ne 0 ]; then
+  echo "$failures failure(s)"
+  exit 1
+fi
+echo "report CLI: all checks passed"
