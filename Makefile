@@ -17,9 +17,10 @@ release: deps
 	cmake --preset release $(LAUNCHER)
 	cmake --build --preset release
 
-# The main job.
+# The main job, then its figures (the report's path is printed last).
 run: release
 	./build/release/edgebench run
+	./build/release/edgebench report
 
 # Unit and CLI tests, in the release build and again under ASan + UBSan; then a short
 # fuzzing run of every fuzz target.

@@ -14,6 +14,7 @@
 #include "cli/infer_command.h"
 #include "cli/matrix_command.h"
 #include "cli/models_command.h"
+#include "cli/merge_command.h"
 #include "cli/peak_command.h"
 #include "cli/report_command.h"
 #include "cli/results_command.h"
@@ -55,6 +56,7 @@ int main(int argc, char** argv) {
   commands.push_back(AddMatrixCommand(app));
   commands.push_back(AddSensorsCommand(app));
   commands.push_back(AddReportCommand(app));
+  commands.push_back(AddMergeCommand(app));
 
   // CLI11 would only say "a subcommand is required"; name the word it did not know.
   if (argc > 1 && argv[1][0] != '-') {

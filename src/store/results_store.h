@@ -142,6 +142,21 @@ class ResultsStore {
   std::optional<StoredMachinePeak> LatestMachinePeak(const std::string& hostname,
                                                      const std::string& cpu_model) const;
 
+  /// What MergeFrom copied.
+  struct MergeCounts {
+    int64_t runs_added = 0;
+    int64_t runs_present = 0;  // already in this database (merged before): skipped
+    int64_t jobs_added = 0;
+    int64_t rows_added = 0;  // rows of every other table (samples, verifications, ...)
+  };
+  /// Copies every run of `source` that this database lacks, with its jobs and every row
+  /// of the tables keyed by job_id or run_id (ids renumbered), and the rows of unkeyed
+  /// tables (machine peaks) it lacks. A run is the same run when its start time, device
+  /// label and command line match, so merging a file twice adds nothing; device labels
+  /// are kept. One transaction: on error nothing is added. Both stores are at this
+  /// build's schema (Open and OpenReadOnly upgrade older files; newer ones are refused).
+  MergeCounts MergeFrom(const ResultsStore& source);
+
   /// Test hook: called inside RecordJob's open transaction after each sample row is
   /// written (argument: the sample's index), so tests can kill the process mid-job.
   void SetSampleWrittenHookForTesting(std::function<void(int64_t)> hook);

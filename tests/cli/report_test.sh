@@ -17,11 +17,11 @@ fail() {
 }
 # Two models the study also ran (the paper's devices appear beside them).
 quick=(--backends reference --repetitions 1 --min-runs 3 --min-time 0 --max-time 1
-       --warmup-runs 0 --warmup-time 0 --target-ci 0 --cache-dir "$work/cache" --db "$work/r.db")
+       --warmup-runs 0 --warmup-time 0 --target-ci 0 --cache-dir "$work/cache")
 
-"$bin" run --models cifarnet,vgg-s-32 --device-label board-a "${quick[@]}" >"$work/run1" 2>&1 ||
+"$bin" run --models cifarnet,vgg-s-32 --device-label board-a "${quick[@]}" --db "$work/r.db" >"$work/run1" 2>&1 ||
   fail "run on board-a: $(tail -3 "$work/run1")"
-"$bin" run --models cifarnet --device-label board-b --cold "${quick[@]}" >"$work/run2" 2>&1 ||
+"$bin" run --models cifarnet --device-label board-b --cold "${quick[@]}" --db "$work/r.db" >"$work/run2" 2>&1 ||
   fail "run on board-b: $(tail -3 "$work/run2")"
 
 "$bin" report --db "$work/r.db" -o "$work/report" >"$work/out" 2>&1 || fail "report: $(cat "$work/out")"
@@ -55,6 +55,17 @@ done
 # One backend only: no framework comparison, and it says so.
 sed -n '/<section id="framework-speedup">/,/<\/section>/p' "$html" | grep -q "no data" ||
   fail "framework comparison with one backend does not say no data"
+
+# Merging: each board's database into one, twice (the second adds nothing), labels kept.
+"$bin" run --models cifarnet --device-label board-c "${quick[@]}" --db "$work/c.db" >/dev/null 2>&1 ||
+  fail "run on board-c"
+"$bin" merge "$work/r.db" "$work/c.db" -o "$work/fleet.db" >"$work/merge1" 2>&1 || fail "merge: $(cat "$work/merge1")"
+"$bin" merge "$work/r.db" "$work/c.db" -o "$work/fleet.db" >"$work/merge2" 2>&1 || fail "merge again"
+grep -q "0 runs added" "$work/merge2" || fail "merging again added runs: $(cat "$work/merge2")"
+"$bin" report --db "$work/fleet.db" -o "$work/fleet" >/dev/null 2>&1 || fail "report of the merged database"
+for device in board-a board-b board-c; do
+  grep -q "$device" "$work/fleet/tables/devices.csv" || fail "$device lost in the merge"
+done
 
 "$bin" report --db "$work/r.db" --no-reference -o "$work/noref" >/dev/null 2>&1 || fail "--no-reference"
 grep -q "paper" "$work/noref/tables/devices.csv" && fail "--no-reference still shows the study"
