@@ -9,6 +9,7 @@
 #include "cli/option_checks.h"
 #include "common/json_text.h"
 #include "harness/job_json.h"
+#include "report/energy_table.h"
 #include "report/pooled_table.h"
 #include "report/results_table.h"
 #include "report/roofline.h"
@@ -64,8 +65,10 @@ int RunResults(const ResultsOptions& options) {
   for (const store::StoredRun& stored : store->Runs()) {
     if (stored.id == *run) peak = report::MachinePeakOfRun(stored.info.environment_json);
   }
-  std::cout << report::Render(report::PooledResultsTable(store::PooledJobs(*store, *run), peak),
-                              *format);
+  const std::vector<harness::PooledJob> pooled = store::PooledJobs(*store, *run);
+  report::Table table = report::PooledResultsTable(pooled, peak);
+  report::AppendEnergyColumns(table, pooled, report::EnergiesOfRun(*store, *run));
+  std::cout << report::Render(table, *format);
   return kExitOk;
 }
 
@@ -76,6 +79,8 @@ nlohmann::json JobJson(const store::ResultsStore& store, const store::StoredJob&
   json["id"] = job.id;
   json["finished_at"] = job.finished_at;
   json["samples"] = store.Samples(job.id);
+  const auto energy = store.JobEnergyOf(job.id, /*with_traces=*/true);
+  json["energy"] = energy ? report::EnergyJson(*energy) : nlohmann::json(nullptr);
   return json;
 }
 
