@@ -19,8 +19,8 @@ bool AnyEnergySource(const sensors::SensorSources& sources) {
 
 }  // namespace
 
-JobResult JobEnergyMonitor::Measure(const std::function<JobResult()>& run,
-                                    JobEnergy& energy) const {
+JobResult JobEnergyMonitor::Measure(const std::function<JobResult()>& run, JobEnergy& energy,
+                                    std::vector<sensors::SensorSample>* raw) const {
   energy = {};
   if (sources_.empty()) return run();
   if (options_.cooldown_to_celsius) {
@@ -59,6 +59,7 @@ JobResult JobEnergyMonitor::Measure(const std::function<JobResult()>& run,
     if (!energy.thermal.throttle_reason.empty()) energy.thermal.throttle_reason += "; ";
     energy.thermal.throttle_reason += verdict.reason;
   }
+  if (raw != nullptr) *raw = samples;
   return result;
 }
 

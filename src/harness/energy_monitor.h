@@ -33,8 +33,10 @@ class JobEnergyMonitor {
 
   /// Cools down (if asked), measures idle power (if asked and possible), then calls `run`
   /// with the sensors sampled on their own thread. `energy` gets the figures of the
-  /// measured window (none when the job measured nothing) and the sensor traces.
-  JobResult Measure(const std::function<JobResult()>& run, JobEnergy& energy) const;
+  /// measured window (none when the job measured nothing) and the sensor traces; `raw`,
+  /// when given, every sample taken while `run` ran (soak reports work on them).
+  JobResult Measure(const std::function<JobResult()>& run, JobEnergy& energy,
+                    std::vector<sensors::SensorSample>* raw = nullptr) const;
 
   /// Replaces the sleeps of the cool-down wait (tests).
   std::function<void(double)> sleep;
