@@ -1,9 +1,12 @@
 #include "cli/energy_options.h"
 
+#include <fmt/format.h>
+
 #include <charconv>
 #include <cmath>
 
 #include "cli/option_checks.h"
+#include "sensors/external_meter.h"
 #include "sensors/nvml_source.h"
 #include "sensors/sysfs_file.h"
 
@@ -26,6 +29,14 @@ void AddEnergyOptions(CLI::App* sub, EnergyCliOptions& options) {
             return ParseCelsius(text) ? "" : "expects degrees Celsius, e.g. 45C";
           },
           "TEMP"));
+  sub->add_option("--power-cmd", options.power_cmd,
+                  "External meter: a shell command printing one power reading in W per line; "
+                  "read on its own thread, each line timestamped on arrival (boundary "
+                  "external-meter)");
+  sub->add_option("--power-log", options.power_log,
+                  "External meter log read after the run and aligned with each job: CSV with "
+                  "header unix_time_s,watts (or monotonic_s,watts), one reading per row")
+      ->check(CLI::ExistingFile);
   sub->add_option("--cooldown-timeout", options.cooldown_timeout,
                   "Give up a --cooldown-to wait after this many seconds (the job then runs, its "
                   "record saying so)")
@@ -62,13 +73,49 @@ std::optional<harness::EnergyOptions> ToEnergyOptions(const EnergyCliOptions& op
   return energy;
 }
 
-sensors::SensorSources DiscoverRunSensors(const EnergyCliOptions& options) {
+std::optional<sensors::SensorSources> DiscoverRunSensors(const EnergyCliOptions& options,
+                                                         std::string& error) {
   sensors::SensorSources sources = sensors::DiscoverSensors(
       options.sysfs_root.empty() ? sensors::DefaultSysfsRoot()
                                  : std::filesystem::path(options.sysfs_root));
   sensors::SensorSources gpus = sensors::DiscoverNvml();
   sources.insert(sources.end(), gpus.begin(), gpus.end());
+  if (!options.power_cmd.empty()) {
+    std::shared_ptr<sensors::SensorSource> meter =
+        sensors::StartPowerCommand(options.power_cmd, error);
+    if (!meter) return std::nullopt;
+    sources.push_back(std::move(meter));
+  }
   return sources;
+}
+
+std::vector<std::string> ApplyPowerLog(store::ResultsStore& store, const std::string& path,
+                                       const std::vector<MeasuredWindow>& windows) {
+  const sensors::PowerLog log = sensors::ReadPowerLog(path);
+  if (!log.error.empty()) return {log.error};
+  std::vector<std::string> problems;
+  for (const MeasuredWindow& window : windows) {
+    if (!(window.end > window.start)) continue;
+    const sensors::EnergyResult energy =
+        sensors::IntegratePower(log.watts, window.start, window.end);
+    harness::SourceFigures figures{.source_id = "external-meter:log",
+                                   .boundary = sensors::kExternalMeterBoundary,
+                                   .kind = "power",
+                                   .unit = "W",
+                                   .method = "power-integral"};
+    if (energy.estimate && window.inferences > 0) {
+      figures.joules = energy.estimate->joules;
+      figures.mj_per_inference =
+          energy.estimate->joules * 1e3 / static_cast<double>(window.inferences);
+      figures.average_watts = energy.estimate->average_watts;
+      figures.peak_watts = energy.estimate->peak_watts;
+    } else {
+      figures.problem = energy.problem;
+      problems.push_back(fmt::format("{}: job {}: {}", path, window.job_id, energy.problem));
+    }
+    store.AddEnergyFigures(window.job_id, window.end - window.start, window.inferences, {figures});
+  }
+  return problems;
 }
 
 }  // namespace edgebench::cli

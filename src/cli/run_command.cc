@@ -182,9 +182,15 @@ int Orchestrate(RunOptions options, harness::WorkerRequest::Mode mode) {
     return kExitUsage;
   }
   // Sensors are sampled in this process around each timed worker (per-job energy).
-  const harness::JobEnergyMonitor monitor(
-      timing ? DiscoverRunSensors(options.energy) : sensors::SensorSources{}, *energy_options);
+  std::optional<sensors::SensorSources> sources =
+      timing ? DiscoverRunSensors(options.energy, energy_error) : sensors::SensorSources{};
+  if (!sources) {
+    std::cerr << "edgebench: " << energy_error << "\n";
+    return kExitUsage;
+  }
+  const harness::JobEnergyMonitor monitor(std::move(*sources), *energy_options);
   std::optional<harness::JobEnergy> measured;  // the last job's, until it is recorded
+  std::vector<MeasuredWindow> windows;         // for --power-log
 
   std::optional<store::ResultsStore> store;
   try {
@@ -281,6 +287,8 @@ int Orchestrate(RunOptions options, harness::WorkerRequest::Mode mode) {
             const int64_t job_id = store->RecordJob(*run_id, result);
             if (measured) store->RecordJobEnergy(job_id, *measured);
             measured.reset();
+            windows.push_back({job_id, result.measure_start_s, result.measure_end_s,
+                               static_cast<int64_t>(result.samples.size())});
           },
       .progress =
           [&](size_t slot, size_t, const harness::JobConfig& config, int repetition,
@@ -302,6 +310,10 @@ int Orchestrate(RunOptions options, harness::WorkerRequest::Mode mode) {
           }};
   const harness::ScheduleOutcome outcome = harness::RunSchedule(jobs, schedule, hooks);
   store->FinishRun(*run_id);
+  std::vector<std::string> log_problems;
+  if (timing && !options.energy.power_log.empty()) {
+    log_problems = ApplyPowerLog(*store, options.energy.power_log, windows);
+  }
 
   const std::vector<harness::PooledJob> pooled = store::PooledJobs(*store, *run_id);
   report::Table table;
@@ -322,7 +334,8 @@ int Orchestrate(RunOptions options, harness::WorkerRequest::Mode mode) {
     }
     PrintVerdicts(pooled);
   }
-  return outcome.failures == 0 ? kExitOk : kExitFailure;
+  for (const std::string& problem : log_problems) std::cerr << "edgebench: " << problem << "\n";
+  return outcome.failures == 0 && log_problems.empty() ? kExitOk : kExitFailure;
 }
 
 void AddCommonOptions(CLI::App* sub, RunOptions& options) {

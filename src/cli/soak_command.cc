@@ -165,7 +165,12 @@ int RunSoak(SoakOptions options) {
                                   .backend = backend_ids[0],
                                   .threads = options.threads,
                                   .weight_seed = zoo::kDefaultWeightSeed};
-  const harness::JobEnergyMonitor monitor(DiscoverRunSensors(options.energy), *energy_options);
+  std::optional<sensors::SensorSources> sources = DiscoverRunSensors(options.energy, energy_error);
+  if (!sources) {
+    std::cerr << "edgebench: " << energy_error << "\n";
+    return kExitUsage;
+  }
+  const harness::JobEnergyMonitor monitor(std::move(*sources), *energy_options);
   const double bucket = *duration / static_cast<double>(*buckets);
   const harness::Environment environment = harness::CaptureEnvironment();
   const int64_t run_id = store->BeginRun(
@@ -194,6 +199,15 @@ int RunSoak(SoakOptions options) {
   const int64_t job_id = store->RecordJob(run_id, result);
   if (!monitor.sources().empty()) store->RecordJobEnergy(job_id, energy);
   store->FinishRun(run_id);
+  if (!options.energy.power_log.empty()) {
+    for (const std::string& problem :
+         ApplyPowerLog(*store, options.energy.power_log,
+                       {{job_id, result.measure_start_s, result.measure_end_s,
+                         static_cast<int64_t>(result.samples.size())}})) {
+      std::cerr << "edgebench: " << problem << "\n";
+    }
+    if (const auto stored = store->JobEnergyOf(job_id)) energy.figures = stored->figures;
+  }
   if (!measured) {
     std::cerr << fmt::format("edgebench: soak ended {}: {}\n",
                              harness::JobStatusName(result.status), result.error);

@@ -57,7 +57,14 @@ std::map<std::string, double> IdleWatts(const std::vector<sensors::SensorSample>
   for (size_t i = 0; i < samples.front().readings.size(); ++i) {
     const sensors::SensorInfo& info = *samples.front().readings[i].source;
     if (!MeasuresEnergy(info.kind)) continue;
-    const sensors::EnergyResult energy = sensors::EnergyOf(samples, i, t0, t1);
+    // Each source over the part of [t0, t1] it covers: a meter command's first line may
+    // come after the idle period began.
+    const std::vector<sensors::TimedValue> series = sensors::SeriesOf(samples, i);
+    if (series.size() < 2) continue;
+    const double from = std::max(t0, series.front().seconds);
+    const double to = std::min(t1, series.back().seconds);
+    if (!(to > from)) continue;
+    const sensors::EnergyResult energy = sensors::EnergyOf(samples, i, from, to);
     if (energy.estimate) watts[info.id] = energy.estimate->average_watts;
   }
   return watts;

@@ -76,7 +76,8 @@ struct JobEnergy {
 };
 
 /// Mean power of every energy-capable source (energy counters, power) over [t0, t1] of
-/// `samples`, keyed by source id; sources without a figure are left out.
+/// `samples` (or the part of it the source's readings cover), keyed by source id; sources
+/// without a figure are left out.
 std::map<std::string, double> IdleWatts(const std::vector<sensors::SensorSample>& samples,
                                         double t0, double t1);
 

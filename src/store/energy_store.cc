@@ -92,7 +92,40 @@ std::vector<double> NumbersFromJson(const std::string& text) {
   return values;
 }
 
+void InsertFigures(sqlite3* db, const std::string& path, int64_t job_id,
+                   const std::vector<harness::SourceFigures>& figures) {
+  Query figure(db, path,
+               "INSERT OR REPLACE INTO job_energy (job_id, source_id, boundary, kind, unit, "
+               "method, joules, mj_per_inference, idle_watts, idle_subtracted_mj_per_inference, "
+               "average_watts, peak_watts, start_value, end_value, min_value, max_value, problem) "
+               "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+  for (const harness::SourceFigures& f : figures) {
+    figure.Int(job_id).Text(f.source_id).Text(f.boundary).Text(f.kind).Text(f.unit);
+    figure.Text(f.method).Real(f.joules).Real(f.mj_per_inference).Real(f.idle_watts);
+    figure.Real(f.idle_subtracted_mj_per_inference).Real(f.average_watts).Real(f.peak_watts);
+    figure.Real(f.start_value).Real(f.end_value).Real(f.min_value).Real(f.max_value);
+    figure.Text(f.problem).Run();
+  }
+}
+
 }  // namespace
+
+void ResultsStore::AddEnergyFigures(int64_t job_id, double window_seconds, int64_t inferences,
+                                    const std::vector<harness::SourceFigures>& figures) {
+  sqlite3* db = db_.get();
+  Exec(db, path_, "BEGIN IMMEDIATE");
+  try {
+    Query thermal(db, path_,
+                  "INSERT OR IGNORE INTO job_thermal (job_id, window_s, inferences, "
+                  "cooldown_reached, throttled, throttle_reason) VALUES (?, ?, ?, 0, 0, '')");
+    thermal.Int(job_id).Real(window_seconds).Int(inferences).Run();
+    InsertFigures(db, path_, job_id, figures);
+    Exec(db, path_, "COMMIT");
+  } catch (...) {
+    sqlite3_exec(db, "ROLLBACK", nullptr, nullptr, nullptr);
+    throw;
+  }
+}
 
 void ResultsStore::RecordJobEnergy(int64_t job_id, const harness::JobEnergy& energy) {
   sqlite3* db = db_.get();
@@ -108,18 +141,7 @@ void ResultsStore::RecordJobEnergy(int64_t job_id, const harness::JobEnergy& ene
     thermal.Int(t.cooldown_reached ? 1 : 0).Int(t.throttled ? 1 : 0).Text(t.throttle_reason);
     thermal.Real(t.time_to_throttle_seconds).Run();
 
-    Query figure(db, path_,
-                 "INSERT INTO job_energy (job_id, source_id, boundary, kind, unit, method, joules, "
-                 "mj_per_inference, idle_watts, idle_subtracted_mj_per_inference, average_watts, "
-                 "peak_watts, start_value, end_value, min_value, max_value, problem) VALUES (?, ?, "
-                 "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
-    for (const harness::SourceFigures& f : energy.figures) {
-      figure.Int(job_id).Text(f.source_id).Text(f.boundary).Text(f.kind).Text(f.unit);
-      figure.Text(f.method).Real(f.joules).Real(f.mj_per_inference).Real(f.idle_watts);
-      figure.Real(f.idle_subtracted_mj_per_inference).Real(f.average_watts).Real(f.peak_watts);
-      figure.Real(f.start_value).Real(f.end_value).Real(f.min_value).Real(f.max_value);
-      figure.Text(f.problem).Run();
-    }
+    InsertFigures(db, path_, job_id, energy.figures);
     Query trace(db, path_,
                 "INSERT INTO sensor_traces (job_id, source_id, boundary, kind, unit, seconds_json, "
                 "values_json) VALUES (?, ?, ?, ?, ?, ?, ?)");

@@ -146,6 +146,11 @@ class ResultsStore {
   /// Stores what the parent measured around job `job_id` (energy_store.cc): the per-source
   /// figures, the thermal record and the sensor traces, in one transaction.
   void RecordJobEnergy(int64_t job_id, const harness::JobEnergy& energy);
+  /// Adds figures to job `job_id` after the fact (an external meter's log aligned once
+  /// the run ended), replacing figures of the same sources; `window_seconds` and
+  /// `inferences` describe the job when it had no measurements yet.
+  void AddEnergyFigures(int64_t job_id, double window_seconds, int64_t inferences,
+                        const std::vector<harness::SourceFigures>& figures);
   /// The stored measurements of job `job_id`, traces only `with_traces`; nothing when none
   /// were recorded (a job run without sensors, or before schema version 5).
   std::optional<harness::JobEnergy> JobEnergyOf(int64_t job_id, bool with_traces = false) const;
