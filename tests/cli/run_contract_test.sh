@@ -162,6 +162,28 @@ cmp -s "$work/text.db" "$work/text.orig" || fail "non-SQLite file was modified"
 [ $? -eq 1 ] || fail "results on a missing database must exit 1"
 [ ! -e "$work/none.db" ] || fail "results created a database"
 
+# Per-job energy: without sensors every figure says n/a; with a fixture sysfs tree (a hot
+# zone, a clock) the run stores and shows them, and export carries the traces.
+export EDGEBENCH_NVML_LIBRARY=/nonexistent/libnvidia-ml.so.1
+"$bin" run --models cifarnet --backends reference --db "$work/e.db" "${quick[@]}" \
+  --sysfs-root "$work/no-sysfs" >"$work/out" 2>"$work/err" || fail "run without sensors exited $?"
+grep -q "n/a (no sensor)" "$work/out" || fail "no-sensor run lacks n/a (no sensor)"
+[ "$(sql "$work/e.db" "SELECT count(*) FROM job_thermal")" = 0 ] || fail "no energy rows without sensors"
+mkdir -p "$work/sysfs/sys/class/thermal/thermal_zone0" "$work/sysfs/sys/devices/system/cpu/cpu0/cpufreq"
+echo soc-thermal >"$work/sysfs/sys/class/thermal/thermal_zone0/type"
+echo 47500 >"$work/sysfs/sys/class/thermal/thermal_zone0/temp"
+echo 1420800 >"$work/sysfs/sys/devices/system/cpu/cpu0/cpufreq/scaling_cur_freq"
+EDGEBENCH_SYSFS_ROOT="$work/sysfs" "$bin" run --models cifarnet --backends reference \
+  --db "$work/e.db" "${quick[@]}" --cooldown-to 50C >"$work/out" 2>"$work/err" \
+  || fail "run with fixture sensors exited $?"
+grep -qE "47\.5 +1421 +no " "$work/out" || fail "fixture run lacks C max / MHz min / throttled"
+[ "$(sql "$work/e.db" "SELECT cooldown_reached FROM job_thermal")" = 1 ] || fail "cool-down recorded"
+[ "$(sql "$work/e.db" "SELECT max_value FROM job_energy WHERE source_id='thermal_zone0'")" = 47.5 ] \
+  || fail "zone figure stored"
+"$bin" export --db "$work/e.db" --format json | python3 -c \
+  'import json,sys; r=json.load(sys.stdin); e=r[1]["jobs"][0]["energy"]; assert r[0]["jobs"][0]["energy"] is None; assert {t["source_id"] for t in e["traces"]}=={"thermal_zone0","cpufreq:cpu0"}, e; assert all(t["seconds"] for t in e["traces"])' \
+  || fail "export json energy and traces"
+
 if [ "$failures" -ne 0 ]; then
   echo "$failures run contract check(s) failed"
   exit 1
