@@ -141,7 +141,7 @@ const SourceFigures* HeadlineEnergy(const std::vector<SourceFigures>& figures) {
   const auto rank = [](const std::string& boundary) {
     if (boundary.starts_with("cpu-package:")) return 0;
     if (boundary == "platform") return 1;
-    if (boundary == "board-rail:VDD_IN" || boundary.starts_with("board-rail:VDD_IN")) return 2;
+    if (boundary.starts_with("board-rail:VDD_IN")) return 2;  // a Jetson's board input
     if (boundary.starts_with("gpu:")) return 3;
     if (boundary == "external-meter") return 4;
     return 5;
