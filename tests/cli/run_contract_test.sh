@@ -183,6 +183,8 @@ grep -qE "47\.5 +1421 +no " "$work/out" || fail "fixture run lacks C max / MHz m
 "$bin" export --db "$work/e.db" --format json | python3 -c \
   'import json,sys; r=json.load(sys.stdin); e=r[1]["jobs"][0]["energy"]; assert r[0]["jobs"][0]["energy"] is None; assert {t["source_id"] for t in e["traces"]}=={"thermal_zone0","cpufreq:cpu0"}, e; assert all(t["seconds"] for t in e["traces"])' \
   || fail "export json energy and traces"
+"$bin" export --db "$work/e.db" --traces | grep -q '"thermal_zone0","thermal:soc-thermal"' \
+  || fail "export --traces csv"
 
 if [ "$failures" -ne 0 ]; then
   echo "$failures run contract check(s) failed"

@@ -315,5 +315,73 @@ TEST(FixtureJobTest, HeatingTreeWithDroppingClockIsThrottled) {
   EXPECT_NE(gone.problem.find("No such file"), std::string::npos) << gone.problem;
 }
 
+// The same through real files: a fixture RAPL package counter at 25 W wrapping every
+// 0.12 s and an INA3221 rail at 2 A x 5 V, written by a thread while the job runs. A
+// fixture file holds what the writer last wrote, so the counter's figure may be off by
+// the writer's longest pause at each end of the window; that bound is measured and added
+// to the 1 % (the rail's constant power is immune to it).
+TEST(FixtureJobTest, WrappingRaplCounterAndInaRailGiveTheKnownEnergy) {
+  SysfsFixture fixture;
+  const std::string package = "sys/class/powercap/intel-rapl:0/";
+  const std::string rail = "sys/class/hwmon/hwmon0/";
+  constexpr double kWatts = 25, kRangeUj = 3'000'000;
+  fixture.Write(package + "name", "package-0");
+  fixture.Write(package + "max_energy_range_uj", static_cast<long long>(kRangeUj));
+  fixture.Write(package + "energy_uj", 2'900'000);
+  fixture.Write(rail + "name", "ina3221");
+  fixture.Write(rail + "in1_label", "VDD_IN");
+  fixture.Write(rail + "in1_input", 5000);
+  fixture.Write(rail + "curr1_input", 2000);
+  const sensors::SensorSources sources = sensors::DiscoverSensors(fixture.root());
+  ASSERT_EQ(sources.size(), 2u);
+  std::atomic<bool> stop{false};
+  double longest_pause = 0;
+  const double origin = sensors::SteadySeconds();
+  std::thread writer([&] {
+    double last = origin;
+    while (!stop) {
+      const double now = sensors::SteadySeconds();
+      fixture.Write(
+          package + "energy_uj",
+          static_cast<long long>(std::fmod(2'900'000 + kWatts * 1e6 * (now - origin), kRangeUj)));
+      const double done = sensors::SteadySeconds();
+      longest_pause = std::max(longest_pause, done - last);
+      last = done;
+      std::this_thread::sleep_for(std::chrono::microseconds(500));
+    }
+  });
+  const JobEnergyMonitor monitor(sources,
+                                 {.idle_seconds = 0, .period = std::chrono::milliseconds(5)});
+  JobEnergy energy;
+  const JobResult result = monitor.Measure(
+      [&] {
+        JobResult r;
+        r.status = JobStatus::kOk;
+        SleepSeconds(0.02);
+        r.measure_start_s = MonotonicSeconds();
+        SleepSeconds(0.3);
+        r.measure_end_s = MonotonicSeconds();
+        r.samples.assign(60, 0.005);
+        SleepSeconds(0.02);
+        return r;
+      },
+      energy);
+  stop = true;
+  writer.join();
+  const double window = result.measure_end_s - result.measure_start_s;
+  const SourceFigures& counter = FigureOf(energy, "rapl:intel-rapl:0");
+  ASSERT_TRUE(counter.joules) << counter.problem;
+  EXPECT_EQ(counter.boundary, "cpu-package:0");
+  const double expected = kWatts * window;
+  EXPECT_NEAR(*counter.joules, expected, 0.01 * expected + 2 * kWatts * longest_pause)
+      << "writer's longest pause " << longest_pause << " s";
+  EXPECT_NEAR(*counter.mj_per_inference, *counter.joules * 1e3 / 60, 1e-9);
+  const SourceFigures& ina = FigureOf(energy, "hwmon0:rail1");
+  EXPECT_EQ(ina.boundary, "board-rail:VDD_IN");
+  ASSERT_TRUE(ina.joules) << ina.problem;
+  EXPECT_NEAR(*ina.joules, 10 * window, 0.01 * 10 * window);
+  EXPECT_NEAR(*ina.average_watts, 10, 0.1);
+}
+
 }  // namespace
 }  // namespace edgebench::harness
