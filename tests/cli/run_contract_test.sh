@@ -185,6 +185,13 @@ grep -qE "47\.5 +1421 +no " "$work/out" || fail "fixture run lacks C max / MHz m
   || fail "export json energy and traces"
 "$bin" export --db "$work/e.db" --traces | grep -q '"thermal_zone0","thermal:soc-thermal"' \
   || fail "export --traces csv"
+# A short soak on the same fixture tree: over-time table, verdict, one stored job with traces.
+EDGEBENCH_SYSFS_ROOT="$work/sysfs" "$bin" soak --model cifarnet --backend reference \
+  --duration 1s --buckets 2 --db "$work/soak.db" --cache-dir "$work/cache" >"$work/out" \
+  2>"$work/err" || fail "soak exited $?: $(tail -3 "$work/err")"
+grep -qE "^ +0\.5 +[0-9.]+ +[0-9]+ +n/a \(no sensor\) +47\.5 +1421" "$work/out" || fail "soak table"
+grep -q "^no throttling seen (temperature +0.0 C" "$work/out" || fail "soak verdict"
+[ "$(sql "$work/soak.db" "SELECT count(*) FROM sensor_traces")" = 2 ] || fail "soak traces stored"
 
 if [ "$failures" -ne 0 ]; then
   echo "$failures run contract check(s) failed"
