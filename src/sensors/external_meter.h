@@ -17,7 +17,8 @@ inline constexpr const char* kExternalMeterBoundary = "external-meter";
 
 /// --power-cmd: runs `command` with /bin/sh and reads its standard output on a thread of
 /// its own, one power reading in W per line, each stamped with CLOCK_MONOTONIC
-/// (SteadySeconds) when it arrives. Read() gives the latest reading, or why there is none
+/// (SteadySeconds) when it arrives; TimedReadings() gives them all, for energy integrated
+/// over the meter's own readings. Read() gives the latest reading, or why there is none
 /// (no line yet, the last line was not a number, the command ended). Source id
 /// "external-meter:cmd", kind power, boundary kExternalMeterBoundary. The command is
 /// stopped (SIGTERM, then SIGKILL) when the source is destroyed. Returns nullptr with

@@ -25,6 +25,8 @@ namespace {
 constexpr double kStaleSeconds = 5.0;
 // A line longer than this is not one number.
 constexpr size_t kMaxLine = 256;
+// Readings kept for TimedReadings(): days at 10 Hz; the oldest half goes when full.
+constexpr size_t kMaxKept = size_t{1} << 22;
 
 class PowerCommandSource final : public SensorSource {
  public:
@@ -45,6 +47,11 @@ class PowerCommandSource final : public SensorSource {
       kill(-child_, SIGKILL);
       waitpid(child_, &status, 0);
     }
+  }
+
+  std::vector<TimedValue> TimedReadings() const override {
+    std::lock_guard lock(mutex_);
+    return kept_;
   }
 
   SensorReading Read() const noexcept override {
@@ -78,6 +85,8 @@ class PowerCommandSource final : public SensorSource {
     }
     problem_.clear();
     latest_ = TimedValue{SteadySeconds(), watts};
+    if (kept_.size() >= kMaxKept) kept_.erase(kept_.begin(), kept_.begin() + kMaxKept / 2);
+    kept_.push_back(*latest_);
   }
 
   void ReadLines() {
@@ -117,6 +126,7 @@ class PowerCommandSource final : public SensorSource {
   std::atomic<bool> stopping_{false};
   mutable std::mutex mutex_;
   std::optional<TimedValue> latest_;
+  std::vector<TimedValue> kept_;
   std::string problem_;
 };
 

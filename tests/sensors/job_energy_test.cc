@@ -315,6 +315,60 @@ TEST(FixtureJobTest, HeatingTreeWithDroppingClockIsThrottled) {
   EXPECT_NE(gone.problem.find("No such file"), std::string::npos) << gone.problem;
 }
 
+// A meter whose readings carry their own arrival times: a 10 W + 20 W/s ramp read every
+// 10 ms. Its latest-value snapshot is deliberately wrong (999 W): the figures must come from
+// the timestamped readings.
+class TimestampedMeter final : public sensors::SensorSource {
+ public:
+  explicit TimestampedMeter(double origin)
+      : SensorSource({.id = "external-meter:cmd",
+                      .kind = SensorKind::kPower,
+                      .unit = "W",
+                      .boundary = "external-meter"}),
+        origin_(origin) {}
+  sensors::SensorReading Read() const noexcept override { return Present(999); }
+  std::vector<sensors::TimedValue> TimedReadings() const override {
+    std::vector<sensors::TimedValue> readings;
+    for (int k = -100; k <= 300; ++k) {
+      const double t = origin_ + k * 0.01;
+      if (t <= sensors::SteadySeconds()) readings.push_back({t, 10 + 20 * (t - origin_)});
+    }
+    return readings;
+  }
+
+ private:
+  double origin_;
+};
+
+TEST(TimestampedMeterTest, EnergyComesFromTheMetersOwnReadings) {
+  const double origin = sensors::SteadySeconds();
+  const JobEnergyMonitor monitor({std::make_shared<TimestampedMeter>(origin)},
+                                 {.idle_seconds = 0.1, .period = std::chrono::milliseconds(5)});
+  JobEnergy energy;
+  const JobResult result = monitor.Measure(
+      [&] {
+        JobResult r;
+        r.status = JobStatus::kOk;
+        r.measure_start_s = MonotonicSeconds();
+        SleepSeconds(0.2);
+        r.measure_end_s = MonotonicSeconds();
+        r.samples.assign(40, 0.005);
+        SleepSeconds(0.03);
+        return r;
+      },
+      energy);
+  const double a = result.measure_start_s - origin, b = result.measure_end_s - origin;
+  const double joules = 10 * (b - a) + 10 * (b * b - a * a);  // integral of 10 + 20 t
+  const SourceFigures& meter = FigureOf(energy, "external-meter:cmd");
+  EXPECT_EQ(meter.boundary, "external-meter");
+  ASSERT_TRUE(meter.joules) << meter.problem;
+  EXPECT_NEAR(*meter.joules, joules, 0.01 * joules);
+  EXPECT_NEAR(*meter.mj_per_inference, joules * 1e3 / 40, 0.01 * joules * 1e3 / 40);
+  EXPECT_NEAR(*meter.peak_watts, 10 + 20 * b, 0.01);
+  ASSERT_TRUE(meter.idle_watts);
+  EXPECT_LT(*meter.idle_watts, 15) << "idle from the readings, not the 999 W snapshot";
+}
+
 // The same through real files: a fixture RAPL package counter at 25 W wrapping every
 // 0.12 s and an INA3221 rail at 2 A x 5 V, written by a thread while the job runs. A
 // fixture file holds what the writer last wrote, so the counter's figure may be off by
