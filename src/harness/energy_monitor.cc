@@ -67,6 +67,20 @@ void OwnTimestampIdle(const sensors::SensorSources& sources, double t0, double t
   }
 }
 
+// A meter's next line can come after the job ended: wait (a few of its periods at most)
+// until every self-stamping source has a reading at or after `t1`, so the window is bracketed.
+void AwaitReadingsAfter(const sensors::SensorSources& sources, double t1) {
+  constexpr double kLongestWait = 3.0;
+  const double give_up = sensors::SteadySeconds() + kLongestWait;
+  for (const auto& source : sources) {
+    while (sensors::SteadySeconds() < give_up) {
+      const std::vector<sensors::TimedValue> readings = source->TimedReadings();
+      if (readings.empty() || readings.back().seconds >= t1) break;
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+  }
+}
+
 }  // namespace
 
 JobResult JobEnergyMonitor::Measure(const std::function<JobResult()>& run, JobEnergy& energy,
@@ -96,9 +110,10 @@ JobResult JobEnergyMonitor::Measure(const std::function<JobResult()>& run, JobEn
   sensors::SensorSampler sampler(sources_, options_.period);
   sampler.Start();
   JobResult result = run();
-  const std::vector<sensors::SensorSample> samples = sampler.Stop();
   const double t0 = result.measure_start_s;
   const double t1 = result.measure_end_s;
+  if (t1 > t0) AwaitReadingsAfter(sources_, t1);
+  const std::vector<sensors::SensorSample> samples = sampler.Stop();
   energy.traces = TracesOf(samples, t1 > t0 ? t0 : samples.front().seconds);
   if (t1 > t0) {
     energy.window_seconds = t1 - t0;

@@ -185,6 +185,27 @@ grep -qE "47\.5 +1421 +no " "$work/out" || fail "fixture run lacks C max / MHz m
   || fail "export json energy and traces"
 "$bin" export --db "$work/e.db" --traces | grep -q '"thermal_zone0","thermal:soc-thermal"' \
   || fail "export --traces csv"
+# External meters: a reader command (12.5 W), then a log (7 W) aligned after the run.
+"$bin" run --models cifarnet --backends reference --db "$work/m.db" "${quick[@]}" \
+  --sysfs-root "$work/no-sysfs" --idle-seconds 0.2 \
+  --power-cmd 'while :; do echo 12.5; sleep 0.05; done' >"$work/out" 2>"$work/err" \
+  || fail "run with --power-cmd exited $?"
+grep -q "external-meter (external-meter:cmd)" "$work/out" || fail "--power-cmd figure shown"
+[ "$(sql "$work/m.db" "SELECT round(average_watts, 3) FROM job_energy")" = 12.5 ] \
+  || fail "--power-cmd average power"
+python3 -c 'import time; t=time.time(); print("unix_time_s,watts"); [print(f"{t + i * 0.1:.3f},7") for i in range(-600, 600)]' \
+  >"$work/meter.csv"
+"$bin" run --models cifarnet --backends reference --db "$work/m.db" "${quick[@]}" \
+  --sysfs-root "$work/no-sysfs" --power-log "$work/meter.csv" >"$work/out" 2>"$work/err" \
+  || fail "run with --power-log exited $?: $(tail -2 "$work/err")"
+[ "$(sql "$work/m.db" "SELECT average_watts FROM job_energy WHERE source_id='external-meter:log'")" = 7.0 ] \
+  || fail "--power-log average power"
+printf 'unix_time_s,watts\n1,2\n2,abc\n' >"$work/bad.csv"
+"$bin" run --models cifarnet --backends reference --db "$work/m.db" "${quick[@]}" \
+  --sysfs-root "$work/no-sysfs" --power-log "$work/bad.csv" >"$work/out" 2>"$work/err"
+[ $? -eq 1 ] || fail "a bad --power-log must exit 1"
+grep -q "bad.csv line 3: power 'abc' is not a number" "$work/err" || fail "bad log names its line"
+
 # A short soak on the same fixture tree: over-time table, verdict, one stored job with traces.
 EDGEBENCH_SYSFS_ROOT="$work/sysfs" "$bin" soak --model cifarnet --backend reference \
   --duration 1s --buckets 2 --db "$work/soak.db" --cache-dir "$work/cache" >"$work/out" \
