@@ -20,6 +20,7 @@
 #include "cli/results_command.h"
 #include "cli/run_command.h"
 #include "cli/sensors_command.h"
+#include "cli/soak_command.h"
 #include "common/build_info.h"
 #include "harness/worker.h"
 
@@ -57,6 +58,7 @@ int main(int argc, char** argv) {
   commands.push_back(AddSensorsCommand(app));
   commands.push_back(AddReportCommand(app));
   commands.push_back(AddMergeCommand(app));
+  commands.push_back(AddSoakCommand(app));
 
   // CLI11 would only say "a subcommand is required"; name the word it did not know.
   if (argc > 1 && argv[1][0] != '-') {

@@ -9,6 +9,7 @@
 #include "cli/option_checks.h"
 #include "common/json_text.h"
 #include "harness/job_json.h"
+#include "report/energy_table.h"
 #include "report/pooled_table.h"
 #include "report/results_table.h"
 #include "report/roofline.h"
@@ -23,6 +24,7 @@ struct ResultsOptions {
   std::string format = "table";
   int64_t run = 0;  // 0 = latest
   bool samples = false;
+  bool traces = false;
 };
 
 // Opens an existing database read-only: reading results must never create or change a
@@ -64,8 +66,10 @@ int RunResults(const ResultsOptions& options) {
   for (const store::StoredRun& stored : store->Runs()) {
     if (stored.id == *run) peak = report::MachinePeakOfRun(stored.info.environment_json);
   }
-  std::cout << report::Render(report::PooledResultsTable(store::PooledJobs(*store, *run), peak),
-                              *format);
+  const std::vector<harness::PooledJob> pooled = store::PooledJobs(*store, *run);
+  report::Table table = report::PooledResultsTable(pooled, peak);
+  report::AppendEnergyColumns(table, pooled, report::EnergiesOfRun(*store, *run));
+  std::cout << report::Render(table, *format);
   return kExitOk;
 }
 
@@ -76,7 +80,39 @@ nlohmann::json JobJson(const store::ResultsStore& store, const store::StoredJob&
   json["id"] = job.id;
   json["finished_at"] = job.finished_at;
   json["samples"] = store.Samples(job.id);
+  const auto energy = store.JobEnergyOf(job.id, /*with_traces=*/true);
+  json["energy"] = energy ? report::EnergyJson(*energy) : nlohmann::json(nullptr);
   return json;
+}
+
+// One row per sensor reading of every job measured with sensors (`export --traces`).
+report::Table TracesTable(const store::ResultsStore& store) {
+  report::Table table;
+  table.columns = {{"run_id", "run_id"},   {"job_id", "job_id"},       {"model", "model"},
+                   {"backend", "backend"}, {"source_id", "source_id"}, {"boundary", "boundary"},
+                   {"kind", "kind"},       {"unit", "unit"},           {"seconds", "seconds"},
+                   {"value", "value"}};
+  for (const store::StoredRun& run : store.Runs()) {
+    for (const store::StoredJob& job : store.Jobs(run.id)) {
+      const auto energy = store.JobEnergyOf(job.id, /*with_traces=*/true);
+      if (!energy) continue;
+      for (const harness::SensorTrace& trace : energy->traces) {
+        for (size_t i = 0; i < trace.seconds.size() && i < trace.values.size(); ++i) {
+          table.rows.push_back({report::IntegerCell(run.id),
+                                report::IntegerCell(job.id),
+                                report::TextCell(harness::ModelLabel(job.result.config)),
+                                report::TextCell(harness::BackendLabel(job.result.config)),
+                                report::TextCell(trace.source_id),
+                                report::TextCell(trace.boundary),
+                                report::TextCell(trace.kind),
+                                report::TextCell(trace.unit),
+                                {fmt::format("{:.6f}", trace.seconds[i]), trace.seconds[i]},
+                                {fmt::format("{:.9g}", trace.values[i]), trace.values[i]}});
+        }
+      }
+    }
+  }
+  return table;
 }
 
 int RunExport(const ResultsOptions& options) {
@@ -107,7 +143,9 @@ int RunExport(const ResultsOptions& options) {
     return kExitOk;
   }
   report::Table table;
-  if (options.samples) {
+  if (options.traces) {
+    table = TracesTable(*store);
+  } else if (options.samples) {
     table.columns = {{"run_id", "run_id"},   {"job_id", "job_id"}, {"model", "model"},
                      {"backend", "backend"}, {"seq", "seq"},       {"seconds", "seconds"}};
     for (const store::StoredRun& run : store->Runs()) {
@@ -170,6 +208,9 @@ Command AddExportCommand(CLI::App& app) {
       ->check(CLI::IsMember({"csv", "json"}))
       ->capture_default_str();
   sub->add_flag("--samples", options->samples, "With csv: one row per raw sample instead");
+  sub->add_flag("--traces", options->traces,
+                "With csv: one row per sensor reading of every job (seconds from the start of "
+                "its measured window) instead");
   return {sub, [options] { return RunExport(*options); }};
 }
 

@@ -12,6 +12,7 @@
 #include <thread>
 
 #include "backends/registry.h"
+#include "cli/energy_options.h"
 #include "cli/job_selection.h"
 #include "cli/option_checks.h"
 #include "cli/progress.h"
@@ -26,6 +27,7 @@
 #include "harness/reference_cache.h"
 #include "harness/scheduler.h"
 #include "harness/statistics.h"
+#include "report/energy_table.h"
 #include "report/pooled_table.h"
 #include "report/results_table.h"
 #include "report/roofline.h"
@@ -64,6 +66,7 @@ struct RunOptions {
   std::string plugin_dir;
   std::string cache_dir;
   std::string command_line;
+  EnergyCliOptions energy;
 };
 
 // The order seed of a run being resumed, so its remaining repetitions keep its order.
@@ -171,6 +174,24 @@ int Orchestrate(RunOptions options, harness::WorkerRequest::Mode mode) {
     return kExitUsage;
   }
 
+  std::string energy_error;
+  const std::optional<harness::EnergyOptions> energy_options =
+      ToEnergyOptions(options.energy, energy_error);
+  if (!energy_options) {
+    std::cerr << "edgebench: " << energy_error << "\n";
+    return kExitUsage;
+  }
+  // Sensors are sampled in this process around each timed worker (per-job energy).
+  std::optional<sensors::SensorSources> sources =
+      timing ? DiscoverRunSensors(options.energy, energy_error) : sensors::SensorSources{};
+  if (!sources) {
+    std::cerr << "edgebench: " << energy_error << "\n";
+    return kExitUsage;
+  }
+  const harness::JobEnergyMonitor monitor(std::move(*sources), *energy_options);
+  std::optional<harness::JobEnergy> measured;  // the last job's, until it is recorded
+  std::vector<MeasuredWindow> windows;         // for --power-log
+
   std::optional<store::ResultsStore> store;
   try {
     store.emplace(store::ResultsStore::Open(options.db));
@@ -253,9 +274,22 @@ int Orchestrate(RunOptions options, harness::WorkerRequest::Mode mode) {
         return found->second;
       },
       .prepare = [&](const harness::JobConfig& config) { launcher.Prepare(config); },
-      .run = [&](const harness::JobConfig& config,
-                 int repetition) { return launcher.Run(config, repetition); },
-      .record = [&](const harness::JobResult& result) { store->RecordJob(*run_id, result); },
+      .run =
+          [&](const harness::JobConfig& config, int repetition) {
+            harness::JobEnergy energy;
+            harness::JobResult result =
+                monitor.Measure([&] { return launcher.Run(config, repetition); }, energy);
+            if (!monitor.sources().empty()) measured = std::move(energy);
+            return result;
+          },
+      .record =
+          [&](const harness::JobResult& result) {
+            const int64_t job_id = store->RecordJob(*run_id, result);
+            if (measured) store->RecordJobEnergy(job_id, *measured);
+            measured.reset();
+            windows.push_back({job_id, result.measure_start_s, result.measure_end_s,
+                               static_cast<int64_t>(result.samples.size())});
+          },
       .progress =
           [&](size_t slot, size_t, const harness::JobConfig& config, int repetition,
               const std::string& outcome) {
@@ -276,12 +310,20 @@ int Orchestrate(RunOptions options, harness::WorkerRequest::Mode mode) {
           }};
   const harness::ScheduleOutcome outcome = harness::RunSchedule(jobs, schedule, hooks);
   store->FinishRun(*run_id);
+  std::vector<std::string> log_problems;
+  if (timing && !options.energy.power_log.empty()) {
+    log_problems = ApplyPowerLog(*store, options.energy.power_log, windows);
+  }
 
   const std::vector<harness::PooledJob> pooled = store::PooledJobs(*store, *run_id);
-  std::cout << report::Render(
-      timing ? report::PooledResultsTable(pooled, report::MachinePeakOfRun(environment_json.dump()))
-             : report::VerificationTable(store->Jobs(*run_id)),
-      *format);
+  report::Table table;
+  if (timing) {
+    table = report::PooledResultsTable(pooled, report::MachinePeakOfRun(environment_json.dump()));
+    report::AppendEnergyColumns(table, pooled, report::EnergiesOfRun(*store, *run_id));
+  } else {
+    table = report::VerificationTable(store->Jobs(*run_id));
+  }
+  std::cout << report::Render(table, *format);
   if (*format == report::OutputFormat::kTable) {
     std::cout << fmt::format(
         "\nrun {} stored in {} (device '{}'; {} worker processes, order seed {})\n", *run_id,
@@ -292,7 +334,8 @@ int Orchestrate(RunOptions options, harness::WorkerRequest::Mode mode) {
     }
     PrintVerdicts(pooled);
   }
-  return outcome.failures == 0 ? kExitOk : kExitFailure;
+  for (const std::string& problem : log_problems) std::cerr << "edgebench: " << problem << "\n";
+  return outcome.failures == 0 && log_problems.empty() ? kExitOk : kExitFailure;
 }
 
 void AddCommonOptions(CLI::App* sub, RunOptions& options) {
@@ -397,6 +440,7 @@ Command AddRunCommand(CLI::App& app) {
                 "run, and they join that run");
   sub->add_flag("--no-verify", options->no_verify,
                 "Time backends even if their output is not checked against the reference");
+  AddEnergyOptions(sub, options->energy);
   return {sub, [options, sub] {
             options->command_line = Invocation();
             // A minimum above a default maximum raises that maximum; only maximums the

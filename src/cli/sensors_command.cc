@@ -9,6 +9,7 @@
 
 #include "report/table.h"
 #include "sensors/discovery.h"
+#include "sensors/nvml_source.h"
 #include "sensors/sensor_sampler.h"
 #include "sensors/sysfs_file.h"
 
@@ -84,10 +85,15 @@ report::Table SensorsTable(const sensors::SensorSample& first, const sensors::Se
 int RunSensors(const SensorsCommandOptions& options) {
   const auto format = report::ParseOutputFormat(options.format);
   if (!format) return kExitUsage;
-  const sensors::SensorSources sources = sensors::DiscoverSensors(options.sysfs_root);
+  sensors::SensorSources sources = sensors::DiscoverSensors(options.sysfs_root);
+  std::string no_nvml;
+  const sensors::SensorSources gpus = sensors::DiscoverNvml(&no_nvml);
+  sources.insert(sources.end(), gpus.begin(), gpus.end());
   if (sources.empty()) {
     const std::string message = fmt::format(
-        "no sensors found under {} (no RAPL, hwmon, thermal zones or cpufreq)", options.sysfs_root);
+        "no sensors found under {} (no RAPL, hwmon, thermal zones or cpufreq); {}; energy, power "
+        "and temperature figures will read n/a (no sensor)",
+        options.sysfs_root, no_nvml);
     // Tools reading CSV or JSON get a well-formed empty result; people get the sentence.
     if (*format == report::OutputFormat::kCsv || *format == report::OutputFormat::kJson) {
       std::cout << report::Render(SensorsTable({}, {}, true), *format);
@@ -112,6 +118,7 @@ int RunSensors(const SensorsCommandOptions& options) {
   if (text) {
     std::cout << fmt::format("\n{} source{} under {}", sources.size(),
                              sources.size() == 1 ? "" : "s", options.sysfs_root);
+    if (!no_nvml.empty()) std::cout << "; " << no_nvml;
     if (has_counter && options.interval_seconds > 0) {
       std::cout << fmt::format("; counter W is the mean power over {:g} s",
                                options.interval_seconds);

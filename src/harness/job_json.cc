@@ -126,6 +126,9 @@ json ToJson(const JobResult& r) {
   j["samples"] = r.samples;
   if (r.verification) j["verification"] = ToJson(*r.verification);
   if (!r.loaded_libraries.empty()) j["loaded_libraries"] = r.loaded_libraries;
+  if (r.measure_end_s > r.measure_start_s) {
+    j["measure_window_s"] = {r.measure_start_s, r.measure_end_s};
+  }
   return j;
 }
 
@@ -136,6 +139,13 @@ JobResult JobResultFromJson(const json& j) {
   if (j.contains("verification")) r.verification = VerificationFromJson(j.at("verification"));
   if (j.contains("loaded_libraries")) {
     r.loaded_libraries = j.at("loaded_libraries").get<std::vector<std::string>>();
+  }
+  if (j.contains("measure_window_s")) {
+    const auto window = j.at("measure_window_s").get<std::vector<double>>();
+    if (window.size() == 2) {
+      r.measure_start_s = window[0];
+      r.measure_end_s = window[1];
+    }
   }
   return r;
 }

@@ -147,6 +147,11 @@ struct JobResult {
   int64_t model_bytes = 0;
   /// Shared libraries the backend loaded (list-libraries workers only; not stored).
   std::vector<std::string> loaded_libraries;
+  /// The measured loop's start and end on CLOCK_MONOTONIC (harness::MonotonicSeconds),
+  /// which is system-wide: the parent lines its sensor samples up with it (per-job energy).
+  /// 0 when nothing was measured; passed from the worker, not stored as job columns.
+  double measure_start_s = 0;
+  double measure_end_s = 0;
 };
 
 }  // namespace edgebench::harness

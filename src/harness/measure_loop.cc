@@ -25,6 +25,7 @@ void MeasureSession(backends::Session& session, const MeasureOptions& options, J
                             .target_ci_half_width = options.target_ci};
   result.samples.reserve(static_cast<size_t>(std::min<int64_t>(options.max_runs, 1 << 20)));
   const double start = MonotonicSeconds();
+  result.measure_start_s = start;
   do {
     const double before = MonotonicSeconds();
     backends::Status status = session.Run();
@@ -36,6 +37,7 @@ void MeasureSession(backends::Session& session, const MeasureOptions& options, J
     }
     result.samples.push_back(after - before);
   } while (!EnoughSamples(result.samples, MonotonicSeconds() - start, rules));
+  result.measure_end_s = MonotonicSeconds();
   result.status = JobStatus::kOk;
 }
 

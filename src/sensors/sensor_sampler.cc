@@ -1,9 +1,16 @@
 #include "sensors/sensor_sampler.h"
 
+#include <time.h>
+
 namespace edgebench::sensors {
 
 double SteadySeconds() {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
+  // CLOCK_MONOTONIC itself rather than steady_clock: the worker stamps its measured window
+  // with CLOCK_MONOTONIC (harness::MonotonicSeconds), and the standard does not promise
+  // which clock steady_clock reads.
+  timespec now{};
+  clock_gettime(CLOCK_MONOTONIC, &now);
+  return static_cast<double>(now.tv_sec) + static_cast<double>(now.tv_nsec) * 1e-9;
 }
 
 SensorSample ReadAll(const SensorSources& sources) {

@@ -11,9 +11,9 @@
 
 namespace edgebench::sensors {
 
-/// Seconds on std::chrono::steady_clock, the clock samples are stamped with. On Linux
-/// this is CLOCK_MONOTONIC, the clock of harness::MonotonicSeconds, so sample times and
-/// the harness's inference window can be compared directly.
+/// Seconds on CLOCK_MONOTONIC, the clock samples are stamped with: the clock of
+/// harness::MonotonicSeconds, system-wide, so sample times and a worker's inference window
+/// can be compared directly.
 double SteadySeconds();
 
 /// Every source read once. `seconds` is the middle of the reads; `readings` follows the

@@ -4,6 +4,9 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
+
+#include "sensors/energy_integrator.h"
 
 namespace edgebench::sensors {
 
@@ -57,6 +60,11 @@ class SensorSource {
   const SensorInfo& info() const { return *info_; }
   /// Reads the current value, in info().unit.
   virtual SensorReading Read() const noexcept = 0;
+  /// Sources that stamp their own readings as they arrive (an external meter's lines)
+  /// return every reading kept, in time order (SteadySeconds), so energy is integrated
+  /// over the readings themselves rather than the sampler's snapshots of the latest one.
+  /// Empty for sources read on demand.
+  virtual std::vector<TimedValue> TimedReadings() const { return {}; }
 
  protected:
   SensorReading Absent(std::string reason) const noexcept;

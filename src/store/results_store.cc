@@ -161,6 +161,55 @@ CREATE TABLE machine_peaks (
   peak_json TEXT NOT NULL
 );
 )sql"},
+    // Version 5: what the parent measured around each job (harness/energy_figures.h): one
+    // row per sensor source with its energy, power, temperature or clock figures (each
+    // source's boundary beside them, as figures of different boundaries never add up), the
+    // thermal protocol's record (cool-down wait, throttle verdict, soak time to throttle),
+    // and every source's samples over the job as JSON arrays.
+    {5, R"sql(
+CREATE TABLE job_energy (
+  job_id INTEGER NOT NULL REFERENCES jobs(id),
+  source_id TEXT NOT NULL,
+  boundary TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  unit TEXT NOT NULL,
+  method TEXT NOT NULL,
+  joules REAL,
+  mj_per_inference REAL,
+  idle_watts REAL,
+  idle_subtracted_mj_per_inference REAL,
+  average_watts REAL,
+  peak_watts REAL,
+  start_value REAL,
+  end_value REAL,
+  min_value REAL,
+  max_value REAL,
+  problem TEXT NOT NULL,
+  PRIMARY KEY (job_id, source_id)
+) WITHOUT ROWID;
+CREATE TABLE job_thermal (
+  job_id INTEGER PRIMARY KEY REFERENCES jobs(id),
+  window_s REAL,
+  inferences INTEGER NOT NULL,
+  idle_s REAL,
+  cooldown_target_c REAL,
+  cooldown_wait_s REAL,
+  cooldown_reached INTEGER NOT NULL,
+  throttled INTEGER NOT NULL,
+  throttle_reason TEXT NOT NULL,
+  time_to_throttle_s REAL
+);
+CREATE TABLE sensor_traces (
+  job_id INTEGER NOT NULL REFERENCES jobs(id),
+  source_id TEXT NOT NULL,
+  boundary TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  unit TEXT NOT NULL,
+  seconds_json TEXT NOT NULL,
+  values_json TEXT NOT NULL,
+  PRIMARY KEY (job_id, source_id)
+) WITHOUT ROWID;
+)sql"},
 };
 
 static_assert(std::size(kMigrations) == kSchemaVersion, "one migration per schema version");

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "harness/energy_figures.h"
 #include "harness/job_result.h"
 
 struct sqlite3;
@@ -17,7 +18,7 @@ namespace edgebench::store {
 
 /// Schema version this build writes and understands (stored in PRAGMA user_version).
 /// Each version has one migration step in results_store.cc.
-inline constexpr int kSchemaVersion = 4;
+inline constexpr int kSchemaVersion = 5;
 
 /// PRAGMA application_id of every edgebench results database ("EDGB" in ASCII), so a
 /// foreign SQLite file is recognised before anything is written to it.
@@ -156,6 +157,17 @@ class ResultsStore {
   /// are kept. One transaction: on error nothing is added. Both stores are at this
   /// build's schema (Open and OpenReadOnly upgrade older files; newer ones are refused).
   MergeCounts MergeFrom(const ResultsStore& source);
+  /// Stores what the parent measured around job `job_id` (energy_store.cc): the per-source
+  /// figures, the thermal record and the sensor traces, in one transaction.
+  void RecordJobEnergy(int64_t job_id, const harness::JobEnergy& energy);
+  /// Adds figures to job `job_id` after the fact (an external meter's log aligned once
+  /// the run ended), replacing figures of the same sources; `window_seconds` and
+  /// `inferences` describe the job when it had no measurements yet.
+  void AddEnergyFigures(int64_t job_id, double window_seconds, int64_t inferences,
+                        const std::vector<harness::SourceFigures>& figures);
+  /// The stored measurements of job `job_id`, traces only `with_traces`; nothing when none
+  /// were recorded (a job run without sensors, or before schema version 5).
+  std::optional<harness::JobEnergy> JobEnergyOf(int64_t job_id, bool with_traces = false) const;
 
   /// Test hook: called inside RecordJob's open transaction after each sample row is
   /// written (argument: the sample's index), so tests can kill the process mid-job.

@@ -94,7 +94,9 @@ expect_exit 2 matrix --models no-such-model
 expect_exit 2 matrix --format xml
 
 # Sensors: this build machine has none, which is a plain answer, not an error; a fixture
-# tree stands in for a board's sysfs.
+# tree stands in for a board's sysfs. NVML is kept out so a GPU machine gives the same
+# answers (the NVML source has its own tests, against a stand-in library).
+export EDGEBENCH_NVML_LIBRARY=/nonexistent/libnvidia-ml.so.1
 expect_exit 0 sensors --sysfs-root /nonexistent/sysfs
 expect_output "^no sensors found under /nonexistent/sysfs \(no RAPL, hwmon, thermal zones or cpufreq\)"
 expect_exit 0 sensors
@@ -128,8 +130,22 @@ if command -v python3 >/dev/null; then
   python3 -c 'import json,sys; rows={r["id"]: r for r in json.load(open(sys.argv[1]))}; assert len(rows)==4, rows; z=rows["thermal_zone0"]; assert z["value"]=="-" and "No such file" in z["note"], z; assert rows["hwmon0:rail1"]["value"]==6.0' \
     /tmp/edgebench_cli_out.$$ || { echo "FAIL: sensors json"; failures=$((failures + 1)); }
 fi
+expect_exit 0 sensors --sysfs-root /nonexistent/sysfs
+expect_output "no NVML \(/nonexistent/libnvidia-ml.so.1 cannot be loaded"
 rm -rf "$sysfs"
 expect_exit 2 sensors --format xml
+
+# Energy options of run and soak: bad values are usage errors before anything runs.
+expect_exit 0 soak --help
+expect_output "--duration"
+expect_output "--cooldown-to"
+expect_exit 2 soak --backend reference
+expect_exit 2 soak --model cifarnet --backend reference --duration 5x
+expect_exit 2 soak --model cifarnet --backend reference --duration 0s
+expect_exit 2 run --cooldown-to hot
+expect_output "degrees Celsius"
+expect_exit 2 run --idle-seconds -1
+expect_exit 2 run --power-log /nonexistent/meter.csv
 
 rm -f /tmp/edgebench_cli_out.$$ /tmp/edgebench_cli_err.$$
 if [ "$failures" -ne 0 ]; then

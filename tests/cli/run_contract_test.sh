@@ -162,6 +162,58 @@ cmp -s "$work/text.db" "$work/text.orig" || fail "non-SQLite file was modified"
 [ $? -eq 1 ] || fail "results on a missing database must exit 1"
 [ ! -e "$work/none.db" ] || fail "results created a database"
 
+# Per-job energy: without sensors every figure says n/a; with a fixture sysfs tree (a hot
+# zone, a clock) the run stores and shows them, and export carries the traces.
+export EDGEBENCH_NVML_LIBRARY=/nonexistent/libnvidia-ml.so.1
+"$bin" run --models cifarnet --backends reference --db "$work/e.db" "${quick[@]}" \
+  --sysfs-root "$work/no-sysfs" >"$work/out" 2>"$work/err" || fail "run without sensors exited $?"
+grep -q "n/a (no sensor)" "$work/out" || fail "no-sensor run lacks n/a (no sensor)"
+[ "$(sql "$work/e.db" "SELECT count(*) FROM job_thermal")" = 0 ] || fail "no energy rows without sensors"
+mkdir -p "$work/sysfs/sys/class/thermal/thermal_zone0" "$work/sysfs/sys/devices/system/cpu/cpu0/cpufreq"
+echo soc-thermal >"$work/sysfs/sys/class/thermal/thermal_zone0/type"
+echo 47500 >"$work/sysfs/sys/class/thermal/thermal_zone0/temp"
+echo 1420800 >"$work/sysfs/sys/devices/system/cpu/cpu0/cpufreq/scaling_cur_freq"
+EDGEBENCH_SYSFS_ROOT="$work/sysfs" "$bin" run --models cifarnet --backends reference \
+  --db "$work/e.db" "${quick[@]}" --cooldown-to 50C >"$work/out" 2>"$work/err" \
+  || fail "run with fixture sensors exited $?"
+grep -qE "47\.5 +1421 +no " "$work/out" || fail "fixture run lacks C max / MHz min / throttled"
+[ "$(sql "$work/e.db" "SELECT cooldown_reached FROM job_thermal")" = 1 ] || fail "cool-down recorded"
+[ "$(sql "$work/e.db" "SELECT max_value FROM job_energy WHERE source_id='thermal_zone0'")" = 47.5 ] \
+  || fail "zone figure stored"
+"$bin" export --db "$work/e.db" --format json | python3 -c \
+  'import json,sys; r=json.load(sys.stdin); e=r[1]["jobs"][0]["energy"]; assert r[0]["jobs"][0]["energy"] is None; assert {t["source_id"] for t in e["traces"]}=={"thermal_zone0","cpufreq:cpu0"}, e; assert all(t["seconds"] for t in e["traces"])' \
+  || fail "export json energy and traces"
+"$bin" export --db "$work/e.db" --traces | grep -q '"thermal_zone0","thermal:soc-thermal"' \
+  || fail "export --traces csv"
+# External meters: a reader command (12.5 W), then a log (7 W) aligned after the run.
+"$bin" run --models cifarnet --backends reference --db "$work/m.db" "${quick[@]}" \
+  --sysfs-root "$work/no-sysfs" --idle-seconds 0.2 \
+  --power-cmd 'while :; do echo 12.5; sleep 0.05; done' >"$work/out" 2>"$work/err" \
+  || fail "run with --power-cmd exited $?"
+grep -q "external-meter (external-meter:cmd)" "$work/out" || fail "--power-cmd figure shown"
+[ "$(sql "$work/m.db" "SELECT round(average_watts, 3) FROM job_energy")" = 12.5 ] \
+  || fail "--power-cmd average power"
+python3 -c 'import time; t=time.time(); print("unix_time_s,watts"); [print(f"{t + i * 0.1:.3f},7") for i in range(-600, 600)]' \
+  >"$work/meter.csv"
+"$bin" run --models cifarnet --backends reference --db "$work/m.db" "${quick[@]}" \
+  --sysfs-root "$work/no-sysfs" --power-log "$work/meter.csv" >"$work/out" 2>"$work/err" \
+  || fail "run with --power-log exited $?: $(tail -2 "$work/err")"
+[ "$(sql "$work/m.db" "SELECT average_watts FROM job_energy WHERE source_id='external-meter:log'")" = 7.0 ] \
+  || fail "--power-log average power"
+printf 'unix_time_s,watts\n1,2\n2,abc\n' >"$work/bad.csv"
+"$bin" run --models cifarnet --backends reference --db "$work/m.db" "${quick[@]}" \
+  --sysfs-root "$work/no-sysfs" --power-log "$work/bad.csv" >"$work/out" 2>"$work/err"
+[ $? -eq 1 ] || fail "a bad --power-log must exit 1"
+grep -q "bad.csv line 3: power 'abc' is not a number" "$work/err" || fail "bad log names its line"
+
+# A short soak on the same fixture tree: over-time table, verdict, one stored job with traces.
+EDGEBENCH_SYSFS_ROOT="$work/sysfs" "$bin" soak --model cifarnet --backend reference \
+  --duration 1s --buckets 2 --db "$work/soak.db" --cache-dir "$work/cache" >"$work/out" \
+  2>"$work/err" || fail "soak exited $?: $(tail -3 "$work/err")"
+grep -qE "^ +0\.5 +[0-9.]+ +[0-9]+ +n/a \(no sensor\) +47\.5 +1421" "$work/out" || fail "soak table"
+grep -q "^no throttling seen (temperature +0.0 C" "$work/out" || fail "soak verdict"
+[ "$(sql "$work/soak.db" "SELECT count(*) FROM sensor_traces")" = 2 ] || fail "soak traces stored"
+
 if [ "$failures" -ne 0 ]; then
   echo "$failures run contract check(s) failed"
   exit 1

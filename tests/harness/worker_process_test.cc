@@ -18,6 +18,7 @@
 #include "formats/onnx.h"
 #include "harness/job_launcher.h"
 #include "harness/job_runner.h"
+#include "harness/monotonic_clock.h"
 #include "harness/page_cache.h"
 #include "harness/reference_cache.h"
 #include "harness/worker.h"
@@ -33,8 +34,17 @@ namespace {
 using testing_support::WorkerProcessTest;
 
 TEST_F(WorkerProcessTest, HealthyBackendIsMeasured) {
+  const double before = MonotonicSeconds();
   JobResult result = Run("reference");
+  const double after = MonotonicSeconds();
   ASSERT_EQ(result.status, JobStatus::kOk) << result.error;
+  // The measured window comes back on the parent's clock (CLOCK_MONOTONIC is system-wide),
+  // inside the parent's own span and at least as long as the latencies it holds.
+  EXPECT_LT(before, result.measure_start_s);
+  EXPECT_LT(result.measure_end_s, after);
+  double measured = 0;
+  for (double latency : result.samples) measured += latency;
+  EXPECT_GE(result.measure_end_s - result.measure_start_s, measured);
   EXPECT_GE(result.samples.size(), 3u);
   EXPECT_LE(result.samples.size(), 5u);
   EXPECT_GT(result.phases.process_start, 0);

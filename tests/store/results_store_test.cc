@@ -106,8 +106,9 @@ JobConfig Config(const std::string& model, int threads = 1) {
 }
 
 // A job with every field set to a distinct value.
-// What a schema-3 build wrote lacks what migration 4 adds.
+// What a schema-3 build wrote lacks what migrations 4 and 5 add.
 constexpr const char* kUndoSchemaFour =
+    "DROP TABLE job_energy; DROP TABLE job_thermal; DROP TABLE sensor_traces; "
     "ALTER TABLE jobs DROP COLUMN toggles; ALTER TABLE jobs DROP COLUMN model_macs; "
     "ALTER TABLE jobs DROP COLUMN model_flops; ALTER TABLE jobs DROP COLUMN model_bytes; "
     "DROP TABLE machine_peaks; ";
