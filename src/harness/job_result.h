@@ -5,6 +5,8 @@
 #include <string>
 #include <vector>
 
+#include "harness/layer_profile.h"
+
 namespace edgebench::harness {
 
 /// How a job ended. Every outcome is a result worth storing; none aborts a run.
@@ -147,6 +149,8 @@ struct JobResult {
   int64_t model_bytes = 0;
   /// Shared libraries the backend loaded (list-libraries workers only; not stored).
   std::vector<std::string> loaded_libraries;
+  /// Per-layer times (profile workers only; stored in its own table).
+  std::optional<LayerProfile> layer_profile;
 };
 
 }  // namespace edgebench::harness

@@ -17,7 +17,7 @@ namespace edgebench::store {
 
 /// Schema version this build writes and understands (stored in PRAGMA user_version).
 /// Each version has one migration step in results_store.cc.
-inline constexpr int kSchemaVersion = 4;
+inline constexpr int kSchemaVersion = 5;
 
 /// PRAGMA application_id of every edgebench results database ("EDGB" in ASCII), so a
 /// foreign SQLite file is recognised before anything is written to it.
@@ -108,7 +108,7 @@ class ResultsStore {
   /// Sets the run's finished_at to now. Throws StoreError for an unknown id.
   void FinishRun(int64_t run_id);
 
-  /// Stores one job with its samples and verification in a single transaction;
+  /// Stores one job with its samples, verification and layer profile in a single transaction;
   /// returns the job's id. Throws StoreError (nothing stored) for an unknown run.
   int64_t RecordJob(int64_t run_id, const harness::JobResult& result);
 
@@ -141,6 +141,10 @@ class ResultsStore {
   /// The latest ceilings measured on the machine with this hostname and CPU model.
   std::optional<StoredMachinePeak> LatestMachinePeak(const std::string& hostname,
                                                      const std::string& cpu_model) const;
+
+  /// The per-layer profile RecordJob stored with a job (JobResult::layer_profile), or
+  /// nullopt when the job has none.
+  std::optional<harness::LayerProfile> LayerProfileOf(int64_t job_id) const;
 
   /// Test hook: called inside RecordJob's open transaction after each sample row is
   /// written (argument: the sample's index), so tests can kill the process mid-job.

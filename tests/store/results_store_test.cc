@@ -107,6 +107,8 @@ JobConfig Config(const std::string& model, int threads = 1) {
 
 // A job with every field set to a distinct value.
 // What a schema-3 build wrote lacks what migration 4 adds.
+// What schema 5 added (per-layer profiles), undone first by any older-schema fixture.
+constexpr const char* kUndoSchemaFive = "DROP TABLE layer_profile_rows; DROP TABLE layer_profiles; ";
 constexpr const char* kUndoSchemaFour =
     "ALTER TABLE jobs DROP COLUMN toggles; ALTER TABLE jobs DROP COLUMN model_macs; "
     "ALTER TABLE jobs DROP COLUMN model_flops; ALTER TABLE jobs DROP COLUMN model_bytes; "
@@ -326,7 +328,7 @@ TEST_F(ResultsStoreTest, SchemaTwoFilesGainTheInputShapeColumn) {
     store.RecordJob(store.BeginRun(SampleRunInfo()), FullResult());
   }
   // What a schema-2 build wrote: no input_shape column.
-  RawExec(path, std::string(kUndoSchemaFour) +
+  RawExec(path, std::string(kUndoSchemaFive) + kUndoSchemaFour +
                     "ALTER TABLE jobs DROP COLUMN input_shape; PRAGMA user_version = 2");
   {
     ResultsStore reader = ResultsStore::OpenReadOnly(path);  // upgraded in memory only
@@ -392,7 +394,7 @@ TEST_F(ResultsStoreTest, SchemaThreeFilesGainTogglesAndThePeakTable) {
     ResultsStore store = ResultsStore::Open(path);
     store.RecordJob(store.BeginRun(SampleRunInfo()), FullResult());
   }
-  RawExec(path, std::string(kUndoSchemaFour) + "PRAGMA user_version = 3");
+  RawExec(path, std::string(kUndoSchemaFive) + kUndoSchemaFour + "PRAGMA user_version = 3");
   {
     ResultsStore reader = ResultsStore::OpenReadOnly(path);
     ASSERT_EQ(reader.Jobs(std::nullopt).size(), 1u);

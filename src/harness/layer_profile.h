@@ -1,0 +1,43 @@
+#pragma once
+
+#include <cstdint>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+namespace edgebench::harness {
+
+/// One row of a job's per-layer profile: a framework layer (or the group of IR nodes it
+/// fused), its median time per inference over the profiled runs, and the MACs of the IR
+/// nodes it covers. A row covering no IR node is work the framework added (a reorder, a
+/// layout conversion).
+struct ProfileRow {
+  std::string layer;                  // the framework's own name
+  std::vector<std::string> ir_nodes;  // IR nodes covered, in execution order
+  std::string kind;                   // the framework's layer type
+  double seconds = 0;                 // median over the profiled runs
+  int64_t macs = 0;                   // sum over `ir_nodes` (ir::CountNode)
+};
+
+/// A job's per-layer profile, or why its backend has none.
+struct LayerProfile {
+  /// Empty when the backend profiled; else why not (shown as "no per-layer profiler: ...").
+  std::string no_profiler_reason;
+  int64_t runs = 0;              // profiled inferences the medians are taken over
+  double unprofiled_p50 = 0;     // end-to-end median without profiling (the job's samples)
+  double profiled_p50 = 0;       // end-to-end median of the profiled runs
+  std::vector<ProfileRow> rows;  // in the framework's execution order
+
+  bool available() const { return no_profiler_reason.empty(); }
+  /// Sum of the rows: the time the profiler attributes to layers.
+  double AttributedSeconds() const;
+};
+
+nlohmann::json ToJson(const LayerProfile& profile);
+/// Inverse of ToJson. Throws nlohmann::json::exception on malformed input.
+LayerProfile LayerProfileFromJson(const nlohmann::json& json);
+
+/// The text a table shows for a backend without a profiler.
+std::string NoProfilerText(const LayerProfile& profile);
+
+}  // namespace edgebench::harness
