@@ -15,6 +15,7 @@
 #include "cli/matrix_command.h"
 #include "cli/models_command.h"
 #include "cli/peak_command.h"
+#include "cli/profile_command.h"
 #include "cli/results_command.h"
 #include "cli/run_command.h"
 #include "cli/sensors_command.h"
@@ -53,6 +54,7 @@ int main(int argc, char** argv) {
   commands.push_back(AddPeakCommand(app));
   commands.push_back(AddMatrixCommand(app));
   commands.push_back(AddSensorsCommand(app));
+  commands.push_back(AddProfileCommand(app));
 
   // CLI11 would only say "a subcommand is required"; name the word it did not know.
   if (argc > 1 && argv[1][0] != '-') {

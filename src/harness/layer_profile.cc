@@ -22,6 +22,24 @@ double LayerProfile::AttributedSeconds() const {
   return total;
 }
 
+json ToJson(const std::vector<ProfiledNode>& nodes) {
+  json list = json::array();
+  for (const ProfiledNode& node : nodes) {
+    list.push_back({{"name", node.name}, {"op", node.op}, {"macs", node.macs}});
+  }
+  return list;
+}
+
+std::vector<ProfiledNode> ProfiledNodesFromJson(const json& j) {
+  std::vector<ProfiledNode> nodes;
+  for (const json& node : j) {
+    nodes.push_back({.name = node.at("name").get<std::string>(),
+                     .op = node.at("op").get<std::string>(),
+                     .macs = JsonInteger<int64_t>(node.at("macs"))});
+  }
+  return nodes;
+}
+
 json ToJson(const LayerProfile& profile) {
   json rows = json::array();
   for (const ProfileRow& row : profile.rows) {
@@ -35,7 +53,8 @@ json ToJson(const LayerProfile& profile) {
           {"runs", profile.runs},
           {"unprofiled_p50", Real(profile.unprofiled_p50)},
           {"profiled_p50", Real(profile.profiled_p50)},
-          {"rows", rows}};
+          {"rows", rows},
+          {"nodes", ToJson(profile.nodes)}};
 }
 
 LayerProfile LayerProfileFromJson(const json& j) {
@@ -51,6 +70,7 @@ LayerProfile LayerProfileFromJson(const json& j) {
                             .seconds = RealFrom(row.at("seconds")),
                             .macs = JsonInteger<int64_t>(row.at("macs"))});
   }
+  profile.nodes = ProfiledNodesFromJson(j.at("nodes"));
   return profile;
 }
 

@@ -19,20 +19,31 @@ struct ProfileRow {
   int64_t macs = 0;                   // sum over `ir_nodes` (ir::CountNode)
 };
 
+/// An IR node of the profiled model, so a profile read back from the database can be laid
+/// out against the model without loading it.
+struct ProfiledNode {
+  std::string name;
+  std::string op;  // ir::OpName
+  int64_t macs = 0;
+};
+
 /// A job's per-layer profile, or why its backend has none.
 struct LayerProfile {
   /// Empty when the backend profiled; else why not (shown as "no per-layer profiler: ...").
   std::string no_profiler_reason;
-  int64_t runs = 0;              // profiled inferences the medians are taken over
-  double unprofiled_p50 = 0;     // end-to-end median without profiling (the job's samples)
-  double profiled_p50 = 0;       // end-to-end median of the profiled runs
-  std::vector<ProfileRow> rows;  // in the framework's execution order
+  int64_t runs = 0;                 // profiled inferences the medians are taken over
+  double unprofiled_p50 = 0;        // end-to-end median without profiling (the job's samples)
+  double profiled_p50 = 0;          // end-to-end median of the profiled runs
+  std::vector<ProfileRow> rows;     // in the framework's execution order
+  std::vector<ProfiledNode> nodes;  // the model's IR nodes in execution order
 
   bool available() const { return no_profiler_reason.empty(); }
   /// Sum of the rows: the time the profiler attributes to layers.
   double AttributedSeconds() const;
 };
 
+nlohmann::json ToJson(const std::vector<ProfiledNode>& nodes);
+std::vector<ProfiledNode> ProfiledNodesFromJson(const nlohmann::json& json);
 nlohmann::json ToJson(const LayerProfile& profile);
 /// Inverse of ToJson. Throws nlohmann::json::exception on malformed input.
 LayerProfile LayerProfileFromJson(const nlohmann::json& json);

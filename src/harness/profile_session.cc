@@ -64,6 +64,12 @@ void ProfileSession(backends::Session& session, const ir::Graph& graph, int64_t 
                     JobResult& result) {
   LayerProfile profile;
   profile.unprofiled_p50 = Median(result.samples);
+  for (ir::NodeId id : graph.ExecutionOrder()) {
+    const ir::Node& node = graph.node(id);
+    profile.nodes.push_back({.name = node.name,
+                             .op = std::string(ir::OpName(node.op)),
+                             .macs = ir::CountNode(graph, node).macs});
+  }
   const auto fail = [&result](const std::string& what, const backends::Status& status) {
     result.status = JobStatus::kFailed;
     result.error = fmt::format("{}: {}", what, status.message);

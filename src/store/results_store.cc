@@ -171,7 +171,8 @@ CREATE TABLE layer_profiles (
   no_profiler_reason TEXT NOT NULL,
   runs INTEGER NOT NULL,
   unprofiled_p50 REAL,
-  profiled_p50 REAL
+  profiled_p50 REAL,
+  ir_nodes_json TEXT NOT NULL
 );
 CREATE TABLE layer_profile_rows (
   job_id INTEGER NOT NULL REFERENCES layer_profiles (job_id),
@@ -382,9 +383,12 @@ void WriteLayerProfile(sqlite3* db, const std::string& path, int64_t job_id,
                        const harness::LayerProfile& profile) {
   Statement head(db, path,
                  "INSERT INTO layer_profiles (job_id, no_profiler_reason, runs, unprofiled_p50, "
-                 "profiled_p50) VALUES (?, ?, ?, ?, ?)");
+                 "profiled_p50, ir_nodes_json) VALUES (?, ?, ?, ?, ?, ?)");
   head.BindInt(job_id).BindText(profile.no_profiler_reason).BindInt(profile.runs);
-  head.BindDouble(profile.unprofiled_p50).BindDouble(profile.profiled_p50).Run();
+  head.BindDouble(profile.unprofiled_p50).BindDouble(profile.profiled_p50);
+  head.BindText(harness::ToJson(profile.nodes)
+                    .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+  head.Run();
   Statement row(db, path,
                 "INSERT INTO layer_profile_rows (job_id, row_index, layer, ir_nodes_json, kind, "
                 "seconds, macs) VALUES (?, ?, ?, ?, ?, ?, ?)");
@@ -919,8 +923,8 @@ std::optional<StoredMachinePeak> ResultsStore::LatestMachinePeak(
 
 std::optional<harness::LayerProfile> ResultsStore::LayerProfileOf(int64_t job_id) const {
   Statement query(db_.get(), path_,
-                  "SELECT no_profiler_reason, runs, unprofiled_p50, profiled_p50 FROM "
-                  "layer_profiles WHERE job_id = ?");
+                  "SELECT no_profiler_reason, runs, unprofiled_p50, profiled_p50, ir_nodes_json "
+                  "FROM layer_profiles WHERE job_id = ?");
   query.BindInt(job_id);
   if (!query.Step()) return std::nullopt;
   harness::LayerProfile profile;
@@ -928,6 +932,12 @@ std::optional<harness::LayerProfile> ResultsStore::LayerProfileOf(int64_t job_id
   profile.runs = query.Int();
   profile.unprofiled_p50 = query.Double();
   profile.profiled_p50 = query.Double();
+  try {
+    profile.nodes = harness::ProfiledNodesFromJson(nlohmann::json::parse(query.Text()));
+  } catch (const nlohmann::json::exception& error) {
+    throw StoreError(fmt::format("{}: job {}'s profiled IR nodes do not parse: {}", path_, job_id,
+                                 error.what()));
+  }
   Statement rows(db_.get(), path_,
                  "SELECT layer, ir_nodes_json, kind, seconds, macs FROM layer_profile_rows "
                  "WHERE job_id = ? ORDER BY row_index");

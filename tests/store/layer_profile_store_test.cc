@@ -48,6 +48,8 @@ TEST_F(LayerProfileStoreTest, RowsRoundTripInOrderWithFusedGroupsAndAddedReorder
       {.layer = "reorder before fc", .ir_nodes = {}, .kind = "reorder", .seconds = 0.0001},
       {.layer = "fc", .ir_nodes = {"fc"}, .kind = "InnerProduct", .seconds = 0.002, .macs = 1000},
   };
+  profile.nodes = {{"conv1", "conv", 118013952}, {"bn1", "batch_norm", 0}, {"relu1", "relu", 0},
+                   {"fc", "fully_connected", 1000}};
   harness::JobResult with = ProfiledJob("onednn");
   with.layer_profile = profile;
 
@@ -73,6 +75,10 @@ TEST_F(LayerProfileStoreTest, RowsRoundTripInOrderWithFusedGroupsAndAddedReorder
   EXPECT_TRUE(read->rows[1].ir_nodes.empty());
   EXPECT_EQ(read->rows[2].layer, "fc");
   EXPECT_DOUBLE_EQ(read->AttributedSeconds(), 0.0061);
+  ASSERT_EQ(read->nodes.size(), 4u);
+  EXPECT_EQ(read->nodes[3].name, "fc");
+  EXPECT_EQ(read->nodes[3].op, "fully_connected");
+  EXPECT_EQ(read->nodes[0].macs, 118013952);
 }
 
 TEST_F(LayerProfileStoreTest, ABackendWithoutProfilerKeepsItsReason) {
