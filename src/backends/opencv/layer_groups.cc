@@ -12,13 +12,14 @@ std::string IrNodeOfLayer(const std::string& full_name,
   const std::string layer =
       full_name.starts_with(kImporterPrefix) ? full_name.substr(kImporterPrefix.size()) : full_name;
   if (auto exact = producers.find(layer); exact != producers.end()) return exact->second;
-  // The longest IR value name that `layer` extends with "_...": an intermediate of that
-  // node's composite expansion.
+  // The longest IR name that `layer` extends with "_..." (an extra node of the exporter's
+  // expansion) or "/..." (one of the importer's own for that node).
   std::string best_value;
   std::string best_node;
   for (const auto& [value, node] : producers) {
     if (value.size() > best_value.size() && layer.size() > value.size() + 1 &&
-        layer.compare(0, value.size(), value) == 0 && layer[value.size()] == '_') {
+        layer.compare(0, value.size(), value) == 0 &&
+        (layer[value.size()] == '_' || layer[value.size()] == '/')) {
       best_value = value;
       best_node = node;
     }

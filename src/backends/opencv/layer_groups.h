@@ -23,7 +23,8 @@ struct NetLayer {
 /// The IR node whose work an OpenCV layer does. OpenCV names a layer "onnx_node!" + its
 /// ONNX node's name (older versions: its first output's), and the exporter names ONNX
 /// nodes and tensors after IR nodes and values (an IR node written as several ONNX nodes
-/// names the extra ones "<name>_<suffix>"). `producers` maps every IR node name and every
+/// names the extra ones "<name>_<suffix>"; OpenCV names layers it adds for a node
+/// "<name>/<suffix>"). `producers` maps every IR node name and every
 /// IR activation name to its node's name. Empty when the layer is none of the graph's
 /// (OpenCV's importer added it).
 std::string IrNodeOfLayer(const std::string& layer,
