@@ -150,8 +150,9 @@ int RunProfile(const ProfileOptions& options) {
                           .threads = options.threads,
                           .profile = *result.layer_profile});
     }
-    PrintModel(harness::ModelLabel({.model = model, .input_shape = options.input_shape}), profiles,
-               peak, *format, json_rows);
+    harness::JobConfig shown{.model = model};
+    if (formats::IsModelFile(model)) shown.input_shape = options.input_shape;
+    PrintModel(harness::ModelLabel(shown), profiles, peak, *format, json_rows);
   }
   store.FinishRun(run_id);
   if (*format == report::OutputFormat::kJson) std::cout << json_rows.dump(2) << "\n";

@@ -3,12 +3,14 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cmath>
 #include <memory>
 #include <string>
 #include <vector>
 
 #include "backends/reference/reference_backend.h"
 #include "backends/registry.h"
+#include "harness/job_json.h"
 #include "harness/profile_session.h"
 #include "zoo/graph_builder.h"
 #include "zoo/seeded_weights.h"
@@ -222,6 +224,35 @@ TEST(LayerProfileTest, BackendsWithoutAProfilerSayWhyInsteadOfReportingZeros) {
     EXPECT_EQ(NoProfilerText(*result.layer_profile).rfind("no per-layer profiler: ", 0), 0u);
     EXPECT_GT(result.layer_profile->no_profiler_reason.size(), 10u) << id;
   }
+}
+
+TEST(LayerProfileTest, TheProfileRequestAndResultCrossTheWorkerPipe) {
+  WorkerRequest request{.mode = WorkerRequest::Mode::kProfile, .config = {.model = "cifarnet"}};
+  request.profile_runs = 7;
+  const WorkerRequest request_back =
+      WorkerRequestFromJson(nlohmann::json::parse(ToJson(request).dump()));
+  EXPECT_EQ(request_back.mode, WorkerRequest::Mode::kProfile);
+  EXPECT_EQ(request_back.profile_runs, 7);
+
+  JobResult result{.config = {.model = "cifarnet", .backend = "onednn"}, .status = JobStatus::kOk};
+  result.layer_profile = LayerProfile{
+      .runs = 7,
+      .unprofiled_p50 = 0.25,
+      .profiled_p50 = NAN,
+      .rows = {{.layer = "reorder before fc", .kind = "reorder", .seconds = 0.5},
+               {.layer = "c", .ir_nodes = {"conv1", "relu1"}, .seconds = 1.5, .macs = 9}},
+      .nodes = {{"conv1", "conv", 9}, {"relu1", "relu", 0}}};
+  const JobResult back = JobResultFromJson(nlohmann::json::parse(ToJson(result).dump()));
+  ASSERT_TRUE(back.layer_profile.has_value());
+  EXPECT_EQ(back.layer_profile->runs, 7);
+  EXPECT_TRUE(std::isnan(back.layer_profile->profiled_p50));
+  ASSERT_EQ(back.layer_profile->rows.size(), 2u);
+  EXPECT_TRUE(back.layer_profile->rows[0].ir_nodes.empty());
+  EXPECT_EQ(back.layer_profile->rows[1].ir_nodes, (Nodes{"conv1", "relu1"}));
+  EXPECT_EQ(back.layer_profile->rows[1].macs, 9);
+  EXPECT_EQ(back.layer_profile->nodes[1].op, "relu");
+  EXPECT_FALSE(JobResultFromJson(nlohmann::json::parse(ToJson(JobResult{}).dump()))
+                   .layer_profile.has_value());
 }
 
 }  // namespace
