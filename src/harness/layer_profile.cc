@@ -16,7 +16,7 @@ double RealFrom(const json& value) { return value.is_null() ? NAN : value.get<do
 
 }  // namespace
 
-double LayerProfile::AttributedSeconds() const {
+double LayerProfile::RowSeconds() const {
   double total = 0;
   for (const ProfileRow& row : rows) total += row.seconds;
   return total;
@@ -53,6 +53,7 @@ json ToJson(const LayerProfile& profile) {
           {"runs", profile.runs},
           {"unprofiled_p50", Real(profile.unprofiled_p50)},
           {"profiled_p50", Real(profile.profiled_p50)},
+          {"attributed_p50", Real(profile.attributed_p50)},
           {"rows", rows},
           {"nodes", ToJson(profile.nodes)}};
 }
@@ -63,6 +64,7 @@ LayerProfile LayerProfileFromJson(const json& j) {
   profile.runs = JsonInteger<int64_t>(j.at("runs"));
   profile.unprofiled_p50 = RealFrom(j.at("unprofiled_p50"));
   profile.profiled_p50 = RealFrom(j.at("profiled_p50"));
+  profile.attributed_p50 = RealFrom(j.at("attributed_p50"));
   for (const json& row : j.at("rows")) {
     profile.rows.push_back({.layer = row.at("layer").get<std::string>(),
                             .ir_nodes = row.at("ir_nodes").get<std::vector<std::string>>(),

@@ -31,15 +31,18 @@ struct ProfiledNode {
 struct LayerProfile {
   /// Empty when the backend profiled; else why not (shown as "no per-layer profiler: ...").
   std::string no_profiler_reason;
-  int64_t runs = 0;                 // profiled inferences the medians are taken over
-  double unprofiled_p50 = 0;        // end-to-end median without profiling (the job's samples)
-  double profiled_p50 = 0;          // end-to-end median of the profiled runs
+  int64_t runs = 0;           // profiled inferences the medians are taken over
+  double unprofiled_p50 = 0;  // end-to-end median without profiling (the job's samples)
+  double profiled_p50 = 0;    // end-to-end median of the profiled runs
+  /// Median over the profiled runs of each run's sum of layer times: what the profiler
+  /// accounts for, comparable with profiled_p50 (the rows' medians need not add up to it).
+  double attributed_p50 = 0;
   std::vector<ProfileRow> rows;     // in the framework's execution order
   std::vector<ProfiledNode> nodes;  // the model's IR nodes in execution order
 
   bool available() const { return no_profiler_reason.empty(); }
-  /// Sum of the rows: the time the profiler attributes to layers.
-  double AttributedSeconds() const;
+  /// Sum of the rows' medians.
+  double RowSeconds() const;
 };
 
 nlohmann::json ToJson(const std::vector<ProfiledNode>& nodes);

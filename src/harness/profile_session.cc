@@ -97,6 +97,13 @@ void ProfileSession(backends::Session& session, const ir::Graph& graph, int64_t 
   }
   profile.runs = runs;
   profile.profiled_p50 = Median(end_to_end);
+  std::vector<double> attributed;
+  for (const std::vector<backends::LayerTime>& run : layers) {
+    double total = 0;
+    for (const backends::LayerTime& layer : run) total += layer.seconds;
+    attributed.push_back(total);
+  }
+  profile.attributed_p50 = Median(attributed);
   profile.rows = MedianRows(layers, graph);
   result.layer_profile = std::move(profile);
 }

@@ -175,13 +175,13 @@ Table ProfileTable(const std::vector<BackendProfile>& backends,
     if (peak) cells.push_back(Blank());
     return cells;
   };
-  summary_row("= attributed to layers", [&](const BackendProfile& backend) {
-    const double attributed = backend.profile.AttributedSeconds();
+  summary_row("= attributed to layers (median of run sums)", [&](const BackendProfile& backend) {
+    const double attributed = backend.profile.attributed_p50;
     return with_peak_blank(
         {Milliseconds(attributed), Percent(attributed / backend.profile.profiled_p50), Blank()});
   });
   summary_row("= unattributed (profiled p50 - layers)", [&](const BackendProfile& backend) {
-    const double rest = backend.profile.profiled_p50 - backend.profile.AttributedSeconds();
+    const double rest = backend.profile.profiled_p50 - backend.profile.attributed_p50;
     return with_peak_blank(
         {Milliseconds(rest), Percent(rest / backend.profile.profiled_p50), Blank()});
   });

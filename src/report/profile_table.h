@@ -23,9 +23,9 @@ struct BackendProfile {
 /// A framework layer covering several IR nodes shows its time on the first of them and
 /// "(fused)" on the others; layers the framework added (reorders, layout conversions)
 /// get rows of their own ("+ layer"), placed before the IR node the backend runs next.
-/// Below: per backend the attributed total, the profiled end-to-end p50, the unattributed
-/// remainder, the unprofiled end-to-end p50 and the profiling overhead. Backends without a
-/// profiler get no columns (see ProfileNotes).
+/// Below: per backend the attributed total (the median over runs of each run's layer sum), the
+/// profiled end-to-end p50, the unattributed remainder, the unprofiled end-to-end p50 and the
+/// profiling overhead. Backends without a profiler get no columns (see ProfileNotes).
 Table ProfileTable(const std::vector<BackendProfile>& backends,
                    const std::optional<harness::peak::MachinePeak>& peak);
 

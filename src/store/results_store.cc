@@ -172,6 +172,7 @@ CREATE TABLE layer_profiles (
   runs INTEGER NOT NULL,
   unprofiled_p50 REAL,
   profiled_p50 REAL,
+  attributed_p50 REAL,
   ir_nodes_json TEXT NOT NULL
 );
 CREATE TABLE layer_profile_rows (
@@ -383,9 +384,10 @@ void WriteLayerProfile(sqlite3* db, const std::string& path, int64_t job_id,
                        const harness::LayerProfile& profile) {
   Statement head(db, path,
                  "INSERT INTO layer_profiles (job_id, no_profiler_reason, runs, unprofiled_p50, "
-                 "profiled_p50, ir_nodes_json) VALUES (?, ?, ?, ?, ?, ?)");
+                 "profiled_p50, attributed_p50, ir_nodes_json) VALUES (?, ?, ?, ?, ?, ?, ?)");
   head.BindInt(job_id).BindText(profile.no_profiler_reason).BindInt(profile.runs);
   head.BindDouble(profile.unprofiled_p50).BindDouble(profile.profiled_p50);
+  head.BindDouble(profile.attributed_p50);
   head.BindText(harness::ToJson(profile.nodes)
                     .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
   head.Run();
@@ -923,7 +925,8 @@ std::optional<StoredMachinePeak> ResultsStore::LatestMachinePeak(
 
 std::optional<harness::LayerProfile> ResultsStore::LayerProfileOf(int64_t job_id) const {
   Statement query(db_.get(), path_,
-                  "SELECT no_profiler_reason, runs, unprofiled_p50, profiled_p50, ir_nodes_json "
+                  "SELECT no_profiler_reason, runs, unprofiled_p50, profiled_p50, attributed_p50, "
+                  "ir_nodes_json "
                   "FROM layer_profiles WHERE job_id = ?");
   query.BindInt(job_id);
   if (!query.Step()) return std::nullopt;
@@ -932,6 +935,7 @@ std::optional<harness::LayerProfile> ResultsStore::LayerProfileOf(int64_t job_id
   profile.runs = query.Int();
   profile.unprofiled_p50 = query.Double();
   profile.profiled_p50 = query.Double();
+  profile.attributed_p50 = query.Double();
   try {
     profile.nodes = harness::ProfiledNodesFromJson(nlohmann::json::parse(query.Text()));
   } catch (const nlohmann::json::exception& error) {

@@ -113,7 +113,9 @@ TEST(LayerProfileTest, ReferenceTimesEveryNodeOfAHandBuiltGraphOnce) {
   EXPECT_EQ(profile.rows[0].kind, "conv");
   ASSERT_EQ(profile.nodes.size(), expected.size());
   EXPECT_EQ(profile.nodes[3].name, "conv2");
-  EXPECT_LE(profile.AttributedSeconds(), profile.profiled_p50 * 3);
+  // Each run's layers fit in that run's end-to-end time.
+  EXPECT_GT(profile.attributed_p50, 0);
+  EXPECT_LE(profile.attributed_p50, profile.profiled_p50 * 1.5);
 }
 
 TEST(LayerProfileTest, MedianRowsTakeEachLayersMedianAndCountAMissingLayerAsZero) {

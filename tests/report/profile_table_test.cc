@@ -11,6 +11,7 @@ harness::LayerProfile Profiled() {
   profile.runs = 5;
   profile.unprofiled_p50 = 0.0035;
   profile.profiled_p50 = 0.004;
+  profile.attributed_p50 = 0.0035;
   profile.nodes = {{"conv", "conv", 1'000'000},
                    {"bn", "batch_norm", 0},
                    {"relu", "relu", 0},

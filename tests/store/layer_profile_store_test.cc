@@ -39,6 +39,7 @@ TEST_F(LayerProfileStoreTest, RowsRoundTripInOrderWithFusedGroupsAndAddedReorder
   profile.runs = 5;
   profile.unprofiled_p50 = 0.0105;
   profile.profiled_p50 = NAN;  // a figure the worker could not take reads back as NaN
+  profile.attributed_p50 = 0.006;
   profile.rows = {
       {.layer = "conv1",
        .ir_nodes = {"conv1", "bn1", "relu1"},
@@ -48,7 +49,9 @@ TEST_F(LayerProfileStoreTest, RowsRoundTripInOrderWithFusedGroupsAndAddedReorder
       {.layer = "reorder before fc", .ir_nodes = {}, .kind = "reorder", .seconds = 0.0001},
       {.layer = "fc", .ir_nodes = {"fc"}, .kind = "InnerProduct", .seconds = 0.002, .macs = 1000},
   };
-  profile.nodes = {{"conv1", "conv", 118013952}, {"bn1", "batch_norm", 0}, {"relu1", "relu", 0},
+  profile.nodes = {{"conv1", "conv", 118013952},
+                   {"bn1", "batch_norm", 0},
+                   {"relu1", "relu", 0},
                    {"fc", "fully_connected", 1000}};
   harness::JobResult with = ProfiledJob("onednn");
   with.layer_profile = profile;
@@ -74,7 +77,8 @@ TEST_F(LayerProfileStoreTest, RowsRoundTripInOrderWithFusedGroupsAndAddedReorder
   EXPECT_EQ(read->rows[0].macs, 118013952);
   EXPECT_TRUE(read->rows[1].ir_nodes.empty());
   EXPECT_EQ(read->rows[2].layer, "fc");
-  EXPECT_DOUBLE_EQ(read->AttributedSeconds(), 0.0061);
+  EXPECT_DOUBLE_EQ(read->RowSeconds(), 0.0061);
+  EXPECT_DOUBLE_EQ(read->attributed_p50, 0.006);
   ASSERT_EQ(read->nodes.size(), 4u);
   EXPECT_EQ(read->nodes[3].name, "fc");
   EXPECT_EQ(read->nodes[3].op, "fully_connected");
