@@ -72,9 +72,18 @@ JobResult ProfileOn(const std::string& backend_id, const ir::Graph& graph, std::
   JobResult result;
   if (!session) return result;
   EXPECT_TRUE(session->Run().ok);
+  std::vector<backends::HostTensor> unprofiled;
+  EXPECT_TRUE(session->GetOutputs(unprofiled).ok);
   result.status = JobStatus::kOk;
   result.samples = {0.002, 0.001, 0.003};
   ProfileSession(*session, graph, 3, result);
+  // Timing the layers must not change what they compute (Darknet's loop is our copy).
+  std::vector<backends::HostTensor> profiled;
+  EXPECT_TRUE(session->GetOutputs(profiled).ok);
+  EXPECT_EQ(profiled.size(), unprofiled.size());
+  for (size_t i = 0; i < profiled.size() && i < unprofiled.size(); ++i) {
+    EXPECT_EQ(profiled[i].data, unprofiled[i].data) << backend_id << " output " << i;
+  }
   return result;
 }
 
