@@ -52,8 +52,13 @@ struct ProfileOptions {
 void PrintModel(const std::string& model, const std::vector<report::BackendProfile>& profiles,
                 const std::optional<harness::peak::MachinePeak>& peak, report::OutputFormat format,
                 nlohmann::json& json_rows) {
-  report::Table table = report::ProfileTable(profiles, peak);
   const std::vector<std::string> notes = report::ProfileNotes(profiles);
+  if (notes.size() == profiles.size()) {  // no backend profiled: no table of dashes
+    std::cerr << fmt::format("{}: no backend produced a per-layer profile\n", model);
+    for (const std::string& note : notes) std::cerr << model << ": " << note << "\n";
+    return;
+  }
+  report::Table table = report::ProfileTable(profiles, peak);
   if (format == report::OutputFormat::kTable || format == report::OutputFormat::kMarkdown) {
     std::cout << fmt::format(
         "\n{}: per-layer time per inference (median of each layer over the "
