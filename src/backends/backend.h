@@ -52,6 +52,17 @@ struct BackendOptions {
   }
 };
 
+/// One row of a backend's per-layer profile of its last Run(): a layer (or primitive, or
+/// step) as the framework names it, the IR nodes it computes (several when the framework
+/// fused them; none for work the framework added itself, such as a reorder or a layout
+/// conversion) and the wall-clock time it took.
+struct LayerTime {
+  std::string layer;                  // the framework's own name
+  std::vector<std::string> ir_nodes;  // IR node names covered, in execution order
+  std::string kind;                   // the framework's layer type, e.g. "Convolution"
+  double seconds = 0;
+};
+
 /// A model prepared for repeated inference. Inputs are staged before timing; Run() is the
 /// timed call and returns only when the outputs are complete (GPU backends synchronize).
 class Session {
@@ -63,6 +74,16 @@ class Session {
   virtual Status Run() noexcept = 0;
   /// Copies the outputs of the last Run() out, in graph output order (not timed).
   virtual Status GetOutputs(std::vector<HostTensor>& outputs) noexcept = 0;
+  /// Switches per-layer timing on for the Run() calls that follow (it may slow them). An
+  /// error's message says why this backend cannot time its layers; the default has none.
+  virtual Status EnableProfiling() noexcept {
+    return Status::Error("the backend does not implement per-layer timing");
+  }
+  /// The per-layer times of the last Run() made with profiling on, in execution order.
+  virtual Status LastProfile(std::vector<LayerTime>& layers) noexcept {
+    layers.clear();
+    return Status::Error("the backend does not implement per-layer timing");
+  }
 };
 
 /// An inference engine. Lifecycle phases are separate calls so the harness can time each:

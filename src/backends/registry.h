@@ -14,7 +14,8 @@ namespace edgebench::backends {
 
 /// Entry points a backend plugin library exports (C linkage, looked up with dlsym).
 /// A plugin may serve several backend ids (e.g. libtorch-eager and libtorch-script).
-inline constexpr int kPluginAbiVersion = 3;  // 2: SessionKeepsGraph; 3: Toggles
+// 2: SessionKeepsGraph; 3: Toggles; 4: Session::EnableProfiling and LastProfile.
+inline constexpr int kPluginAbiVersion = 4;
 inline constexpr const char* kPluginAbiSymbol = "edgebench_backend_abi_version";
 inline constexpr const char* kPluginCreateSymbol = "edgebench_create_backend";
 /// int edgebench_backend_abi_version(void);

@@ -17,6 +17,7 @@
 #include "cli/merge_command.h"
 #include "cli/peak_command.h"
 #include "cli/report_command.h"
+#include "cli/profile_command.h"
 #include "cli/results_command.h"
 #include "cli/run_command.h"
 #include "cli/sensors_command.h"
@@ -59,6 +60,7 @@ int main(int argc, char** argv) {
   commands.push_back(AddReportCommand(app));
   commands.push_back(AddMergeCommand(app));
   commands.push_back(AddSoakCommand(app));
+  commands.push_back(AddProfileCommand(app));
 
   // CLI11 would only say "a subcommand is required"; name the word it did not know.
   if (argc > 1 && argv[1][0] != '-') {

@@ -69,6 +69,8 @@ const char* WorkerModeName(WorkerRequest::Mode mode) {
       return "check-model";
     case WorkerRequest::Mode::kInfer:
       return "infer";
+    case WorkerRequest::Mode::kProfile:
+      return "profile";
   }
   return "unknown";
 }
@@ -85,16 +87,18 @@ json ToJson(const WorkerRequest& r) {
       {"memory_limit_bytes", r.memory_limit_bytes ? json(*r.memory_limit_bytes) : json(nullptr)},
       {"input_files", InputFilesToJson(r.input_files)},
       {"output_dir", r.output_dir},
-      {"reference_alt", r.reference_alt}};
+      {"reference_alt", r.reference_alt},
+      {"profile_runs", r.profile_runs}};
 }
 
 WorkerRequest WorkerRequestFromJson(const json& j) {
   WorkerRequest r;
   const std::string mode = j.at("mode").get<std::string>();
   bool known = false;
-  for (auto candidate : {WorkerRequest::Mode::kRun, WorkerRequest::Mode::kVerify,
-                         WorkerRequest::Mode::kReference, WorkerRequest::Mode::kListLibraries,
-                         WorkerRequest::Mode::kCheckModel, WorkerRequest::Mode::kInfer}) {
+  for (auto candidate :
+       {WorkerRequest::Mode::kRun, WorkerRequest::Mode::kVerify, WorkerRequest::Mode::kReference,
+        WorkerRequest::Mode::kListLibraries, WorkerRequest::Mode::kCheckModel,
+        WorkerRequest::Mode::kInfer, WorkerRequest::Mode::kProfile}) {
     if (mode == WorkerModeName(candidate)) {
       r.mode = candidate;
       known = true;
@@ -118,6 +122,7 @@ WorkerRequest WorkerRequestFromJson(const json& j) {
   }
   r.output_dir = j.value("output_dir", std::string());
   r.reference_alt = j.value("reference_alt", true);
+  if (j.contains("profile_runs")) r.profile_runs = JsonInteger<int64_t>(j.at("profile_runs"));
   return r;
 }
 
@@ -129,6 +134,7 @@ json ToJson(const JobResult& r) {
   if (r.measure_end_s > r.measure_start_s) {
     j["measure_window_s"] = {r.measure_start_s, r.measure_end_s};
   }
+  if (r.layer_profile) j["layer_profile"] = ToJson(*r.layer_profile);
   return j;
 }
 
@@ -147,6 +153,7 @@ JobResult JobResultFromJson(const json& j) {
       r.measure_end_s = window[1];
     }
   }
+  if (j.contains("layer_profile")) r.layer_profile = LayerProfileFromJson(j.at("layer_profile"));
   return r;
 }
 

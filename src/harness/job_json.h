@@ -26,7 +26,9 @@ struct WorkerRequest {
   /// first, never in the parent). kInfer: one inference on `input_files` (seeded inputs
   /// for the graph inputs they leave out), every input and output written to `output_dir`
   /// as .npy with a summary.json comparing each output with the reference.
-  enum class Mode { kRun, kVerify, kReference, kListLibraries, kCheckModel, kInfer };
+  /// kProfile: as kRun, then time each layer over `profile_runs` more inferences with the
+  /// backend's profiler on (JobResult::layer_profile).
+  enum class Mode { kRun, kVerify, kReference, kListLibraries, kCheckModel, kInfer, kProfile };
   Mode mode = Mode::kRun;
   JobConfig config;
   MeasureOptions measure;
@@ -42,10 +44,11 @@ struct WorkerRequest {
   /// kReference without input files: also the outputs of the alternative seeded input,
   /// which verification's informativeness check needs and `infer` does not.
   bool reference_alt = true;
+  int64_t profile_runs = 10;  // kProfile
 };
 
 /// Stable text of a mode ("run", "verify", "reference", "list-libraries", "check-model",
-/// "infer").
+/// "infer", "profile").
 const char* WorkerModeName(WorkerRequest::Mode mode);
 
 nlohmann::json ToJson(const JobConfig& config);

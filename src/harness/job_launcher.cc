@@ -7,12 +7,14 @@
 namespace edgebench::harness {
 
 WorkerRequest JobLauncher::Request(WorkerRequest::Mode mode, const JobConfig& config) const {
-  return {.mode = mode,
-          .config = config,
-          .measure = options_.measure,
-          .verify = options_.verify,
-          .plugin_dir = options_.plugin_dir,
-          .cache_dir = options_.cache_dir};
+  WorkerRequest request{.mode = mode,
+                        .config = config,
+                        .measure = options_.measure,
+                        .verify = options_.verify,
+                        .plugin_dir = options_.plugin_dir,
+                        .cache_dir = options_.cache_dir};
+  request.profile_runs = options_.profile_runs;
+  return request;
 }
 
 RunnerOptions JobLauncher::UnmeasuredRunner() const {

@@ -20,6 +20,7 @@ struct LaunchOptions {
   RunnerOptions runner;
   /// Evict the backend's libraries from the page cache before each worker loads them.
   bool cold = false;
+  int64_t profile_runs = 10;  // kProfile: profiled inferences per worker
 };
 
 /// Starts the worker processes of a run's jobs. Before a job's first timed worker it

@@ -5,6 +5,8 @@
 #include <string>
 #include <vector>
 
+#include "harness/layer_profile.h"
+
 namespace edgebench::harness {
 
 /// How a job ended. Every outcome is a result worth storing; none aborts a run.
@@ -152,6 +154,8 @@ struct JobResult {
   /// 0 when nothing was measured; passed from the worker, not stored as job columns.
   double measure_start_s = 0;
   double measure_end_s = 0;
+  /// Per-layer times (profile workers only; stored in its own table).
+  std::optional<LayerProfile> layer_profile;
 };
 
 }  // namespace edgebench::harness

@@ -23,6 +23,7 @@
 #include "harness/measure_loop.h"
 #include "harness/model_inputs.h"
 #include "harness/monotonic_clock.h"
+#include "harness/profile_session.h"
 #include "harness/reference_cache.h"
 #include "harness/reference_outputs.h"
 #include "harness/verification.h"
@@ -227,6 +228,9 @@ void ExecuteJobOrThrow(const WorkerRequest& request, const backends::BackendRegi
     return;
   }
   MeasureSession(*session, request.measure, result);
+  if (request.mode == WorkerRequest::Mode::kProfile && result.status == JobStatus::kOk) {
+    ProfileSession(*session, graph, request.profile_runs, result);
+  }
 }
 
 // Out of memory is a result, not a crash to diagnose: exiting from the new-handler is

@@ -204,6 +204,8 @@ ResultsStore::MergeCounts ResultsStore::MergeFrom(const ResultsStore& source) {
   MergeCounts counts;
   Exec(to, "BEGIN IMMEDIATE");
   try {
+    // Tables are copied in name order, not in the order their foreign keys need.
+    Exec(to, "PRAGMA defer_foreign_keys = ON");
     // The runs this database lacks, by identity (start time, device, command line).
     std::map<int64_t, int64_t> missing;
     {

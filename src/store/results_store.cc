@@ -210,6 +210,31 @@ CREATE TABLE sensor_traces (
   PRIMARY KEY (job_id, source_id)
 ) WITHOUT ROWID;
 )sql"},
+    // Version 6: per-layer profiles (`edgebench profile`): per job, whether the backend had
+    // a profiler (and why not) and the profiled versus unprofiled end-to-end medians; per
+    // framework layer, its median time and the IR nodes it covers (a JSON array of names,
+    // empty for work the framework added, such as a reorder).
+    {6, R"sql(
+CREATE TABLE layer_profiles (
+  job_id INTEGER PRIMARY KEY REFERENCES jobs (id),
+  no_profiler_reason TEXT NOT NULL,
+  runs INTEGER NOT NULL,
+  unprofiled_p50 REAL,
+  profiled_p50 REAL,
+  attributed_p50 REAL,
+  ir_nodes_json TEXT NOT NULL
+);
+CREATE TABLE layer_profile_rows (
+  job_id INTEGER NOT NULL REFERENCES layer_profiles (job_id),
+  row_index INTEGER NOT NULL,
+  layer TEXT NOT NULL,
+  ir_nodes_json TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  seconds REAL,
+  macs INTEGER NOT NULL,
+  PRIMARY KEY (job_id, row_index)
+) WITHOUT ROWID;
+)sql"},
 };
 
 static_assert(std::size(kMigrations) == kSchemaVersion, "one migration per schema version");
@@ -402,6 +427,32 @@ class Transaction {
   sqlite3* db_;
   const std::string& path_;
 };
+
+// A job's per-layer profile, inside RecordJob's transaction.
+void WriteLayerProfile(sqlite3* db, const std::string& path, int64_t job_id,
+                       const harness::LayerProfile& profile) {
+  Statement head(db, path,
+                 "INSERT INTO layer_profiles (job_id, no_profiler_reason, runs, unprofiled_p50, "
+                 "profiled_p50, attributed_p50, ir_nodes_json) VALUES (?, ?, ?, ?, ?, ?, ?)");
+  head.BindInt(job_id).BindText(profile.no_profiler_reason).BindInt(profile.runs);
+  head.BindDouble(profile.unprofiled_p50).BindDouble(profile.profiled_p50);
+  head.BindDouble(profile.attributed_p50);
+  head.BindText(harness::ToJson(profile.nodes)
+                    .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+  head.Run();
+  Statement row(db, path,
+                "INSERT INTO layer_profile_rows (job_id, row_index, layer, ir_nodes_json, kind, "
+                "seconds, macs) VALUES (?, ?, ?, ?, ?, ?, ?)");
+  for (size_t i = 0; i < profile.rows.size(); ++i) {
+    const harness::ProfileRow& layer = profile.rows[i];
+    row.Reset();
+    row.BindInt(job_id).BindInt(static_cast<int64_t>(i)).BindText(layer.layer);
+    // Names come from model files and may not be UTF-8: replaced, never a throw.
+    row.BindText(nlohmann::json(layer.ir_nodes)
+                     .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+    row.BindText(layer.kind).BindDouble(layer.seconds).BindInt(layer.macs).Run();
+  }
+}
 
 using DbPtr = std::unique_ptr<sqlite3, void (*)(sqlite3*)>;
 
@@ -807,6 +858,8 @@ int64_t ResultsStore::RecordJob(int64_t run_id, const JobResult& result) {
     insert.Run();
   }
 
+  if (result.layer_profile) WriteLayerProfile(db, path_, job_id, *result.layer_profile);
+
   transaction.Commit();
   return job_id;
 }
@@ -917,6 +970,46 @@ std::optional<StoredMachinePeak> ResultsStore::LatestMachinePeak(
   peak.isa = query.Text();
   peak.peak_json = query.Text();
   return peak;
+}
+
+std::optional<harness::LayerProfile> ResultsStore::LayerProfileOf(int64_t job_id) const {
+  Statement query(db_.get(), path_,
+                  "SELECT no_profiler_reason, runs, unprofiled_p50, profiled_p50, attributed_p50, "
+                  "ir_nodes_json "
+                  "FROM layer_profiles WHERE job_id = ?");
+  query.BindInt(job_id);
+  if (!query.Step()) return std::nullopt;
+  harness::LayerProfile profile;
+  profile.no_profiler_reason = query.Text();
+  profile.runs = query.Int();
+  profile.unprofiled_p50 = query.Double();
+  profile.profiled_p50 = query.Double();
+  profile.attributed_p50 = query.Double();
+  try {
+    profile.nodes = harness::ProfiledNodesFromJson(nlohmann::json::parse(query.Text()));
+  } catch (const nlohmann::json::exception& error) {
+    throw StoreError(fmt::format("{}: job {}'s profiled IR nodes do not parse: {}", path_, job_id,
+                                 error.what()));
+  }
+  Statement rows(db_.get(), path_,
+                 "SELECT layer, ir_nodes_json, kind, seconds, macs FROM layer_profile_rows "
+                 "WHERE job_id = ? ORDER BY row_index");
+  rows.BindInt(job_id);
+  while (rows.Step()) {
+    harness::ProfileRow row;
+    row.layer = rows.Text();
+    const nlohmann::json nodes = nlohmann::json::parse(rows.Text(), nullptr, false);
+    if (nodes.is_array()) {
+      for (const nlohmann::json& node : nodes) {
+        if (node.is_string()) row.ir_nodes.push_back(node.get<std::string>());
+      }
+    }
+    row.kind = rows.Text();
+    row.seconds = rows.Double();
+    row.macs = rows.Int();
+    profile.rows.push_back(std::move(row));
+  }
+  return profile;
 }
 
 void ResultsStore::SetSampleWrittenHookForTesting(std::function<void(int64_t)> hook) {

@@ -18,7 +18,7 @@ namespace edgebench::store {
 
 /// Schema version this build writes and understands (stored in PRAGMA user_version).
 /// Each version has one migration step in results_store.cc.
-inline constexpr int kSchemaVersion = 5;
+inline constexpr int kSchemaVersion = 6;
 
 /// PRAGMA application_id of every edgebench results database ("EDGB" in ASCII), so a
 /// foreign SQLite file is recognised before anything is written to it.
@@ -109,7 +109,7 @@ class ResultsStore {
   /// Sets the run's finished_at to now. Throws StoreError for an unknown id.
   void FinishRun(int64_t run_id);
 
-  /// Stores one job with its samples and verification in a single transaction;
+  /// Stores one job with its samples, verification and layer profile in a single transaction;
   /// returns the job's id. Throws StoreError (nothing stored) for an unknown run.
   int64_t RecordJob(int64_t run_id, const harness::JobResult& result);
 
@@ -168,6 +168,9 @@ class ResultsStore {
   /// The stored measurements of job `job_id`, traces only `with_traces`; nothing when none
   /// were recorded (a job run without sensors, or before schema version 5).
   std::optional<harness::JobEnergy> JobEnergyOf(int64_t job_id, bool with_traces = false) const;
+  /// The per-layer profile RecordJob stored with a job (JobResult::layer_profile), or
+  /// nullopt when the job has none.
+  std::optional<harness::LayerProfile> LayerProfileOf(int64_t job_id) const;
 
   /// Test hook: called inside RecordJob's open transaction after each sample row is
   /// written (argument: the sample's index), so tests can kill the process mid-job.

@@ -106,7 +106,9 @@ JobConfig Config(const std::string& model, int threads = 1) {
 }
 
 // A job with every field set to a distinct value.
-// What a schema-3 build wrote lacks what migrations 4 and 5 add.
+// What a schema-3 build wrote lacks what migrations 4 and 5 add (energy in 5).
+// What schema 6 added (per-layer profiles), undone first by any older-schema fixture.
+constexpr const char* kUndoSchemaSix = "DROP TABLE layer_profile_rows; DROP TABLE layer_profiles; ";
 constexpr const char* kUndoSchemaFour =
     "DROP TABLE job_energy; DROP TABLE job_thermal; DROP TABLE sensor_traces; "
     "ALTER TABLE jobs DROP COLUMN toggles; ALTER TABLE jobs DROP COLUMN model_macs; "
@@ -327,7 +329,7 @@ TEST_F(ResultsStoreTest, SchemaTwoFilesGainTheInputShapeColumn) {
     store.RecordJob(store.BeginRun(SampleRunInfo()), FullResult());
   }
   // What a schema-2 build wrote: no input_shape column.
-  RawExec(path, std::string(kUndoSchemaFour) +
+  RawExec(path, std::string(kUndoSchemaSix) + kUndoSchemaFour +
                     "ALTER TABLE jobs DROP COLUMN input_shape; PRAGMA user_version = 2");
   {
     ResultsStore reader = ResultsStore::OpenReadOnly(path);  // upgraded in memory only
@@ -393,7 +395,7 @@ TEST_F(ResultsStoreTest, SchemaThreeFilesGainTogglesAndThePeakTable) {
     ResultsStore store = ResultsStore::Open(path);
     store.RecordJob(store.BeginRun(SampleRunInfo()), FullResult());
   }
-  RawExec(path, std::string(kUndoSchemaFour) + "PRAGMA user_version = 3");
+  RawExec(path, std::string(kUndoSchemaSix) + kUndoSchemaFour + "PRAGMA user_version = 3");
   {
     ResultsStore reader = ResultsStore::OpenReadOnly(path);
     ASSERT_EQ(reader.Jobs(std::nullopt).size(), 1u);

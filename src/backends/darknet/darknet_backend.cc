@@ -48,9 +48,11 @@ Status DarknetBackend::Prepare(const ir::Graph& graph, const BackendOptions& opt
     NetworkHandle net = LoadNetwork(model, graph);
     std::vector<ir::Shape> output_shapes;
     for (ir::ValueId output : graph.outputs()) output_shapes.push_back(graph.value(output).shape);
-    session =
+    auto darknet_session =
         std::make_unique<DarknetSession>(std::move(net), graph.value(graph.inputs().at(0)).shape,
                                          model.output_layers, std::move(output_shapes));
+    darknet_session->SetLayerOrigins(LayerOrigins(model.cfg));
+    session = std::move(darknet_session);
   } catch (const std::exception& failure) {
     return Status::Error(
         fmt::format("darknet prepare of '{}' failed: {}", graph.name(), failure.what()));

@@ -4,10 +4,12 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 #include <stdexcept>
 #include <utility>
 
@@ -114,8 +116,88 @@ Status DarknetSession::SetInputs(const std::vector<HostTensor>& inputs) noexcept
 }
 
 Status DarknetSession::Run() noexcept {
-  network_predict(net_.get(), input_.data());
+  if (!profiling_) {
+    network_predict(net_.get(), input_.data());
+    return Status::Ok();
+  }
+  // network_predict's set-up and forward_network's loop, on a copy of the network struct
+  // as they use, with a clock around each layer's forward.
+  network net = *net_;
+  net.input = input_.data();
+  net.truth = nullptr;
+  net.train = 0;
+  net.delta = nullptr;
+  layer_seconds_.assign(static_cast<size_t>(net.n), 0.0);
+  for (int i = 0; i < net.n; ++i) {
+    net.index = i;
+    const layer l = net.layers[i];
+    if (l.delta != nullptr) std::fill_n(l.delta, l.outputs * l.batch, 0.0f);
+    const auto start = std::chrono::steady_clock::now();
+    l.forward(l, net);
+    layer_seconds_[static_cast<size_t>(i)] =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    net.input = l.output;
+    if (l.truth != 0) net.truth = l.output;
+  }
   return Status::Ok();
+}
+
+Status DarknetSession::EnableProfiling() noexcept {
+  if (layer_origins_.size() != static_cast<size_t>(net_->n)) {
+    return Status::Error(fmt::format("the exported cfg names {} layers, Darknet built {}",
+                                     layer_origins_.size(), net_->n));
+  }
+  profiling_ = true;
+  return Status::Ok();
+}
+
+Status DarknetSession::LastProfile(std::vector<LayerTime>& layers) noexcept {
+  try {
+    layers.clear();
+    for (size_t i = 0; i < layer_seconds_.size() && i < layer_origins_.size(); ++i) {
+      layers.push_back(layer_origins_[i]);
+      layers.back().seconds = layer_seconds_[i];
+    }
+  } catch (const std::exception& error) {
+    return Status::Error(fmt::format("reading the Darknet profile failed: {}", error.what()));
+  }
+  return Status::Ok();
+}
+
+std::vector<LayerTime> LayerOrigins(const std::string& cfg) {
+  std::vector<LayerTime> layers;
+  std::istringstream lines(cfg);
+  std::string line;
+  std::string origin;
+  bool have_origin = false;
+  while (std::getline(lines, line)) {
+    // "# I: ORIGIN", I the layer's index (the file's first line is a comment too).
+    const size_t colon = line.find(": ");
+    if (line.starts_with("# ") && colon != std::string::npos && colon > 2 &&
+        std::all_of(line.begin() + 2, line.begin() + static_cast<std::ptrdiff_t>(colon),
+                    [](char c) { return c >= '0' && c <= '9'; })) {
+      origin = line.substr(colon + 2);
+      have_origin = true;
+      continue;
+    }
+    if (!have_origin || !line.starts_with("[") || !line.ends_with("]")) continue;
+    LayerTime layer{.layer = fmt::format("{} [{}]", layers.size(), line.substr(1, line.size() - 2)),
+                    .kind = line.substr(1, line.size() - 2)};
+    // Origins the export wrote for layers of its own say what they copy or subsample.
+    if (!origin.starts_with("copy of ") && !origin.starts_with("stride of ")) {
+      for (size_t start = 0; start <= origin.size();) {
+        const size_t comma = origin.find(", ", start);
+        const size_t end = comma == std::string::npos ? origin.size() : comma;
+        if (end > start) layer.ir_nodes.push_back(origin.substr(start, end - start));
+        start = end + 2;
+      }
+    } else {
+      layer.layer += " " + origin;
+    }
+    layers.push_back(std::move(layer));
+    have_origin = false;
+  }
+  return layers;
 }
 
 Status DarknetSession::GetOutputs(std::vector<HostTensor>& outputs) noexcept {

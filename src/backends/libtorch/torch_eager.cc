@@ -4,6 +4,7 @@
 #include <ATen/ATen.h>
 #include <torch/nn/functional/normalization.h>
 
+#include <chrono>
 #include <limits>
 #include <variant>
 
@@ -79,9 +80,20 @@ class EagerSession final : public TorchSession {
     for (size_t i = 0; i < input_ids_.size(); ++i) {
       tensors_[static_cast<size_t>(input_ids_[i])] = inputs()[i];
     }
+    if (profiling_) profile_.clear();
     for (const Step& step : steps_) {
       try {
+        const auto start = std::chrono::steady_clock::now();
         tensors_[static_cast<size_t>(step.node.outputs.front())] = Execute(step);
+        if (profiling_) {
+          // CPU kernels return complete; a device backend would synchronize here.
+          profile_.push_back(
+              {.layer = step.node.name,
+               .ir_nodes = {step.node.name},
+               .kind = std::string(ir::OpName(step.node.op)),
+               .seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
+                              .count()});
+        }
       } catch (const std::exception& error) {
         return Status::Error(fmt::format("node '{}' ({}): {}", step.node.name,
                                          ir::OpName(step.node.op), Describe(error)));
@@ -91,6 +103,22 @@ class EagerSession final : public TorchSession {
     for (ir::ValueId id : output_ids_) outputs.push_back(tensors_[static_cast<size_t>(id)]);
     for (ir::ValueId id : output_ids_) tensors_[static_cast<size_t>(id)].reset();
     for (ir::ValueId id : input_ids_) tensors_[static_cast<size_t>(id)].reset();
+    return Status::Ok();
+  }
+
+ public:
+  // One IR node is one step of this interpreter, so each step's time is its node's row.
+  Status EnableProfiling() noexcept override {
+    profiling_ = true;
+    return Status::Ok();
+  }
+
+  Status LastProfile(std::vector<LayerTime>& layers) noexcept override {
+    try {
+      layers = profile_;
+    } catch (const std::exception& error) {
+      return Status::Error(error.what());
+    }
     return Status::Ok();
   }
 
@@ -248,6 +276,8 @@ class EagerSession final : public TorchSession {
   std::vector<ir::ValueId> input_ids_;
   std::vector<ir::ValueId> output_ids_;
   std::vector<Step> steps_;
+  bool profiling_ = false;
+  std::vector<LayerTime> profile_;  // of the last Run() with profiling on
   // Indexed by ValueId: weights for the session's lifetime, activations during a Run.
   std::vector<at::Tensor> tensors_;
 };

@@ -20,6 +20,14 @@ class ScriptSession final : public TorchSession {
                 torch::jit::Module module)
       : TorchSession(graph, device, threads), module_(std::move(module)) {}
 
+  // LibTorch's profiler would name aten operators of the frozen graph, which no longer
+  // say which IR node they came from; libtorch-eager runs the same kernels node by node.
+  Status EnableProfiling() noexcept override {
+    return Status::Error(
+        "the frozen TorchScript graph runs as one forward() call whose aten operators carry no "
+        "IR node names (libtorch-eager times the same kernels node by node)");
+  }
+
  protected:
   Status Forward(std::vector<at::Tensor>& outputs) override {
     std::vector<c10::IValue> arguments(inputs().begin(), inputs().end());

@@ -107,6 +107,7 @@ FusionPlan PlanFusion(const ir::Graph& graph, const std::vector<ir::NodeId>& ord
     while (value != chain.output) {
       const ir::NodeId reader = planner.SoleReader(value);
       plan.absorbed.insert(reader);
+      chain.absorbed.push_back(reader);
       value = graph.node(reader).outputs.front();
     }
     plan.chains[id] = std::move(chain);

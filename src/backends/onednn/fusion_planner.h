@@ -23,7 +23,8 @@ struct PostOp {
 struct FusedChain {
   ir::NodeId batch_norm = ir::kNoId;  // folded into the weights (convolutions only)
   std::vector<PostOp> post_ops;
-  ir::ValueId output = ir::kNoId;  // the value the last fused node produces
+  ir::ValueId output = ir::kNoId;    // the value the last fused node produces
+  std::vector<ir::NodeId> absorbed;  // every node fused into the anchor, in chain order
 };
 
 struct FusionPlan {

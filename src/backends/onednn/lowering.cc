@@ -100,6 +100,12 @@ Plan LowerGraph(const ir::Graph& graph, bool fuse, const dnnl::engine& engine,
     if (fusion.absorbed.count(id) != 0) continue;
     const ir::Node& node = graph.node(id);
     auto chain = fusion.chains.find(id);
+    std::vector<std::string> covered = {node.name};
+    if (chain != fusion.chains.end()) {
+      for (ir::NodeId absorbed : chain->second.absorbed)
+        covered.push_back(graph.node(absorbed).name);
+    }
+    builder.SetCurrentNodes(std::move(covered));
     try {
       LowerNode(builder, node, chain == fusion.chains.end() ? nullptr : &chain->second);
     } catch (const dnnl::error& error) {
@@ -110,6 +116,7 @@ Plan LowerGraph(const ir::Graph& graph, bool fuse, const dnnl::engine& engine,
           fmt::format("node '{}' ({}): {}", node.name, ir::OpName(node.op), error.what()));
     }
   }
+  builder.SetCurrentNodes({});
   for (ir::ValueId id : graph.outputs()) {
     if (graph.value(id).kind != ir::ValueKind::kActivation) {
       throw std::runtime_error(

@@ -60,7 +60,7 @@ memory PlanBuilder::Plain(ir::ValueId value) {
   Slot& slot = slots_.at(value);
   if (!slot.plain) {
     slot.plain = NewMemory(plain);
-    AddReorder(current, *slot.plain);
+    AddLayoutReorder(current, *slot.plain);
   }
   return *slot.plain;
 }
@@ -70,7 +70,7 @@ memory PlanBuilder::InLayout(ir::ValueId value, const memory::desc& desc) {
   if (current.get_desc() == desc) return current;
   if (desc == PlainDesc(desc.dims())) return Plain(value);
   memory converted = NewMemory(desc);
-  AddReorder(current, converted);
+  AddLayoutReorder(current, converted);
   return converted;
 }
 
@@ -113,8 +113,67 @@ memory PlanBuilder::ReorderNow(const memory& source, const memory::desc& desc) {
   return result;
 }
 
+namespace {
+
+std::string KindName(dnnl::primitive::kind kind) {
+  using Kind = dnnl::primitive::kind;
+  switch (kind) {
+    case Kind::reorder:
+      return "reorder";
+    case Kind::concat:
+      return "concat";
+    case Kind::convolution:
+      return "convolution";
+    case Kind::deconvolution:
+      return "deconvolution";
+    case Kind::eltwise:
+      return "eltwise";
+    case Kind::softmax:
+      return "softmax";
+    case Kind::pooling:
+    case Kind::pooling_v2:
+      return "pooling";
+    case Kind::lrn:
+      return "lrn";
+    case Kind::batch_normalization:
+      return "batch_normalization";
+    case Kind::layer_normalization:
+      return "layer_normalization";
+    case Kind::inner_product:
+      return "inner_product";
+    case Kind::binary:
+      return "binary";
+    case Kind::matmul:
+      return "matmul";
+    case Kind::resampling:
+      return "resampling";
+    case Kind::reduction:
+      return "reduction";
+    default:
+      return "primitive";
+  }
+}
+
+}  // namespace
+
 void PlanBuilder::AddStep(dnnl::primitive primitive, std::unordered_map<int, memory> args) {
-  steps_.push_back({std::move(primitive), std::move(args)});
+  const std::string kind = KindName(primitive.get_kind());
+  const std::string anchor = current_nodes_.empty() ? "plan" : current_nodes_.front();
+  steps_.push_back({.primitive = std::move(primitive),
+                    .args = std::move(args),
+                    .ir_nodes = current_nodes_,
+                    .name = fmt::format("{} ({})", anchor, kind),
+                    .kind = kind});
+}
+
+void PlanBuilder::AddLayoutReorder(const memory& source, const memory& destination) {
+  steps_.push_back({.primitive = dnnl::reorder(source, destination),
+                    .args = {{DNNL_ARG_FROM, source}, {DNNL_ARG_TO, destination}},
+                    .ir_nodes = {},
+                    .name = current_nodes_.empty()
+                                ? "reorder to a plain output"
+                                : fmt::format("reorder before {}", current_nodes_.front()),
+                    .kind = "reorder"});
 }
 
 void PlanBuilder::AddReorder(const memory& source, const memory& destination) {

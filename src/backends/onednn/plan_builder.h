@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <oneapi/dnnl/dnnl.hpp>
 #include <optional>
+#include <string>
 #include <unordered_map>
 #include <vector>
 
@@ -18,6 +19,11 @@ namespace edgebench::backends::onednn {
 struct Step {
   dnnl::primitive primitive;
   std::unordered_map<int, dnnl::memory> args;
+  /// For the per-layer profile: the IR nodes this step computes (the anchor and what is
+  /// fused into it), empty for a layout conversion oneDNN's chosen layouts required.
+  std::vector<std::string> ir_nodes;
+  std::string name;  // e.g. "conv1 (convolution)" or "reorder before conv2"
+  std::string kind;  // the primitive kind, e.g. "convolution"
 };
 
 /// Dense row-major ("plain") dims and strides of an IR shape; a scalar is one element.
@@ -59,6 +65,10 @@ class PlanBuilder {
   /// A one-off reorder executed now (weights packing); the result is owned by the plan.
   dnnl::memory ReorderNow(const dnnl::memory& source, const dnnl::memory::desc& desc);
 
+  /// The IR nodes the steps added next compute (the node being lowered and what is fused
+  /// into it); layout reorders added meanwhile are attributed to none of them.
+  void SetCurrentNodes(std::vector<std::string> nodes) { current_nodes_ = std::move(nodes); }
+
   void AddStep(dnnl::primitive primitive, std::unordered_map<int, dnnl::memory> args);
   /// A reorder step from `source` into `destination` (both views may be sub-memories).
   void AddReorder(const dnnl::memory& source, const dnnl::memory& destination);
@@ -83,7 +93,11 @@ class PlanBuilder {
   dnnl::stream stream_;
   std::unordered_map<ir::ValueId, Slot> slots_;
   std::unordered_map<ir::ValueId, int> readers_;
+  // A reorder into the layout a consumer (or a graph output) needs: framework work.
+  void AddLayoutReorder(const dnnl::memory& source, const dnnl::memory& destination);
+
   std::vector<Step> steps_;
+  std::vector<std::string> current_nodes_;
   std::vector<dnnl::memory> buffers_;
 };
 

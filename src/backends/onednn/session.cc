@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <omp.h>
 
+#include <chrono>
 #include <cstring>
 #include <exception>
 #include <utility>
@@ -44,12 +45,44 @@ Status OneDnnSession::SetInputs(const std::vector<HostTensor>& inputs) noexcept 
 Status OneDnnSession::Run() noexcept {
   try {
     omp_set_num_threads(threads_);
+    if (profiling_) {
+      step_seconds_.assign(plan_.steps.size(), 0.0);
+      for (size_t i = 0; i < plan_.steps.size(); ++i) {
+        const auto start = std::chrono::steady_clock::now();
+        plan_.steps[i].primitive.execute(stream_, plan_.steps[i].args);
+        stream_.wait();
+        step_seconds_[i] =
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+      }
+      return Status::Ok();
+    }
     for (Step& step : plan_.steps) step.primitive.execute(stream_, step.args);
     stream_.wait();
   } catch (const dnnl::error& error) {
     return Status::Error(fmt::format("oneDNN execution failed: {}", error.what()));
   } catch (const std::exception& error) {
     return Status::Error(fmt::format("oneDNN execution failed: {}", error.what()));
+  }
+  return Status::Ok();
+}
+
+Status OneDnnSession::EnableProfiling() noexcept {
+  profiling_ = true;
+  return Status::Ok();
+}
+
+Status OneDnnSession::LastProfile(std::vector<LayerTime>& layers) noexcept {
+  try {
+    layers.clear();
+    for (size_t i = 0; i < step_seconds_.size() && i < plan_.steps.size(); ++i) {
+      const Step& step = plan_.steps[i];
+      layers.push_back({.layer = step.name,
+                        .ir_nodes = step.ir_nodes,
+                        .kind = step.kind,
+                        .seconds = step_seconds_[i]});
+    }
+  } catch (const std::exception& error) {
+    return Status::Error(fmt::format("reading the oneDNN profile failed: {}", error.what()));
   }
   return Status::Ok();
 }

@@ -20,6 +20,10 @@ class OneDnnSession final : public Session {
   Status SetInputs(const std::vector<HostTensor>& inputs) noexcept override;
   Status Run() noexcept override;
   Status GetOutputs(std::vector<HostTensor>& outputs) noexcept override;
+  /// Times each step of the plan (primitive execution plus a stream wait, so the time is
+  /// the step's own): fused groups as their anchor's step, reorders as their own rows.
+  Status EnableProfiling() noexcept override;
+  Status LastProfile(std::vector<LayerTime>& layers) noexcept override;
 
  private:
   dnnl::engine engine_;
@@ -28,6 +32,8 @@ class OneDnnSession final : public Session {
   int threads_;
   std::vector<ir::Shape> input_shapes_;
   std::vector<ir::Shape> output_shapes_;
+  bool profiling_ = false;
+  std::vector<double> step_seconds_;  // of the last profiled Run(), by step
 };
 
 }  // namespace edgebench::backends::onednn

@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <cstring>
 #include <exception>
+#include <map>
 #include <opencv2/core.hpp>
 #include <opencv2/core/utility.hpp>
 #include <opencv2/dnn.hpp>
@@ -14,6 +15,7 @@
 #include <utility>
 #include <vector>
 
+#include "backends/opencv/layer_groups.h"
 #include "backends/opencv/modern_op_support.h"
 #include "backends/opencv/onnx_adapter.h"
 #include "backends/registry.h"
@@ -152,11 +154,12 @@ std::vector<int> CvDims(const ir::Shape& shape) {
 class OpenCvSession final : public Session {
  public:
   OpenCvSession(cv::dnn::Net net, int threads, std::vector<Binding> inputs,
-                std::vector<Binding> outputs)
+                std::vector<Binding> outputs, std::map<std::string, std::string> producers)
       : net_(std::move(net)),
         threads_(threads),
         inputs_(std::move(inputs)),
-        outputs_(std::move(outputs)) {
+        outputs_(std::move(outputs)),
+        producers_(std::move(producers)) {
     for (const Binding& output : outputs_) output_names_.push_back(output.name);
   }
 
@@ -202,6 +205,44 @@ class OpenCvSession final : public Session {
     return Status::Ok();
   }
 
+  // OpenCV times every layer of every forward anyway (Net::getPerfProfile): nothing to
+  // switch on, and no overhead added.
+  Status EnableProfiling() noexcept override { return Status::Ok(); }
+
+  Status LastProfile(std::vector<LayerTime>& layers) noexcept override {
+    try {
+      std::vector<double> ticks;
+      net_.getPerfProfile(ticks);
+      const std::vector<cv::String> names = net_.getLayerNames();
+      if (ticks.size() != names.size()) {
+        return Status::Error(
+            fmt::format("OpenCV timed {} layers of {}", ticks.size(), names.size()));
+      }
+      std::map<int, int> index_of_id;  // OpenCV layer id -> position in `names`
+      for (size_t i = 0; i < names.size(); ++i) {
+        index_of_id[net_.getLayerId(names[i])] = static_cast<int>(i);
+      }
+      std::vector<NetLayer> net_layers;
+      for (size_t i = 0; i < names.size(); ++i) {
+        NetLayer layer{.name = names[i],
+                       .type = net_.getLayer(names[i])->type,
+                       .seconds = ticks[i] / cv::getTickFrequency()};
+        for (const cv::Ptr<cv::dnn::Layer>& input :
+             net_.getLayerInputs(net_.getLayerId(names[i]))) {
+          auto found = index_of_id.find(net_.getLayerId(input->name));
+          layer.inputs.push_back(found == index_of_id.end() ? -1 : found->second);
+        }
+        net_layers.push_back(std::move(layer));
+      }
+      layers = GroupLayers(net_layers, producers_);
+    } catch (const cv::Exception& error) {
+      return Status::Error(fmt::format("OpenCV per-layer profile failed: {}", Describe(error)));
+    } catch (const std::exception& error) {
+      return Status::Error(fmt::format("OpenCV per-layer profile failed: {}", error.what()));
+    }
+    return Status::Ok();
+  }
+
   Status GetOutputs(std::vector<HostTensor>& outputs) noexcept override {
     try {
       if (results_.size() != outputs_.size()) {
@@ -237,7 +278,8 @@ class OpenCvSession final : public Session {
   std::vector<Binding> inputs_;
   std::vector<Binding> outputs_;
   std::vector<cv::String> output_names_;
-  std::vector<cv::Mat> results_;  // of the last Run(); may alias the net's buffers
+  std::vector<cv::Mat> results_;                  // of the last Run(); may alias the net's buffers
+  std::map<std::string, std::string> producers_;  // IR node or activation name -> node name
 };
 
 }  // namespace
@@ -290,8 +332,13 @@ Status OpenCvBackend::Prepare(const ir::Graph& graph, const BackendOptions& opti
     net.enableFusion(!options.Has(kNoFusion));
     cv::setNumThreads(options.threads);
     threads_ = options.threads;
+    std::map<std::string, std::string> producers;
+    for (const ir::Node& node : graph.nodes()) {
+      for (ir::ValueId output : node.outputs) producers[graph.value(output).name] = node.name;
+    }
+    for (const ir::Node& node : graph.nodes()) producers[node.name] = node.name;
     session = std::make_unique<OpenCvSession>(std::move(net), options.threads, std::move(inputs),
-                                              std::move(outputs));
+                                              std::move(outputs), std::move(producers));
   } catch (const cv::Exception& error) {
     return Status::Error(fmt::format("OpenCV cannot load '{}': {}", graph.name(), Describe(error)));
   } catch (const std::exception& error) {

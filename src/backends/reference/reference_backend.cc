@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <chrono>
+
 #include "backends/reference/kernels.h"
 #include "common/build_info.h"
 
@@ -45,9 +47,18 @@ class ReferenceSession final : public Session {
 
   Status Run() noexcept override {
     try {
+      if (profiling_) profile_.clear();
       for (ir::NodeId id : order_) {
         const ir::Node& node = graph_.node(id);
+        const auto start = std::chrono::steady_clock::now();
         Execute(node);
+        if (profiling_) {
+          const std::chrono::duration<double> took = std::chrono::steady_clock::now() - start;
+          profile_.push_back({.layer = node.name,
+                              .ir_nodes = {node.name},
+                              .kind = std::string(ir::OpName(node.op)),
+                              .seconds = took.count()});
+        }
         if (observer_) observer_(node, tensors_[static_cast<size_t>(node.outputs.front())]);
       }
     } catch (const std::exception& error) {
@@ -60,6 +71,21 @@ class ReferenceSession final : public Session {
     try {
       outputs.clear();
       for (ir::ValueId id : graph_.outputs()) outputs.push_back(tensors_[static_cast<size_t>(id)]);
+    } catch (const std::exception& error) {
+      return Status::Error(error.what());
+    }
+    return Status::Ok();
+  }
+
+  // One IR node is one kernel call here, so each node's own time is its row.
+  Status EnableProfiling() noexcept override {
+    profiling_ = true;
+    return Status::Ok();
+  }
+
+  Status LastProfile(std::vector<LayerTime>& layers) noexcept override {
+    try {
+      layers = profile_;
     } catch (const std::exception& error) {
       return Status::Error(error.what());
     }
@@ -228,6 +254,8 @@ class ReferenceSession final : public Session {
   std::vector<ir::NodeId> order_;
   std::vector<HostTensor> tensors_;  // indexed by ValueId
   NodeObserver observer_;
+  bool profiling_ = false;
+  std::vector<LayerTime> profile_;  // of the last Run() with profiling on
 };
 
 Status PrepareReference(const ir::Graph& graph, const BackendOptions& options,

@@ -36,6 +36,15 @@ class XnnpackSession final : public Session {
   Status SetInputs(const std::vector<HostTensor>& inputs) noexcept override;
   Status Run() noexcept override;
   Status GetOutputs(std::vector<HostTensor>& outputs) noexcept override;
+  /// The installed XNNPACK (git 2022-02-16) predates runtime profiling
+  /// (xnn_get_runtime_profiling_info, XNN_FLAG_BASIC_PROFILING): it runs the whole subgraph
+  /// in one xnn_invoke_runtime call and reports no per-operator time.
+  Status EnableProfiling() noexcept override {
+    return Status::Error(
+        "this XNNPACK version has none (no xnn_get_runtime_profiling_info or "
+        "XNN_FLAG_BASIC_PROFILING in its xnnpack.h; the subgraph runs as one "
+        "xnn_invoke_runtime call)");
+  }
 
  private:
   struct Buffer {
