@@ -110,6 +110,28 @@ struct Verification {
   std::vector<OutputCheck> outputs;
 };
 
+/// What a job's graph passes (passes/graph_pass_toggles.h: fold-bn, prune=F,
+/// prune-channels=F) did to its model, and for the lossy ones how far the optimized
+/// model's outputs are from the unoptimized fp32 model's. The weights are seeded, not
+/// trained: the deviation measures the transformation, not a trained model's accuracy.
+struct GraphPassResult {
+  std::string summary;      // what each pass did, e.g. "prune-channels=0.5: 2 layer(s) ..."
+  int64_t macs_before = 0;  // the unoptimized model's MACs (ir::CountGraph)
+  int64_t macs_after = 0;   // the model the backend ran
+  /// Seeded inputs the deviation was measured over; 0 = not measured (lossless passes).
+  int quality_inputs = 0;
+  /// Relative L2 error ||optimized - fp32|| / ||fp32|| of the worst output, per input:
+  /// mean and max over the inputs.
+  double rel_l2_mean = 0;
+  double rel_l2_max = 0;
+  /// Over classifier-like outputs (rows of at least 5 scores): the fraction of rows whose
+  /// top-1 class is the same, and whose fp32 top-1 class is among the optimized top 5.
+  /// NaN when no output is classifier-like.
+  double top1_agreement = 0;
+  double top5_agreement = 0;
+  std::string quality_error;  // why the deviation could not be measured (empty if it was)
+};
+
 /// Everything one job produced.
 struct JobResult {
   JobConfig config;
@@ -145,6 +167,8 @@ struct JobResult {
   int64_t model_macs = 0;
   int64_t model_flops = 0;
   int64_t model_bytes = 0;
+  /// Set when the job's toggles include graph passes.
+  std::optional<GraphPassResult> graph_passes;
   /// Shared libraries the backend loaded (list-libraries workers only; not stored).
   std::vector<std::string> loaded_libraries;
 };

@@ -18,6 +18,7 @@
 #include "common/json_text.h"
 #include "formats/model_source.h"
 #include "harness/cpu_affinity.h"
+#include "harness/graph_passes_for_job.h"
 #include "harness/infer_worker.h"
 #include "harness/job_plan.h"
 #include "harness/measure_loop.h"
@@ -91,6 +92,7 @@ void ExecuteJobOrThrow(const WorkerRequest& request, const backends::BackendRegi
   }
   if (request.mode == WorkerRequest::Mode::kReference) {
     ir::Graph graph = formats::LoadModel(config.model, config.weight_seed, shapes);
+    result.graph_passes = ApplyJobGraphPasses(config, graph);
     const ir::GraphCost cost = ir::CountGraph(graph);
     result.model_macs = cost.macs;
     result.model_flops = cost.flops;
@@ -110,6 +112,8 @@ void ExecuteJobOrThrow(const WorkerRequest& request, const backends::BackendRegi
                                      outputs, error);
     }
     if (!computed) return Fail(result, JobStatus::kFailed, error);
+    // Measured here, untimed, so the jobs after it read the deviation from the cache.
+    if (result.graph_passes) AddGraphPassQuality(request, *result.graph_passes);
     result.status = JobStatus::kOk;
     return;
   }
@@ -143,12 +147,14 @@ void ExecuteJobOrThrow(const WorkerRequest& request, const backends::BackendRegi
     return;
   }
 
-  if (const backends::Support toggles = CheckToggleSupport(*backend, ParseToggles(config.toggles));
+  if (const backends::Support toggles = CheckToggleSupport(*backend, BackendToggles(config));
       !toggles.supported) {
     return Fail(result, JobStatus::kUnsupported, toggles.reason);
   }
   t0 = MonotonicSeconds();
   ir::Graph graph = formats::LoadModel(config.model, config.weight_seed, shapes);
+  // Graph passes change the model itself, before the backend sees it (part of model_load).
+  result.graph_passes = ApplyJobGraphPasses(config, graph);
   const ir::GraphCost cost = ir::CountGraph(graph);
   result.model_macs = cost.macs;
   result.model_flops = cost.flops;
@@ -223,10 +229,13 @@ void ExecuteJobOrThrow(const WorkerRequest& request, const backends::BackendRegi
     JudgeInformativeness(expected, expected_alt, *result.verification);
   }
   if (request.mode == WorkerRequest::Mode::kVerify) {
+    if (result.graph_passes) AddGraphPassQuality(request, *result.graph_passes);
     result.status = JobStatus::kOk;
     return;
   }
   MeasureSession(*session, request.measure, result);
+  // After the measurement, so the reference runs it may need never disturb the timing.
+  if (result.graph_passes) AddGraphPassQuality(request, *result.graph_passes);
 }
 
 // Out of memory is a result, not a crash to diagnose: exiting from the new-handler is
@@ -241,9 +250,8 @@ void ExecuteJobOrThrow(const WorkerRequest& request, const backends::BackendRegi
 }  // namespace
 
 backends::BackendOptions OptionsFor(const JobConfig& config) {
-  return {.threads = config.threads,
-          .precision = config.precision,
-          .toggles = ParseToggles(config.toggles)};
+  return {
+      .threads = config.threads, .precision = config.precision, .toggles = BackendToggles(config)};
 }
 
 JobResult ExecuteJob(const WorkerRequest& request, const backends::BackendRegistry& registry) {

@@ -161,6 +161,23 @@ CREATE TABLE machine_peaks (
   peak_json TEXT NOT NULL
 );
 )sql"},
+    // Version 5: what a job's graph passes (--opt fold-bn, prune=F, prune-channels=F) did to
+    // its model (MACs before and after) and, for lossy passes, the optimized model's output
+    // deviation from the unoptimized fp32 model (NULL agreement: no classifier-like output).
+    {5, R"sql(
+CREATE TABLE graph_passes (
+  job_id INTEGER PRIMARY KEY REFERENCES jobs (id) ON DELETE CASCADE,
+  summary TEXT NOT NULL,
+  macs_before INTEGER NOT NULL,
+  macs_after INTEGER NOT NULL,
+  quality_inputs INTEGER NOT NULL,
+  rel_l2_mean REAL,
+  rel_l2_max REAL,
+  top1_agreement REAL,
+  top5_agreement REAL,
+  quality_error TEXT NOT NULL
+);
+)sql"},
 };
 
 static_assert(std::size(kMigrations) == kSchemaVersion, "one migration per schema version");
@@ -755,6 +772,17 @@ int64_t ResultsStore::RecordJob(int64_t run_id, const JobResult& result) {
     for (const harness::VerificationField& field : harness::VerificationFields()) {
       BindJson(insert, field.get(*v));
     }
+    insert.Run();
+  }
+
+  if (const auto& g = result.graph_passes) {
+    Statement insert(db, path_,
+                     "INSERT INTO graph_passes (job_id, summary, macs_before, macs_after, "
+                     "quality_inputs, rel_l2_mean, rel_l2_max, top1_agreement, top5_agreement, "
+                     "quality_error) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    insert.BindInt(job_id).BindText(g->summary).BindInt(g->macs_before).BindInt(g->macs_after);
+    insert.BindInt(g->quality_inputs).BindDouble(g->rel_l2_mean).BindDouble(g->rel_l2_max);
+    insert.BindDouble(g->top1_agreement).BindDouble(g->top5_agreement).BindText(g->quality_error);
     insert.Run();
   }
 

@@ -106,9 +106,12 @@ JobConfig Config(const std::string& model, int threads = 1) {
 }
 
 // A job with every field set to a distinct value.
-// What a schema-3 build wrote lacks what migration 4 adds.
+// What a schema-4 build wrote lacks what migration 5 adds.
+constexpr const char* kUndoSchemaFive = "DROP TABLE graph_passes; ";
+// What a schema-3 build wrote lacks what migrations 4 and 5 add.
 constexpr const char* kUndoSchemaFour =
-    "ALTER TABLE jobs DROP COLUMN toggles; ALTER TABLE jobs DROP COLUMN model_macs; "
+    "DROP TABLE graph_passes; ALTER TABLE jobs DROP COLUMN toggles; ALTER TABLE jobs DROP COLUMN "
+    "model_macs; "
     "ALTER TABLE jobs DROP COLUMN model_flops; ALTER TABLE jobs DROP COLUMN model_bytes; "
     "DROP TABLE machine_peaks; ";
 
@@ -404,6 +407,31 @@ TEST_F(ResultsStoreTest, SchemaThreeFilesGainTogglesAndThePeakTable) {
   EXPECT_EQ(RawQuery(path, "SELECT toggles FROM jobs"), "");
   EXPECT_EQ(RawQuery(path, "SELECT count(*) FROM machine_peaks"), "0");
   EXPECT_TRUE(store.HasCompletedJob(FullResult().config));
+}
+
+TEST_F(ResultsStoreTest, GraphPassRecordsAreStoredBesideTheirJob) {
+  const std::string path = PathOf("results.db");
+  {
+    ResultsStore store = ResultsStore::Open(path);
+    store.RecordJob(store.BeginRun(SampleRunInfo()), FullResult());
+  }
+  RawExec(path, std::string(kUndoSchemaFive) + "PRAGMA user_version = 4");
+  ResultsStore store = ResultsStore::Open(path);
+  EXPECT_EQ(RawQuery(path, "PRAGMA user_version"), std::to_string(kSchemaVersion));
+  JobResult pruned = FullResult();
+  pruned.graph_passes = harness::GraphPassResult{.summary = "prune-channels=0.5: 1 layer(s)",
+                                                 .macs_before = 1000,
+                                                 .macs_after = 600,
+                                                 .quality_inputs = 32,
+                                                 .rel_l2_mean = 0.25,
+                                                 .rel_l2_max = 0.5,
+                                                 .top1_agreement = 0.75,
+                                                 .top5_agreement = std::nan("")};
+  const int64_t job = store.RecordJob(store.BeginRun(SampleRunInfo()), pruned);
+  EXPECT_EQ(RawQuery(path,
+                     "SELECT job_id || ' ' || macs_before || ' ' || macs_after || ' ' || "
+                     "rel_l2_max || ' ' || coalesce(top5_agreement, 'null') FROM graph_passes"),
+            std::to_string(job) + " 1000 600 0.5 null");
 }
 
 TEST_F(ResultsStoreTest, RoundTripsAFailedJobWithoutOptionalParts) {
