@@ -5,6 +5,7 @@
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <limits>
 
 #include "backends/reference/reference_backend.h"
 #include "common/json_text.h"
@@ -113,6 +114,8 @@ void AddGraphPassQuality(const WorkerRequest& request, GraphPassResult& result) 
     if (!path.empty()) SaveQuality(path, result);
   } catch (const std::exception& error) {
     result.quality_inputs = 0;
+    result.rel_l2_mean = result.rel_l2_max = std::numeric_limits<double>::quiet_NaN();
+    result.top1_agreement = result.top5_agreement = std::numeric_limits<double>::quiet_NaN();
     result.quality_error = error.what();
   }
 }

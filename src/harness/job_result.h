@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <limits>
 #include <optional>
 #include <string>
 #include <vector>
@@ -121,14 +122,14 @@ struct GraphPassResult {
   /// Seeded inputs the deviation was measured over; 0 = not measured (lossless passes).
   int quality_inputs = 0;
   /// Relative L2 error ||optimized - fp32|| / ||fp32|| of the worst output, per input:
-  /// mean and max over the inputs.
-  double rel_l2_mean = 0;
-  double rel_l2_max = 0;
+  /// mean and max over the inputs. NaN (NULL in the database) while not measured.
+  double rel_l2_mean = std::numeric_limits<double>::quiet_NaN();
+  double rel_l2_max = std::numeric_limits<double>::quiet_NaN();
   /// Over classifier-like outputs (rows of at least 5 scores): the fraction of rows whose
   /// top-1 class is the same, and whose fp32 top-1 class is among the optimized top 5.
   /// NaN when no output is classifier-like.
-  double top1_agreement = 0;
-  double top5_agreement = 0;
+  double top1_agreement = std::numeric_limits<double>::quiet_NaN();
+  double top5_agreement = std::numeric_limits<double>::quiet_NaN();
   std::string quality_error;  // why the deviation could not be measured (empty if it was)
 };
 
