@@ -27,12 +27,15 @@ uint64_t Fnv1a(const std::string& text) {
 }
 
 // Where a measured deviation is kept: keyed by everything it depends on (model and its
-// shapes, seed, passes, the unoptimized weights, the reference engine, the input count).
-std::string QualityCachePath(const WorkerRequest& request, uint64_t weights_digest) {
+// shapes, seed, passes, the weights before and after the passes -- so a changed pass never
+// reads an old figure --, the reference engine, the input count).
+std::string QualityCachePath(const WorkerRequest& request, uint64_t original_digest,
+                             uint64_t optimized_digest) {
   const JobConfig& c = request.config;
-  const std::string key = fmt::format(
-      "{}\n{}\n{}\n{}\n{:016x}\n{}\n{}", c.model, c.input_shape, c.weight_seed, GraphPassKey(c),
-      weights_digest, backends::reference::ReferenceEngineRevision(), kQualityInputCount);
+  const std::string key =
+      fmt::format("{}\n{}\n{}\n{}\n{:016x}\n{:016x}\n{}\n{}", c.model, c.input_shape, c.weight_seed,
+                  GraphPassKey(c), original_digest, optimized_digest,
+                  backends::reference::ReferenceEngineRevision(), kQualityInputCount);
   return (std::filesystem::path(request.cache_dir) / "quality" /
           fmt::format("{:016x}.json", Fnv1a(key)))
       .string();
@@ -104,12 +107,13 @@ void AddGraphPassQuality(const WorkerRequest& request, GraphPassResult& result) 
     if (!GraphPassesOf(config).lossy()) return;
     const formats::InputShapes shapes = formats::ParseInputShapes(config.input_shape);
     const ir::Graph original = formats::LoadModel(config.model, config.weight_seed, shapes);
-    const std::string path = request.cache_dir.empty()
-                                 ? std::string()
-                                 : QualityCachePath(request, zoo::WeightsDigest(original));
-    if (!path.empty() && LoadQuality(path, result)) return;
     ir::Graph optimized = original;
     ApplyJobGraphPasses(config, optimized);
+    const std::string path = request.cache_dir.empty()
+                                 ? std::string()
+                                 : QualityCachePath(request, zoo::WeightsDigest(original),
+                                                    zoo::WeightsDigest(optimized));
+    if (!path.empty() && LoadQuality(path, result)) return;
     MeasureOutputDeviation(original, optimized, config.weight_seed, kQualityInputCount, result);
     if (!path.empty()) SaveQuality(path, result);
   } catch (const std::exception& error) {

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <numeric>
+#include <unordered_map>
 #include <variant>
 
 #include "ir/cost.h"
@@ -27,8 +28,17 @@ struct Reader {
 // Everything one layer's pruning touches.
 struct Plan {
   std::vector<ir::NodeId> batch_norms;
+  std::vector<ir::NodeId> depthwise;  // convolutions with one group per channel
   std::vector<Reader> readers;
 };
+
+// Groups of the convolutions seen so far, as pruning has left them.
+using GroupCounts = std::unordered_map<ir::NodeId, int64_t>;
+
+int64_t GroupsOf(const ir::Node& node, ir::NodeId id, const GroupCounts& groups) {
+  auto found = groups.find(id);
+  return found != groups.end() ? found->second : std::get<ir::ConvAttrs>(node.attrs).groups;
+}
 
 bool Exclusive(const Consumers& consumers, ir::ValueId value, ir::NodeId node) {
   const auto& readers = consumers[static_cast<size_t>(value)];
@@ -42,10 +52,19 @@ bool PassesChannelsThrough(ir::OpKind op) {
 
 bool IsGroupedConv(const ir::Node& node) { return std::get<ir::ConvAttrs>(node.attrs).groups != 1; }
 
+// A convolution with one group per channel and one filter per group (channel multiplier
+// 1), whose channels therefore pass through it one to one.
+bool IsDepthwise(const ir::Graph& graph, const ir::Node& node, ir::NodeId id,
+                 const GroupCounts& groups) {
+  const ir::Shape& weight = graph.value(node.inputs.at(1)).shape;
+  const int64_t count = GroupsOf(node, id, groups);
+  return count > 1 && weight.size() >= 2 && weight[0] == count && weight[1] == 1;
+}
+
 // Follows `value` (channels on axis 1, `block` elements per channel once flattened) to the
 // layers that read its channels; returns the reason when some reader cannot shrink.
-std::string Follow(const ir::Graph& graph, const Consumers& consumers, ir::ValueId value,
-                   int64_t block, Plan& plan) {
+std::string Follow(const ir::Graph& graph, const Consumers& consumers, const GroupCounts& groups,
+                   ir::ValueId value, int64_t block, Plan& plan) {
   if (IsGraphOutput(graph, value)) {
     return fmt::format("'{}' is a graph output", graph.value(value).name);
   }
@@ -64,12 +83,19 @@ std::string Follow(const ir::Graph& graph, const Consumers& consumers, ir::Value
       plan.batch_norms.push_back(reader_id);
     } else if (PassesChannelsThrough(reader.op) && (block == 1 || IsUnaryElementwise(reader.op))) {
       // Falls through to following the output below.
+    } else if (reader.op == ir::OpKind::kConv && block == 1 &&
+               IsDepthwise(graph, reader, reader_id, groups)) {
+      // One filter per channel: losing a channel loses its filter, and the channels pass on.
+      for (size_t i = 1; i < reader.inputs.size(); ++i) {
+        if (!Exclusive(consumers, reader.inputs[i], reader_id)) return refusal + " (shared)";
+      }
+      plan.depthwise.push_back(reader_id);
     } else if (reader.op == ir::OpKind::kFlatten && block == 1 &&
                std::get<ir::FlattenAttrs>(reader.attrs).axis == 1) {
       const ir::Shape& shape = graph.value(value).shape;
       int64_t spatial = 1;
       for (size_t d = 2; d < shape.size(); ++d) spatial *= shape[d];
-      std::string reason = Follow(graph, consumers, reader.outputs.front(), spatial, plan);
+      std::string reason = Follow(graph, consumers, groups, reader.outputs.front(), spatial, plan);
       if (!reason.empty()) return reason;
       continue;
     } else if ((reader.op == ir::OpKind::kConv && block == 1 && !IsGroupedConv(reader)) ||
@@ -80,7 +106,7 @@ std::string Follow(const ir::Graph& graph, const Consumers& consumers, ir::Value
     } else {
       return refusal;
     }
-    std::string reason = Follow(graph, consumers, reader.outputs.front(), block, plan);
+    std::string reason = Follow(graph, consumers, groups, reader.outputs.front(), block, plan);
     if (!reason.empty()) return reason;
   }
   return {};
@@ -149,6 +175,7 @@ ChannelPruneReport PruneChannels(ir::Graph& graph, double fraction) {
   ChannelPruneReport report;
   report.macs_before = ir::CountGraph(graph).macs;
   const Consumers consumers = ConsumersByValue(graph);
+  GroupCounts groups;
   for (ir::NodeId id : graph.ExecutionOrder()) {
     const ir::Node& layer = graph.node(id);
     const bool conv = layer.op == ir::OpKind::kConv;
@@ -166,7 +193,7 @@ ChannelPruneReport PruneChannels(ir::Graph& graph, double fraction) {
       continue;
     }
     Plan plan;
-    if (std::string reason = Follow(graph, consumers, layer.outputs.front(), 1, plan);
+    if (std::string reason = Follow(graph, consumers, groups, layer.outputs.front(), 1, plan);
         !reason.empty()) {
       report.skipped.push_back({layer.name, reason});
       continue;
@@ -194,12 +221,29 @@ ChannelPruneReport PruneChannels(ir::Graph& graph, double fraction) {
         KeepSlices(graph.mutable_value(graph.node(bn).inputs[i]), 0, kept, 1);
       }
     }
+    for (ir::NodeId depthwise : plan.depthwise) {
+      for (size_t i = 1; i < graph.node(depthwise).inputs.size(); ++i) {
+        KeepSlices(graph.mutable_value(graph.node(depthwise).inputs[i]), 0, kept, 1);
+      }
+      groups[depthwise] = channels - removed;
+    }
     for (const Reader& reader : plan.readers) {
       KeepSlices(graph.mutable_value(graph.node(reader.node).inputs[1]), 1, kept, reader.block);
     }
     report.pruned.push_back({layer.name, channels, channels - removed});
   }
-  ir::InferShapes(graph);
+  if (groups.empty()) {
+    ir::InferShapes(graph);
+  } else {
+    // Node attributes cannot change in place: the graph is rebuilt with the new groups.
+    GraphEdit edit;
+    for (const auto& [id, count] : groups) {
+      ir::ConvAttrs attrs = std::get<ir::ConvAttrs>(graph.node(id).attrs);
+      attrs.groups = count;
+      edit.node_attrs[id] = attrs;
+    }
+    graph = RebuildGraph(graph, edit);
+  }
   report.macs_after = ir::CountGraph(graph).macs;
   return report;
 }

@@ -33,7 +33,8 @@ struct ChannelPruneReport {
 /// norm (at least one channel stays), and shrinks every tensor those channels touched,
 /// so the graph really does less work (ir::CountGraph's MACs drop):
 ///  * the layer's weight rows and bias entries;
-///  * on the way to the next layers, the parameters of BatchNorms; unary elementwise
+///  * on the way to the next layers, the parameters of BatchNorms and the filters (and
+///    groups) of depthwise convolutions (one filter per channel); unary elementwise
 ///    activations, pooling and Flatten (axis 1) pass the channels through unchanged, and so
 ///    does LRN, whose window then spans the remaining channels only (the measured output
 ///    deviation covers that difference too);
@@ -41,8 +42,8 @@ struct ChannelPruneReport {
 ///    connected layers that read them, a block of spatial positions per channel after a
 ///    Flatten.
 /// A layer is skipped (with the reason in the report) when its output, on that way,
-/// reaches anything else: a graph output, Add, Concat, a grouped or depthwise
-/// convolution, a reshape, ... -- any consumer whose channels cannot shrink with it --
+/// reaches anything else: a graph output, Add, Concat, a grouped convolution that is
+/// not depthwise, a reshape, ... -- any consumer whose channels cannot shrink with it --
 /// or when one of the weights involved is shared with another node.
 /// `fraction` must be in [0, 1); weights must be materialized and shapes inferred.
 /// Throws ir::GraphError otherwise.

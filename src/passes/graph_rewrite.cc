@@ -81,8 +81,10 @@ ir::Graph RebuildGraph(const ir::Graph& graph, const GraphEdit& edit) {
     const ir::Node& node = graph.nodes()[n];
     std::vector<ir::ValueId> inputs = inputs_of(n);
     for (ir::ValueId& input : inputs) input = mapped(input);
-    result.AddNodeWithOutput(node.name, node.op, node.attrs, std::move(inputs),
-                             mapped(node.outputs.front()));
+    auto attrs = edit.node_attrs.find(static_cast<ir::NodeId>(n));
+    result.AddNodeWithOutput(node.name, node.op,
+                             attrs != edit.node_attrs.end() ? attrs->second : node.attrs,
+                             std::move(inputs), mapped(node.outputs.front()));
   }
   for (ir::ValueId output : graph.outputs()) result.MarkOutput(mapped(resolve(output)));
   ir::InferShapes(result);

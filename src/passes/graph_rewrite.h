@@ -27,6 +27,8 @@ struct GraphEdit {
   std::unordered_map<ir::ValueId, std::string> rename;
   /// New input lists (before `replace` applies) for some nodes.
   std::unordered_map<ir::NodeId, std::vector<ir::ValueId>> node_inputs;
+  /// New attributes for some nodes.
+  std::unordered_map<ir::NodeId, ir::Attrs> node_attrs;
 };
 
 /// A copy of `graph` with `edit` applied. Values nothing uses any more (the dropped

@@ -141,6 +141,35 @@ TEST(ChannelPruningTest, SkipsLayersFeedingAddOrGraphOutputs) {
   EXPECT_EQ(report.macs_after, macs);
 }
 
+// MobileNet's block: pointwise -> depthwise 3x3 -> pointwise. Pruning the first pointwise
+// conv drops the depthwise filters of its channels too (and the depthwise groups).
+TEST(ChannelPruningTest, PrunesThroughDepthwiseConvolutions) {
+  ir::Graph graph("mobile");
+  const ir::ValueId x = graph.AddInput("x", {1, 3, 6, 6});
+  ir::ValueId y = graph.AddNode("pw1", ir::OpKind::kConv, testing::Conv2dAttrs(0),
+                                {x, Constant(graph, "pw1_w", {8, 3, 1, 1}, Pattern(24, 1))});
+  ir::ConvAttrs depthwise = testing::Conv2dAttrs(1);
+  depthwise.groups = 8;
+  y = graph.AddNode("dw", ir::OpKind::kConv, depthwise,
+                    {y, Constant(graph, "dw_w", {8, 1, 3, 3}, Pattern(72, 2)),
+                     Constant(graph, "dw_b", {8}, Pattern(8, 3), ir::WeightRole::kBias)});
+  y = graph.AddNode("relu", ir::OpKind::kRelu6, {}, {y});
+  graph.MarkOutput(graph.AddNode("pw2", ir::OpKind::kConv, testing::Conv2dAttrs(0),
+                                 {y, Constant(graph, "pw2_w", {5, 8, 1, 1}, Pattern(40, 4))}));
+  ir::InferShapes(graph);
+  const ChannelPruneReport report = PruneChannels(graph, 0.25);
+  ASSERT_EQ(report.pruned.size(), 1u);
+  EXPECT_EQ(report.pruned[0].channels_after, 6);
+  // 36 output positions: pw1 36*8*3 + dw 36*8*9 + pw2 36*5*8, then 6 channels instead of 8.
+  EXPECT_EQ(report.macs_before, 36 * 8 * 3 + 36 * 8 * 9 + 36 * 5 * 8);
+  EXPECT_EQ(report.macs_after, 36 * 6 * 3 + 36 * 6 * 9 + 36 * 5 * 6);
+  const ir::NodeId dw = graph.value(graph.FindValue("dw")).producer;
+  EXPECT_EQ(std::get<ir::ConvAttrs>(graph.node(dw).attrs).groups, 6);
+  EXPECT_EQ(graph.value(graph.FindValue("dw_b")).shape, (ir::Shape{6}));
+  const backends::HostTensor input({1, 3, 6, 6}, Pattern(108, 5));
+  EXPECT_EQ(testing::RunOnReference(graph, input)[0].shape, (ir::Shape{1, 5, 6, 6}));
+}
+
 TEST(ChannelPruningTest, RejectsFractionsOutsideRange) {
   ir::Graph graph = Chain();
   EXPECT_THROW(PruneChannels(graph, 1.0), ir::GraphError);
