@@ -14,6 +14,7 @@
 #include <limits>
 #include <map>
 #include <string_view>
+#include <unordered_map>
 #include <utility>
 
 #include "harness/job_fields.h"
@@ -854,7 +855,30 @@ std::vector<StoredJob> ResultsStore::Jobs(std::optional<int64_t> run_id) const {
       ReadVerification(query, job.id, path_, job.result.verification.emplace());
     }
   }
+  ReadGraphPasses(jobs);
   return jobs;
+}
+
+void ResultsStore::ReadGraphPasses(std::vector<StoredJob>& jobs) const {
+  std::unordered_map<int64_t, StoredJob*> by_id;
+  for (StoredJob& job : jobs) by_id.emplace(job.id, &job);
+  Statement query(db_.get(), path_,
+                  "SELECT job_id, summary, macs_before, macs_after, quality_inputs, rel_l2_mean, "
+                  "rel_l2_max, top1_agreement, top5_agreement, quality_error FROM graph_passes");
+  while (query.Step()) {
+    auto found = by_id.find(query.Int());
+    if (found == by_id.end()) continue;
+    harness::GraphPassResult& passes = found->second->result.graph_passes.emplace();
+    passes.summary = query.Text();
+    passes.macs_before = query.Int();
+    passes.macs_after = query.Int();
+    passes.quality_inputs = static_cast<int>(query.Int());
+    passes.rel_l2_mean = query.Double();
+    passes.rel_l2_max = query.Double();
+    passes.top1_agreement = query.Double();
+    passes.top5_agreement = query.Double();
+    passes.quality_error = query.Text();
+  }
 }
 
 std::vector<double> ResultsStore::Samples(int64_t job_id) const {

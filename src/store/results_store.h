@@ -152,6 +152,8 @@ class ResultsStore {
   };
 
   ResultsStore(std::string path, std::unique_ptr<sqlite3, DbCloser> db);
+  /// Attaches the graph-pass records (table graph_passes) of the jobs that have them.
+  void ReadGraphPasses(std::vector<StoredJob>& jobs) const;
 
   std::string path_;
   std::unique_ptr<sqlite3, DbCloser> db_;

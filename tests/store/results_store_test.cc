@@ -432,6 +432,14 @@ TEST_F(ResultsStoreTest, GraphPassRecordsAreStoredBesideTheirJob) {
                      "SELECT job_id || ' ' || macs_before || ' ' || macs_after || ' ' || "
                      "rel_l2_max || ' ' || coalesce(top5_agreement, 'null') FROM graph_passes"),
             std::to_string(job) + " 1000 600 0.5 null");
+  const std::vector<StoredJob> jobs = store.Jobs(std::nullopt);
+  ASSERT_EQ(jobs.size(), 2u);
+  EXPECT_FALSE(jobs[0].result.graph_passes.has_value());
+  ASSERT_TRUE(jobs[1].result.graph_passes.has_value());
+  EXPECT_EQ(jobs[1].result.graph_passes->macs_after, 600);
+  EXPECT_EQ(jobs[1].result.graph_passes->summary, "prune-channels=0.5: 1 layer(s)");
+  EXPECT_DOUBLE_EQ(jobs[1].result.graph_passes->top1_agreement, 0.75);
+  EXPECT_TRUE(std::isnan(jobs[1].result.graph_passes->top5_agreement));
 }
 
 TEST_F(ResultsStoreTest, RoundTripsAFailedJobWithoutOptionalParts) {
