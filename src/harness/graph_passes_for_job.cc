@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <fstream>
 #include <limits>
+#include <stdexcept>
 
 #include "backends/reference/reference_backend.h"
 #include "common/json_text.h"
@@ -92,28 +93,42 @@ std::string GraphPassKey(const JobConfig& config) {
   return FormatToggles(std::move(pass_toggles));
 }
 
-std::optional<GraphPassResult> ApplyJobGraphPasses(const JobConfig& config, ir::Graph& graph) {
+std::optional<AppliedGraphPasses> ApplyJobGraphPasses(const JobConfig& config, ir::Graph& graph) {
   const passes::GraphPassToggles toggles = GraphPassesOf(config);
   if (!toggles.any()) return std::nullopt;
+  AppliedGraphPasses applied{.original_digest = zoo::WeightsDigest(graph)};
   const passes::GraphPassReport report = passes::ApplyGraphPasses(graph, toggles);
-  return GraphPassResult{.summary = report.summary,
-                         .macs_before = report.macs_before,
-                         .macs_after = report.macs_after};
+  applied.record = {.summary = report.summary,
+                    .macs_before = report.macs_before,
+                    .macs_after = report.macs_after};
+  applied.optimized_digest = zoo::WeightsDigest(graph);
+  return applied;
 }
 
-void AddGraphPassQuality(const WorkerRequest& request, GraphPassResult& result) {
+bool HasLossyGraphPasses(const JobConfig& config) {
+  try {
+    return GraphPassesOf(config).lossy();
+  } catch (const std::invalid_argument&) {
+    return false;
+  }
+}
+
+void AddGraphPassQuality(const WorkerRequest& request, const AppliedGraphPasses& applied,
+                         GraphPassResult& result) {
   const JobConfig& config = request.config;
   try {
     if (!GraphPassesOf(config).lossy()) return;
+    // The cache is consulted before anything is built: a timed worker that finds the figure
+    // there adds no memory of its own to the backend's.
+    const std::string path =
+        request.cache_dir.empty()
+            ? std::string()
+            : QualityCachePath(request, applied.original_digest, applied.optimized_digest);
+    if (!path.empty() && LoadQuality(path, result)) return;
     const formats::InputShapes shapes = formats::ParseInputShapes(config.input_shape);
     const ir::Graph original = formats::LoadModel(config.model, config.weight_seed, shapes);
     ir::Graph optimized = original;
     ApplyJobGraphPasses(config, optimized);
-    const std::string path = request.cache_dir.empty()
-                                 ? std::string()
-                                 : QualityCachePath(request, zoo::WeightsDigest(original),
-                                                    zoo::WeightsDigest(optimized));
-    if (!path.empty() && LoadQuality(path, result)) return;
     MeasureOutputDeviation(original, optimized, config.weight_seed, kQualityInputCount, result);
     if (!path.empty()) SaveQuality(path, result);
   } catch (const std::exception& error) {

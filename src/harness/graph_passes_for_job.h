@@ -29,15 +29,29 @@ passes::GraphPassToggles GraphPassesOf(const JobConfig& config);
 /// model and of the unpruned one never mix.
 std::string GraphPassKey(const JobConfig& config);
 
+/// What applying a job's graph passes gave: the record for its result, and the digests of
+/// the weights before and after (zoo::WeightsDigest), which key the measured deviation.
+struct AppliedGraphPasses {
+  GraphPassResult record;
+  uint64_t original_digest = 0;
+  uint64_t optimized_digest = 0;
+};
+
 /// Applies the job's graph passes to its freshly loaded model (shapes inferred, weights
 /// materialized); nullopt when it asks for none. Throws on a pass failure.
-std::optional<GraphPassResult> ApplyJobGraphPasses(const JobConfig& config, ir::Graph& graph);
+std::optional<AppliedGraphPasses> ApplyJobGraphPasses(const JobConfig& config, ir::Graph& graph);
+
+/// True when the job asks for a lossy graph pass (one whose deviation is measured); false
+/// for malformed toggles too (the worker reports those).
+bool HasLossyGraphPasses(const JobConfig& config);
 
 /// For a job with lossy passes: the deviation of the optimized model's outputs from the
 /// unoptimized fp32 model's over kQualityInputCount seeded inputs, on the reference engine,
-/// read from the request's cache directory when an earlier job measured it (else measured
-/// and stored there). Builds both models afresh, so the worker's own graph may have
-/// released its weights. Never throws: a failure is recorded in `result.quality_error`.
-void AddGraphPassQuality(const WorkerRequest& request, GraphPassResult& result);
+/// read from the request's cache directory when an earlier worker measured it (the
+/// launcher's untimed reference worker normally has), else measured here -- building both
+/// models afresh, so the caller's graph may have released its weights -- and stored there.
+/// Never throws: a failure is recorded in `record.quality_error`.
+void AddGraphPassQuality(const WorkerRequest& request, const AppliedGraphPasses& applied,
+                         GraphPassResult& record);
 
 }  // namespace edgebench::harness

@@ -107,7 +107,7 @@ void ExecuteInfer(const WorkerRequest& request, const backends::BackendRegistry&
   const JobConfig& config = request.config;
   ir::Graph graph = formats::LoadModel(config.model, config.weight_seed,
                                        formats::ParseInputShapes(config.input_shape));
-  result.graph_passes = ApplyJobGraphPasses(config, graph);
+  if (const auto passes = ApplyJobGraphPasses(config, graph)) result.graph_passes = passes->record;
   const ModelInputs inputs = GatherInputs(graph, request.input_files, config.weight_seed);
 
   std::string error;

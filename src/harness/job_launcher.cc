@@ -23,7 +23,12 @@ RunnerOptions JobLauncher::UnmeasuredRunner() const {
 }
 
 std::string JobLauncher::EnsureReference(const JobConfig& config) {
-  if (!options_.verify || config.backend == "reference" || options_.cache_dir.empty()) return {};
+  // The reference worker also measures a lossy graph pass's deviation into the cache,
+  // untimed, so it runs for such jobs even when nothing is verified.
+  if (options_.cache_dir.empty()) return {};
+  if ((!options_.verify || config.backend == "reference") && !HasLossyGraphPasses(config)) {
+    return {};
+  }
   // Graph passes make another model, with reference outputs of its own.
   const std::string key = fmt::format("{}\n{}\n{}\n{}", config.model, config.input_shape,
                                       config.weight_seed, GraphPassKey(config));

@@ -92,7 +92,8 @@ void ExecuteJobOrThrow(const WorkerRequest& request, const backends::BackendRegi
   }
   if (request.mode == WorkerRequest::Mode::kReference) {
     ir::Graph graph = formats::LoadModel(config.model, config.weight_seed, shapes);
-    result.graph_passes = ApplyJobGraphPasses(config, graph);
+    const std::optional<AppliedGraphPasses> passes = ApplyJobGraphPasses(config, graph);
+    if (passes) result.graph_passes = passes->record;
     const ir::GraphCost cost = ir::CountGraph(graph);
     result.model_macs = cost.macs;
     result.model_flops = cost.flops;
@@ -113,7 +114,7 @@ void ExecuteJobOrThrow(const WorkerRequest& request, const backends::BackendRegi
     }
     if (!computed) return Fail(result, JobStatus::kFailed, error);
     // Measured here, untimed, so the jobs after it read the deviation from the cache.
-    if (result.graph_passes) AddGraphPassQuality(request, *result.graph_passes);
+    if (passes) AddGraphPassQuality(request, *passes, *result.graph_passes);
     result.status = JobStatus::kOk;
     return;
   }
@@ -154,7 +155,8 @@ void ExecuteJobOrThrow(const WorkerRequest& request, const backends::BackendRegi
   t0 = MonotonicSeconds();
   ir::Graph graph = formats::LoadModel(config.model, config.weight_seed, shapes);
   // Graph passes change the model itself, before the backend sees it (part of model_load).
-  result.graph_passes = ApplyJobGraphPasses(config, graph);
+  const std::optional<AppliedGraphPasses> passes = ApplyJobGraphPasses(config, graph);
+  if (passes) result.graph_passes = passes->record;
   const ir::GraphCost cost = ir::CountGraph(graph);
   result.model_macs = cost.macs;
   result.model_flops = cost.flops;
@@ -229,13 +231,13 @@ void ExecuteJobOrThrow(const WorkerRequest& request, const backends::BackendRegi
     JudgeInformativeness(expected, expected_alt, *result.verification);
   }
   if (request.mode == WorkerRequest::Mode::kVerify) {
-    if (result.graph_passes) AddGraphPassQuality(request, *result.graph_passes);
+    if (passes) AddGraphPassQuality(request, *passes, *result.graph_passes);
     result.status = JobStatus::kOk;
     return;
   }
   MeasureSession(*session, request.measure, result);
-  // After the measurement, so the reference runs it may need never disturb the timing.
-  if (result.graph_passes) AddGraphPassQuality(request, *result.graph_passes);
+  // After the measurement, so reference runs it may need never disturb the timing.
+  if (passes) AddGraphPassQuality(request, *passes, *result.graph_passes);
 }
 
 // Out of memory is a result, not a crash to diagnose: exiting from the new-handler is
