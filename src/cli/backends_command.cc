@@ -45,6 +45,10 @@ int RunBackends(const BackendsOptions& options) {
   if (any_toggle && *format == report::OutputFormat::kTable) {
     std::cout << "Run with a toggle: edgebench run --opt NAME; compare: --opt none --opt NAME\n";
   }
+  if (*format == report::OutputFormat::kTable) {
+    std::cout << "Every backend also takes the graph passes --opt fold-bn, --opt prune=F "
+                 "and --opt prune-channels=F (0 < F < 1)\n";
+  }
   return kExitOk;
 }
 

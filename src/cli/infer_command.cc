@@ -244,7 +244,8 @@ Command AddInferCommand(CLI::App& app) {
                   "1x3x224x224 for a one-input model (settles an ONNX file's dynamic dims)")
       ->transform(InputShapeList());
   sub->add_option("--opt", options->toggles,
-                  "Optimization toggles joined by '+' (e.g. no-fusion), or 'none' (default)")
+                  "Optimization toggles joined by '+' (e.g. no-fusion, prune-channels=0.5), or "
+                  "'none' (default)")
       ->transform(ToggleSet());
   sub->add_option("--threads", options->threads, "Threads for the backend")
       ->transform(WholeNumber(1, 4096, "a thread count"))

@@ -16,6 +16,7 @@
 #include "formats/onnx.h"
 #include "harness/cpu_affinity.h"
 #include "harness/job_result.h"
+#include "passes/graph_pass_toggles.h"
 
 namespace edgebench::cli {
 namespace {
@@ -87,7 +88,16 @@ CLI::Validator ToggleSet() {
         size_t start = 0;
         while (start <= text.size()) {
           const size_t plus = std::min(text.find('+', start), text.size());
-          const std::string name = text.substr(start, plus - start);
+          std::string name = text.substr(start, plus - start);
+          if (passes::IsGraphPassToggle(name)) {
+            // Graph passes (prune=F, ...) carry a value, checked and made canonical here.
+            std::string error;
+            std::optional<std::string> canonical = passes::CanonicalGraphPassToggle(name, error);
+            if (!canonical) return error;
+            names.push_back(std::move(*canonical));
+            start = plus + 1;
+            continue;
+          }
           const bool well_formed = !name.empty() && name != "none" &&
                                    std::isalnum(static_cast<unsigned char>(name[0])) &&
                                    std::all_of(name.begin(), name.end(), [](char c) {
@@ -97,8 +107,8 @@ CLI::Validator ToggleSet() {
                                    });
           if (!well_formed) {
             return fmt::format(
-                "'{}' is not a toggle set: toggle names (e.g. no-fusion) joined by "
-                "'+', or 'none'",
+                "'{}' is not a toggle set: toggle names (e.g. no-fusion, prune=0.5) "
+                "joined by '+', or 'none'",
                 text);
           }
           names.push_back(name);
@@ -107,7 +117,7 @@ CLI::Validator ToggleSet() {
         text = harness::FormatToggles(std::move(names));
         return {};
       },
-      "TOGGLE[+TOGGLE...]|none", "ToggleSet");
+      "TOGGLE[=VALUE][+...]|none", "ToggleSet");
 }
 
 CLI::Validator WholeNumber(int64_t min, int64_t max, std::string what) {

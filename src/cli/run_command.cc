@@ -358,7 +358,9 @@ void AddCommonOptions(CLI::App* sub, RunOptions& options) {
   sub->add_option("--opt", options.toggle_sets,
                   "Optimization toggles to run with, joined by '+' (e.g. no-fusion), or 'none'; "
                   "repeat to compare variants interleaved in one run (--opt none --opt "
-                  "no-fusion). `edgebench backends` lists each backend's toggles")
+                  "no-fusion). `edgebench backends` lists each backend's toggles; graph "
+                  "passes work on every backend: fold-bn, prune=F (unstructured sparsity F), "
+                  "prune-channels=F (structured), 0 < F < 1")
       ->transform(ToggleSet());
   sub->add_option("--threads", options.threads, "Threads per backend")
       ->transform(WholeNumber(1, 4096, "a thread count"))

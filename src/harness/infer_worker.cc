@@ -10,6 +10,7 @@
 
 #include "formats/model_source.h"
 #include "formats/npy.h"
+#include "harness/graph_passes_for_job.h"
 #include "harness/job_plan.h"
 #include "harness/model_inputs.h"
 #include "harness/output_files.h"
@@ -104,8 +105,9 @@ bool Expected(const WorkerRequest& request, const ir::Graph& graph, const ModelI
 void ExecuteInfer(const WorkerRequest& request, const backends::BackendRegistry& registry,
                   JobResult& result) {
   const JobConfig& config = request.config;
-  const ir::Graph graph = formats::LoadModel(config.model, config.weight_seed,
-                                             formats::ParseInputShapes(config.input_shape));
+  ir::Graph graph = formats::LoadModel(config.model, config.weight_seed,
+                                       formats::ParseInputShapes(config.input_shape));
+  if (const auto passes = ApplyJobGraphPasses(config, graph)) result.graph_passes = passes->record;
   const ModelInputs inputs = GatherInputs(graph, request.input_files, config.weight_seed);
 
   std::string error;
@@ -116,7 +118,7 @@ void ExecuteInfer(const WorkerRequest& request, const backends::BackendRegistry&
     return;
   }
   result.backend_version = backend->Version();
-  backends::Support support = backends::CheckToggleSupport(*backend, ParseToggles(config.toggles));
+  backends::Support support = backends::CheckToggleSupport(*backend, BackendToggles(config));
   if (support.supported) support = backends::CheckGraphSupport(*backend, graph);
   if (!support.supported) {
     result.status = JobStatus::kUnsupported;

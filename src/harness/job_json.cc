@@ -1,5 +1,7 @@
 #include "harness/job_json.h"
 
+#include <cmath>
+
 #include "common/json_integer.h"
 #include "harness/job_fields.h"
 
@@ -126,6 +128,36 @@ WorkerRequest WorkerRequestFromJson(const json& j) {
   return r;
 }
 
+json ToJson(const GraphPassResult& g) {
+  // NaN (no classifier-like output) is written as null, which JSON can hold.
+  auto real = [](double value) { return std::isnan(value) ? json(nullptr) : json(value); };
+  return {{"summary", g.summary},
+          {"macs_before", g.macs_before},
+          {"macs_after", g.macs_after},
+          {"quality_inputs", g.quality_inputs},
+          {"rel_l2_mean", real(g.rel_l2_mean)},
+          {"rel_l2_max", real(g.rel_l2_max)},
+          {"top1_agreement", real(g.top1_agreement)},
+          {"top5_agreement", real(g.top5_agreement)},
+          {"quality_error", g.quality_error}};
+}
+
+GraphPassResult GraphPassResultFromJson(const json& j) {
+  auto real = [&j](const char* key) {
+    const json& value = j.at(key);
+    return value.is_null() ? std::nan("") : value.get<double>();
+  };
+  return {.summary = j.at("summary").get<std::string>(),
+          .macs_before = JsonInteger<int64_t>(j.at("macs_before")),
+          .macs_after = JsonInteger<int64_t>(j.at("macs_after")),
+          .quality_inputs = JsonInteger<int>(j.at("quality_inputs")),
+          .rel_l2_mean = real("rel_l2_mean"),
+          .rel_l2_max = real("rel_l2_max"),
+          .top1_agreement = real("top1_agreement"),
+          .top5_agreement = real("top5_agreement"),
+          .quality_error = j.value("quality_error", std::string())};
+}
+
 json ToJson(const JobResult& r) {
   json j = JobFieldsToJson(r);
   j["samples"] = r.samples;
@@ -135,6 +167,7 @@ json ToJson(const JobResult& r) {
     j["measure_window_s"] = {r.measure_start_s, r.measure_end_s};
   }
   if (r.layer_profile) j["layer_profile"] = ToJson(*r.layer_profile);
+  if (r.graph_passes) j["graph_passes"] = ToJson(*r.graph_passes);
   return j;
 }
 
@@ -154,6 +187,7 @@ JobResult JobResultFromJson(const json& j) {
     }
   }
   if (j.contains("layer_profile")) r.layer_profile = LayerProfileFromJson(j.at("layer_profile"));
+  if (j.contains("graph_passes")) r.graph_passes = GraphPassResultFromJson(j.at("graph_passes"));
   return r;
 }
 

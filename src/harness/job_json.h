@@ -61,6 +61,9 @@ WorkerRequest WorkerRequestFromJson(const nlohmann::json& json);
 /// The job's scalar fields (job_fields.h), its samples, its verification and, for
 /// kListLibraries, the libraries loaded.
 nlohmann::json ToJson(const JobResult& result);
+/// A job's graph-pass record (JobResult::graph_passes); NaN figures travel as null.
+nlohmann::json ToJson(const GraphPassResult& passes);
+GraphPassResult GraphPassResultFromJson(const nlohmann::json& json);
 /// Throws nlohmann::json::exception on malformed input.
 JobResult JobResultFromJson(const nlohmann::json& json);
 

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "harness/graph_passes_for_job.h"
 #include "harness/page_cache.h"
 
 namespace edgebench::harness {
@@ -24,9 +25,15 @@ RunnerOptions JobLauncher::UnmeasuredRunner() const {
 }
 
 std::string JobLauncher::EnsureReference(const JobConfig& config) {
-  if (!options_.verify || config.backend == "reference" || options_.cache_dir.empty()) return {};
-  const std::string key =
-      fmt::format("{}\n{}\n{}", config.model, config.input_shape, config.weight_seed);
+  // The reference worker also measures a lossy graph pass's deviation into the cache,
+  // untimed, so it runs for such jobs even when nothing is verified.
+  if (options_.cache_dir.empty()) return {};
+  if ((!options_.verify || config.backend == "reference") && !HasLossyGraphPasses(config)) {
+    return {};
+  }
+  // Graph passes make another model, with reference outputs of its own.
+  const std::string key = fmt::format("{}\n{}\n{}\n{}", config.model, config.input_shape,
+                                      config.weight_seed, GraphPassKey(config));
   auto found = reference_errors_.find(key);
   if (found != reference_errors_.end()) return found->second;
   JobConfig reference = config;

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <limits>
 #include <optional>
 #include <string>
 #include <vector>
@@ -112,6 +113,28 @@ struct Verification {
   std::vector<OutputCheck> outputs;
 };
 
+/// What a job's graph passes (passes/graph_pass_toggles.h: fold-bn, prune=F,
+/// prune-channels=F) did to its model, and for the lossy ones how far the optimized
+/// model's outputs are from the unoptimized fp32 model's. The weights are seeded, not
+/// trained: the deviation measures the transformation, not a trained model's accuracy.
+struct GraphPassResult {
+  std::string summary;      // what each pass did, e.g. "prune-channels=0.5: 2 layer(s) ..."
+  int64_t macs_before = 0;  // the unoptimized model's MACs (ir::CountGraph)
+  int64_t macs_after = 0;   // the model the backend ran
+  /// Seeded inputs the deviation was measured over; 0 = not measured (lossless passes).
+  int quality_inputs = 0;
+  /// Relative L2 error ||optimized - fp32|| / ||fp32|| of the worst output, per input:
+  /// mean and max over the inputs. NaN (NULL in the database) while not measured.
+  double rel_l2_mean = std::numeric_limits<double>::quiet_NaN();
+  double rel_l2_max = std::numeric_limits<double>::quiet_NaN();
+  /// Over classifier-like outputs (rows of at least 5 scores): the fraction of rows whose
+  /// top-1 class is the same, and whose fp32 top-1 class is among the optimized top 5.
+  /// NaN when no output is classifier-like.
+  double top1_agreement = std::numeric_limits<double>::quiet_NaN();
+  double top5_agreement = std::numeric_limits<double>::quiet_NaN();
+  std::string quality_error;  // why the deviation could not be measured (empty if it was)
+};
+
 /// Everything one job produced.
 struct JobResult {
   JobConfig config;
@@ -147,6 +170,8 @@ struct JobResult {
   int64_t model_macs = 0;
   int64_t model_flops = 0;
   int64_t model_bytes = 0;
+  /// Set when the job's toggles include graph passes.
+  std::optional<GraphPassResult> graph_passes;
   /// Shared libraries the backend loaded (list-libraries workers only; not stored).
   std::vector<std::string> loaded_libraries;
   /// The measured loop's start and end on CLOCK_MONOTONIC (harness::MonotonicSeconds),

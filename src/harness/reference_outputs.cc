@@ -6,6 +6,7 @@
 #include <tuple>
 
 #include "backends/reference/reference_backend.h"
+#include "harness/graph_passes_for_job.h"
 #include "harness/model_inputs.h"
 #include "harness/reference_cache.h"
 
@@ -14,10 +15,14 @@ namespace {
 
 using backends::HostTensor;
 
-// The model part of a cache key: the id or file, plus the input shapes it runs at.
+// The model part of a cache key: the id or file, plus the input shapes it runs at and the
+// graph passes that changed it (a pruned model is another model).
 std::string ModelKey(const JobConfig& config) {
-  return config.input_shape.empty() ? config.model
-                                    : fmt::format("{}@{}", config.model, config.input_shape);
+  std::string key = config.input_shape.empty()
+                        ? config.model
+                        : fmt::format("{}@{}", config.model, config.input_shape);
+  if (const std::string passes = GraphPassKey(config); !passes.empty()) key += "+" + passes;
+  return key;
 }
 
 }  // namespace

@@ -18,6 +18,7 @@
 #include "common/json_text.h"
 #include "formats/model_source.h"
 #include "harness/cpu_affinity.h"
+#include "harness/graph_passes_for_job.h"
 #include "harness/infer_worker.h"
 #include "harness/job_plan.h"
 #include "harness/measure_loop.h"
@@ -92,6 +93,8 @@ void ExecuteJobOrThrow(const WorkerRequest& request, const backends::BackendRegi
   }
   if (request.mode == WorkerRequest::Mode::kReference) {
     ir::Graph graph = formats::LoadModel(config.model, config.weight_seed, shapes);
+    const std::optional<AppliedGraphPasses> passes = ApplyJobGraphPasses(config, graph);
+    if (passes) result.graph_passes = passes->record;
     const ir::GraphCost cost = ir::CountGraph(graph);
     result.model_macs = cost.macs;
     result.model_flops = cost.flops;
@@ -111,6 +114,8 @@ void ExecuteJobOrThrow(const WorkerRequest& request, const backends::BackendRegi
                                      outputs, error);
     }
     if (!computed) return Fail(result, JobStatus::kFailed, error);
+    // Measured here, untimed, so the jobs after it read the deviation from the cache.
+    if (passes) AddGraphPassQuality(request, *passes, *result.graph_passes);
     result.status = JobStatus::kOk;
     return;
   }
@@ -144,12 +149,15 @@ void ExecuteJobOrThrow(const WorkerRequest& request, const backends::BackendRegi
     return;
   }
 
-  if (const backends::Support toggles = CheckToggleSupport(*backend, ParseToggles(config.toggles));
+  if (const backends::Support toggles = CheckToggleSupport(*backend, BackendToggles(config));
       !toggles.supported) {
     return Fail(result, JobStatus::kUnsupported, toggles.reason);
   }
   t0 = MonotonicSeconds();
   ir::Graph graph = formats::LoadModel(config.model, config.weight_seed, shapes);
+  // Graph passes change the model itself, before the backend sees it (part of model_load).
+  const std::optional<AppliedGraphPasses> passes = ApplyJobGraphPasses(config, graph);
+  if (passes) result.graph_passes = passes->record;
   const ir::GraphCost cost = ir::CountGraph(graph);
   result.model_macs = cost.macs;
   result.model_flops = cost.flops;
@@ -224,6 +232,7 @@ void ExecuteJobOrThrow(const WorkerRequest& request, const backends::BackendRegi
     JudgeInformativeness(expected, expected_alt, *result.verification);
   }
   if (request.mode == WorkerRequest::Mode::kVerify) {
+    if (passes) AddGraphPassQuality(request, *passes, *result.graph_passes);
     result.status = JobStatus::kOk;
     return;
   }
@@ -231,6 +240,8 @@ void ExecuteJobOrThrow(const WorkerRequest& request, const backends::BackendRegi
   if (request.mode == WorkerRequest::Mode::kProfile && result.status == JobStatus::kOk) {
     ProfileSession(*session, graph, request.profile_runs, result);
   }
+  // After the measurement, so reference runs it may need never disturb the timing.
+  if (passes) AddGraphPassQuality(request, *passes, *result.graph_passes);
 }
 
 // Out of memory is a result, not a crash to diagnose: exiting from the new-handler is
@@ -245,9 +256,8 @@ void ExecuteJobOrThrow(const WorkerRequest& request, const backends::BackendRegi
 }  // namespace
 
 backends::BackendOptions OptionsFor(const JobConfig& config) {
-  return {.threads = config.threads,
-          .precision = config.precision,
-          .toggles = ParseToggles(config.toggles)};
+  return {
+      .threads = config.threads, .precision = config.precision, .toggles = BackendToggles(config)};
 }
 
 JobResult ExecuteJob(const WorkerRequest& request, const backends::BackendRegistry& registry) {

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <unordered_map>
@@ -45,6 +46,26 @@ struct WeightInit {
   float half_width = 0.0f;
 };
 
+/// Int8 quantization parameters of one tensor, recorded in the IR by
+/// passes::CalibrateInt8 so that every backend running a quantized graph quantizes with
+/// the same numbers instead of calibrating on its own. A real value x maps to
+///   q = clamp(round(x / scales[c]) + zero_points[c], qmin, qmax)
+/// where c is 0 for a per-tensor entry and the index along `axis` otherwise.
+///  * Activations and graph inputs: asymmetric u8 (type kU8, [0, 255]), one scale and zero
+///    point per tensor, from the calibration range widened to contain 0 (so 0 is exact).
+///  * Weights of conv / fully connected / transposed conv / MatMul: symmetric s8
+///    (type kS8, [-127, 127], zero point 0), one scale per output channel (axis 0; axis 1
+///    for a transposed conv's [C, O/g, k...] weight): max |w| of the channel / 127.
+/// A scale is never 0: an all-zero range gets scale 1.
+struct QuantParams {
+  DType type = DType::kU8;
+  int32_t axis = -1;  // -1: per tensor; else the channel axis the scales run along
+  std::vector<float> scales;
+  std::vector<int32_t> zero_points;  // as many as scales
+  float observed_min = 0.0f;         // the whole tensor's calibration (or weight) range
+  float observed_max = 0.0f;
+};
+
 /// A tensor flowing through the graph: a graph input, a constant (weight) or an
 /// activation produced by exactly one node.
 struct Value {
@@ -56,6 +77,8 @@ struct Value {
   WeightRole role = WeightRole::kNone;
   WeightInit init;
   std::vector<float> data;  // constants only; empty until materialized
+  /// Set by int8 calibration (passes::CalibrateInt8); absent in fp32 graphs.
+  std::optional<QuantParams> quant;
 };
 
 struct Node {

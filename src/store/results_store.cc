@@ -14,6 +14,7 @@
 #include <limits>
 #include <map>
 #include <string_view>
+#include <unordered_map>
 #include <utility>
 
 #include "harness/job_fields.h"
@@ -234,6 +235,23 @@ CREATE TABLE layer_profile_rows (
   macs INTEGER NOT NULL,
   PRIMARY KEY (job_id, row_index)
 ) WITHOUT ROWID;
+)sql"},
+    // Version 7: what a job's graph passes (--opt fold-bn, prune=F, prune-channels=F) did to
+    // its model (MACs before and after) and, for lossy passes, the optimized model's output
+    // deviation from the unoptimized fp32 model (NULL agreement: no classifier-like output).
+    {7, R"sql(
+CREATE TABLE graph_passes (
+  job_id INTEGER PRIMARY KEY REFERENCES jobs (id) ON DELETE CASCADE,
+  summary TEXT NOT NULL,
+  macs_before INTEGER NOT NULL,
+  macs_after INTEGER NOT NULL,
+  quality_inputs INTEGER NOT NULL,
+  rel_l2_mean REAL,
+  rel_l2_max REAL,
+  top1_agreement REAL,
+  top5_agreement REAL,
+  quality_error TEXT NOT NULL
+);
 )sql"},
 };
 
@@ -859,6 +877,16 @@ int64_t ResultsStore::RecordJob(int64_t run_id, const JobResult& result) {
   }
 
   if (result.layer_profile) WriteLayerProfile(db, path_, job_id, *result.layer_profile);
+  if (const auto& g = result.graph_passes) {
+    Statement insert(db, path_,
+                     "INSERT INTO graph_passes (job_id, summary, macs_before, macs_after, "
+                     "quality_inputs, rel_l2_mean, rel_l2_max, top1_agreement, top5_agreement, "
+                     "quality_error) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    insert.BindInt(job_id).BindText(g->summary).BindInt(g->macs_before).BindInt(g->macs_after);
+    insert.BindInt(g->quality_inputs).BindDouble(g->rel_l2_mean).BindDouble(g->rel_l2_max);
+    insert.BindDouble(g->top1_agreement).BindDouble(g->top5_agreement).BindText(g->quality_error);
+    insert.Run();
+  }
 
   transaction.Commit();
   return job_id;
@@ -928,7 +956,30 @@ std::vector<StoredJob> ResultsStore::Jobs(std::optional<int64_t> run_id) const {
       ReadVerification(query, job.id, path_, job.result.verification.emplace());
     }
   }
+  ReadGraphPasses(jobs);
   return jobs;
+}
+
+void ResultsStore::ReadGraphPasses(std::vector<StoredJob>& jobs) const {
+  std::unordered_map<int64_t, StoredJob*> by_id;
+  for (StoredJob& job : jobs) by_id.emplace(job.id, &job);
+  Statement query(db_.get(), path_,
+                  "SELECT job_id, summary, macs_before, macs_after, quality_inputs, rel_l2_mean, "
+                  "rel_l2_max, top1_agreement, top5_agreement, quality_error FROM graph_passes");
+  while (query.Step()) {
+    auto found = by_id.find(query.Int());
+    if (found == by_id.end()) continue;
+    harness::GraphPassResult& passes = found->second->result.graph_passes.emplace();
+    passes.summary = query.Text();
+    passes.macs_before = query.Int();
+    passes.macs_after = query.Int();
+    passes.quality_inputs = static_cast<int>(query.Int());
+    passes.rel_l2_mean = query.Double();
+    passes.rel_l2_max = query.Double();
+    passes.top1_agreement = query.Double();
+    passes.top5_agreement = query.Double();
+    passes.quality_error = query.Text();
+  }
 }
 
 std::vector<double> ResultsStore::Samples(int64_t job_id) const {

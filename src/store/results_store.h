@@ -18,7 +18,7 @@ namespace edgebench::store {
 
 /// Schema version this build writes and understands (stored in PRAGMA user_version).
 /// Each version has one migration step in results_store.cc.
-inline constexpr int kSchemaVersion = 6;
+inline constexpr int kSchemaVersion = 7;
 
 /// PRAGMA application_id of every edgebench results database ("EDGB" in ASCII), so a
 /// foreign SQLite file is recognised before anything is written to it.
@@ -182,6 +182,8 @@ class ResultsStore {
   };
 
   ResultsStore(std::string path, std::unique_ptr<sqlite3, DbCloser> db);
+  /// Attaches the graph-pass records (table graph_passes) of the jobs that have them.
+  void ReadGraphPasses(std::vector<StoredJob>& jobs) const;
 
   std::string path_;
   std::unique_ptr<sqlite3, DbCloser> db_;

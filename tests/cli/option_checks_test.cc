@@ -84,6 +84,21 @@ TEST(OptionChecksTest, ToggleSetsBecomeCanonicalText) {
   }
 }
 
+TEST(OptionChecksTest, GraphPassTogglesCarryACheckedValue) {
+  std::string value;
+  EXPECT_EQ(Parse(value, ToggleSet(), true, {"prune=.50+no-fusion"}), "");
+  EXPECT_EQ(value, "no-fusion,prune=0.5");
+  EXPECT_EQ(Parse(value, ToggleSet(), true, {"fold-bn+prune-channels=0.25"}), "");
+  EXPECT_EQ(value, "fold-bn,prune-channels=0.25");
+  for (const char* bad : {"prune=2", "prune", "prune-channels=0", "fold-bn=1", "prune=x"}) {
+    SCOPED_TRACE(bad);
+    const std::string error = Parse(value, ToggleSet(), true, {bad});
+    EXPECT_NE(error.find(bad), std::string::npos) << error;
+  }
+  EXPECT_NE(Parse(value, ToggleSet(), true, {"prune=2"}).find("strictly between 0 and 1"),
+            std::string::npos);
+}
+
 TEST(OptionChecksTest, SeedsAreExactDecimalUint64) {
   uint64_t seed = 1;
   EXPECT_EQ(Parse(seed, Seed(), true, {"18446744073709551615"}), "");

@@ -20,6 +20,13 @@
 namespace edgebench::harness {
 namespace {
 
+// A result with only its status set (a job that died before measuring).
+JobResult WithStatus(JobStatus status) {
+  JobResult result;
+  result.status = status;
+  return result;
+}
+
 std::vector<JobConfig> Jobs(int count) {
   std::vector<JobConfig> jobs;
   for (int i = 0; i < count; ++i) {
@@ -171,9 +178,7 @@ TEST(RunScheduleTest, AFailedJobIsNotRepeatedAndCoolDownSleepsBetweenProcesses) 
                        [&](const JobConfig& config, int) {
                          if (config.model == "m1") {
                            ++runs_of_broken;
-                           JobResult crashed;
-                           crashed.status = JobStatus::kCrashed;
-                           return crashed;
+                           return WithStatus(JobStatus::kCrashed);
                          }
                          return OkResult(Scripted(0.01, 0.001, 20));
                        },

@@ -168,7 +168,7 @@ TEST_F(EnergyStoreTest, SchemaFourFilesGainTheEnergyTables) {
   sqlite3* db = nullptr;
   ASSERT_EQ(sqlite3_open(Db().c_str(), &db), SQLITE_OK);
   ASSERT_EQ(sqlite3_exec(db,
-                         "DROP TABLE layer_profile_rows; DROP TABLE layer_profiles; "
+                         "DROP TABLE graph_passes; DROP TABLE layer_profile_rows; DROP TABLE layer_profiles; "
                          "DROP TABLE job_energy; DROP TABLE job_thermal; DROP TABLE sensor_traces; "
                          "PRAGMA user_version = 4",
                          nullptr, nullptr, nullptr),

@@ -106,11 +106,14 @@ JobConfig Config(const std::string& model, int threads = 1) {
 }
 
 // A job with every field set to a distinct value.
-// What a schema-3 build wrote lacks what migrations 4 and 5 add (energy in 5).
-// What schema 6 added (per-layer profiles), undone first by any older-schema fixture.
+// What schema 7 added (graph-pass results), schema 6 (per-layer profiles) and schema 5
+// (energy): undone first by any older-schema fixture.
+constexpr const char* kUndoSchemaSeven = "DROP TABLE graph_passes; ";
 constexpr const char* kUndoSchemaSix = "DROP TABLE layer_profile_rows; DROP TABLE layer_profiles; ";
+constexpr const char* kUndoSchemaFive =
+    "DROP TABLE job_energy; DROP TABLE job_thermal; DROP TABLE sensor_traces; ";
+// What a schema-3 build wrote lacks what migration 4 adds.
 constexpr const char* kUndoSchemaFour =
-    "DROP TABLE job_energy; DROP TABLE job_thermal; DROP TABLE sensor_traces; "
     "ALTER TABLE jobs DROP COLUMN toggles; ALTER TABLE jobs DROP COLUMN model_macs; "
     "ALTER TABLE jobs DROP COLUMN model_flops; ALTER TABLE jobs DROP COLUMN model_bytes; "
     "DROP TABLE machine_peaks; ";
@@ -329,7 +332,7 @@ TEST_F(ResultsStoreTest, SchemaTwoFilesGainTheInputShapeColumn) {
     store.RecordJob(store.BeginRun(SampleRunInfo()), FullResult());
   }
   // What a schema-2 build wrote: no input_shape column.
-  RawExec(path, std::string(kUndoSchemaSix) + kUndoSchemaFour +
+  RawExec(path, std::string(kUndoSchemaSeven) + kUndoSchemaSix + kUndoSchemaFive + kUndoSchemaFour +
                     "ALTER TABLE jobs DROP COLUMN input_shape; PRAGMA user_version = 2");
   {
     ResultsStore reader = ResultsStore::OpenReadOnly(path);  // upgraded in memory only
@@ -395,7 +398,7 @@ TEST_F(ResultsStoreTest, SchemaThreeFilesGainTogglesAndThePeakTable) {
     ResultsStore store = ResultsStore::Open(path);
     store.RecordJob(store.BeginRun(SampleRunInfo()), FullResult());
   }
-  RawExec(path, std::string(kUndoSchemaSix) + kUndoSchemaFour + "PRAGMA user_version = 3");
+  RawExec(path, std::string(kUndoSchemaSeven) + kUndoSchemaSix + kUndoSchemaFive + kUndoSchemaFour + "PRAGMA user_version = 3");
   {
     ResultsStore reader = ResultsStore::OpenReadOnly(path);
     ASSERT_EQ(reader.Jobs(std::nullopt).size(), 1u);
@@ -407,6 +410,40 @@ TEST_F(ResultsStoreTest, SchemaThreeFilesGainTogglesAndThePeakTable) {
   EXPECT_EQ(RawQuery(path, "SELECT toggles FROM jobs"), "");
   EXPECT_EQ(RawQuery(path, "SELECT count(*) FROM machine_peaks"), "0");
   EXPECT_TRUE(store.HasCompletedJob(FullResult().config));
+}
+
+TEST_F(ResultsStoreTest, GraphPassRecordsAreStoredBesideTheirJob) {
+  const std::string path = PathOf("results.db");
+  {
+    ResultsStore store = ResultsStore::Open(path);
+    store.RecordJob(store.BeginRun(SampleRunInfo()), FullResult());
+  }
+  RawExec(path, std::string(kUndoSchemaSeven) + kUndoSchemaSix + kUndoSchemaFive +
+                    "PRAGMA user_version = 4");
+  ResultsStore store = ResultsStore::Open(path);
+  EXPECT_EQ(RawQuery(path, "PRAGMA user_version"), std::to_string(kSchemaVersion));
+  JobResult pruned = FullResult();
+  pruned.graph_passes = harness::GraphPassResult{.summary = "prune-channels=0.5: 1 layer(s)",
+                                                 .macs_before = 1000,
+                                                 .macs_after = 600,
+                                                 .quality_inputs = 32,
+                                                 .rel_l2_mean = 0.25,
+                                                 .rel_l2_max = 0.5,
+                                                 .top1_agreement = 0.75,
+                                                 .top5_agreement = std::nan("")};
+  const int64_t job = store.RecordJob(store.BeginRun(SampleRunInfo()), pruned);
+  EXPECT_EQ(RawQuery(path,
+                     "SELECT job_id || ' ' || macs_before || ' ' || macs_after || ' ' || "
+                     "rel_l2_max || ' ' || coalesce(top5_agreement, 'null') FROM graph_passes"),
+            std::to_string(job) + " 1000 600 0.5 null");
+  const std::vector<StoredJob> jobs = store.Jobs(std::nullopt);
+  ASSERT_EQ(jobs.size(), 2u);
+  EXPECT_FALSE(jobs[0].result.graph_passes.has_value());
+  ASSERT_TRUE(jobs[1].result.graph_passes.has_value());
+  EXPECT_EQ(jobs[1].result.graph_passes->macs_after, 600);
+  EXPECT_EQ(jobs[1].result.graph_passes->summary, "prune-channels=0.5: 1 layer(s)");
+  EXPECT_DOUBLE_EQ(jobs[1].result.graph_passes->top1_agreement, 0.75);
+  EXPECT_TRUE(std::isnan(jobs[1].result.graph_passes->top5_agreement));
 }
 
 TEST_F(ResultsStoreTest, RoundTripsAFailedJobWithoutOptionalParts) {
