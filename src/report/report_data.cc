@@ -65,7 +65,38 @@ ReportJob FromPooled(const harness::PooledJob& job, const std::string& device,
     r.cold_start = first.cold_start;
   }
   r.peak_gflops = peak ? PeakGflopsFor(*peak, r.threads) : kNaN;
+  r.energy_mj = r.energy_above_idle_mj = r.average_watts = r.max_celsius = kNaN;
+  r.pass_deviation = kNaN;
+  for (const harness::JobResult& rep : job.repetitions) {
+    if (rep.graph_passes && rep.graph_passes->quality_inputs > 0) {
+      r.pass_deviation = rep.graph_passes->rel_l2_mean;
+      break;
+    }
+  }
   return r;
+}
+
+// Energy, temperature and profile of a job, from the first of its stored repetitions that
+// has them.
+void AddStoredExtras(const store::ResultsStore& db, const std::vector<int64_t>& job_ids,
+                     ReportJob& r) {
+  for (int64_t id : job_ids) {
+    if (!r.profile) r.profile = db.LayerProfileOf(id);
+    if (!std::isnan(r.energy_mj) && !std::isnan(r.max_celsius)) continue;
+    const std::optional<harness::JobEnergy> energy = db.JobEnergyOf(id);
+    if (!energy) continue;
+    for (const harness::SourceFigures& f : energy->figures) {
+      if (std::isnan(r.energy_mj) && f.mj_per_inference) {
+        r.energy_mj = *f.mj_per_inference;
+        r.energy_above_idle_mj = f.idle_subtracted_mj_per_inference.value_or(kNaN);
+        r.average_watts = f.average_watts.value_or(kNaN);
+        r.energy_boundary = f.boundary;
+      }
+      if (f.kind == "temperature" && f.max_value) {
+        r.max_celsius = std::isnan(r.max_celsius) ? *f.max_value : std::max(r.max_celsius, *f.max_value);
+      }
+    }
+  }
 }
 
 void AddPaper(ReportData& data) {
@@ -90,6 +121,8 @@ void AddPaper(ReportData& data) {
     r.ci_low_ms = r.ci_high_ms = r.p90_ms = r.min_ms = r.max_ms = kNaN;
     r.process_start_ms = r.library_load_ms = r.model_load_ms = r.prepare_ms = r.first_run_ms = kNaN;
     r.peak_gflops = kNaN;
+    r.energy_mj = r.energy_above_idle_mj = r.average_watts = r.max_celsius = kNaN;
+    r.pass_deviation = kNaN;
     r.detail = "published in the study (" + p.figure + ", " + p.source + ")";
     data.jobs.push_back(std::move(r));
     seen_devices.insert(p.device);
@@ -128,9 +161,15 @@ ReportData LoadReportData(const std::vector<std::string>& databases, bool paper)
       const std::string& device = run.info.device_label;
       const std::optional<harness::peak::MachinePeak> peak =
           MachinePeakOfRun(run.info.environment_json);
+      std::map<std::string, std::vector<int64_t>> ids_of;  // config key -> stored job ids
+      for (const store::StoredJob& stored : db.Jobs(run.id)) {
+        ids_of[harness::ConfigKey(stored.result.config)].push_back(stored.id);
+      }
       for (const harness::PooledJob& job : store::PooledJobs(db, run.id)) {
-        if (!taken.insert({device, harness::ConfigKey(job.config)}).second) continue;
+        const std::string key = harness::ConfigKey(job.config);
+        if (!taken.insert({device, key}).second) continue;
         data.jobs.push_back(FromPooled(job, device, peak));
+        AddStoredExtras(db, ids_of[key], data.jobs.back());
       }
     }
   }

@@ -4,13 +4,18 @@
 // pooled across its worker processes, with the device it ran on, plus the source study's
 // published numbers as reference devices.
 
+#include <limits>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "harness/job_result.h"
+#include "harness/layer_profile.h"
 
 namespace edgebench::report {
+
+/// A figure no source measured.
+inline constexpr double kNotMeasured = std::numeric_limits<double>::quiet_NaN();
 
 /// One configuration measured on one device (its latest run), pooled over repetitions.
 struct ReportJob {
@@ -35,6 +40,18 @@ struct ReportJob {
   int64_t macs = 0, flops = 0, bytes = 0;
   /// The run's measured machine peak at this job's thread count (GFLOP/s); NaN if none.
   double peak_gflops = 0;
+  /// Energy per inference of the first energy source measured around the job (first
+  /// repetition that has one), with its boundary; NaN / empty without a sensor.
+  double energy_mj = kNotMeasured;
+  double energy_above_idle_mj = kNotMeasured;
+  double average_watts = kNotMeasured;
+  std::string energy_boundary;
+  double max_celsius = kNotMeasured;  // hottest temperature source inside the window
+  /// Graph passes (--opt prune...): the output's mean rel L2 from the unoptimized fp32
+  /// model over seeded inputs; NaN when not measured.
+  double pass_deviation = kNotMeasured;
+  /// The per-layer profile (`edgebench profile` jobs).
+  std::optional<harness::LayerProfile> profile;
 };
 
 /// A device with its environment as recorded by its latest run.

@@ -471,6 +471,83 @@ Figure DistributionFigure(const ReportData& data) {
   return f;
 }
 
+Figure EnergyFigure(const ReportData& data) {
+  Figure f{"energy", "Energy per inference",
+           "Millijoules per inference: the energy counter's difference (or the integral of "
+           "sampled power) over the measured window, divided by the inferences in it; the "
+           "series name carries the sensor's boundary (whole board, CPU package, GPU), as "
+           "figures of different boundaries are not comparable.",
+           std::nullopt, "", {}};
+  f.table.columns = {{"device", "device"},          {"model", "model"},
+                     {"backend", "backend"},        {"boundary", "boundary"},
+                     {"mj", "mJ/inference", true},  {"mj_above_idle", "mJ above idle", true},
+                     {"watts", "average W", true},  {"max_c", "max C", true}};
+  std::vector<Bar> bars;
+  for (const ReportJob* j : YourDefaultJobs(data)) {
+    if (!std::isfinite(j->energy_mj)) continue;
+    bars.push_back({j->model, SeriesName(data, *j) + " [" + j->energy_boundary + "]", j->energy_mj,
+                    kNaN, kNaN, ""});
+    f.table.rows.push_back({TextCell(j->device), TextCell(j->model), TextCell(j->backend),
+                            TextCell(j->energy_boundary), NumberCell(j->energy_mj, 3),
+                            NumberCell(j->energy_above_idle_mj, 3), NumberCell(j->average_watts, 2),
+                            std::isfinite(j->max_celsius) ? NumberCell(j->max_celsius, 1)
+                                                          : TextCell("n/a")});
+  }
+  if (bars.empty()) {
+    f.no_data = "no data: no power sensor was recorded; run on a machine where `edgebench "
+                "sensors` lists one (RAPL, hwmon, NVML) or give an external meter "
+                "(--power-cmd, --power-log)";
+  } else {
+    f.spec = GroupedBarSpec(bars, "mJ per inference (log scale)", "backend [boundary]", true);
+  }
+  return f;
+}
+
+Figure ProfileFigure(const ReportData& data) {
+  Figure f{"profile", "Per-layer profiles: where each backend spends its time",
+           "Milliseconds per inference (median over the profiled runs) by the IR operation of "
+           "each framework layer (a fused layer counts under its first IR node); 'added by the "
+           "framework' are layout conversions and other work with no IR node; 'unattributed' "
+           "is the profiled end-to-end median minus the layers' sum.",
+           std::nullopt, "", {}};
+  f.table.columns = {{"device", "device"}, {"model", "model"}, {"backend", "backend"},
+                     {"operation", "operation"}, {"ms", "ms", true}};
+  std::vector<Slice> slices;
+  std::vector<std::string> without;
+  for (const ReportJob& j : data.jobs) {
+    if (!j.profile) continue;
+    if (!j.profile->available()) {
+      without.push_back(j.backend + ": " + j.profile->no_profiler_reason);
+      continue;
+    }
+    std::map<std::string, std::string> op_of;
+    for (const harness::ProfiledNode& n : j.profile->nodes) op_of[n.name] = n.op;
+    std::map<std::string, double> ms_of;
+    for (const harness::ProfileRow& row : j.profile->rows) {
+      const std::string op = row.ir_nodes.empty()          ? "added by the framework"
+                             : op_of.contains(row.ir_nodes[0]) ? op_of[row.ir_nodes[0]]
+                                                               : row.kind;
+      ms_of[op] += row.seconds * 1e3;
+    }
+    const double rest = (j.profile->profiled_p50 - j.profile->attributed_p50) * 1e3;
+    if (rest > 0) ms_of["unattributed"] += rest;
+    const std::string group = j.model + " / " + j.backend;
+    for (const auto& [op, ms] : ms_of) {
+      slices.push_back({group, op, ms});
+      f.table.rows.push_back({TextCell(j.device), TextCell(j.model), TextCell(j.backend),
+                              TextCell(op), NumberCell(ms, 3)});
+    }
+  }
+  if (slices.empty()) {
+    f.no_data = "no data: run `edgebench profile --model M --backends all` to store per-layer "
+                "profiles";
+  } else {
+    f.spec = StackedBarSpec(slices, "milliseconds per inference", "IR operation");
+  }
+  for (const std::string& line : without) f.caption += " No per-layer profiler: " + line + ".";
+  return f;
+}
+
 Figure OptimizationFigure(const ReportData& data) {
   Figure f{"optimizations",
            "Optimizations: speed-up per toggle and backend",
@@ -499,7 +576,9 @@ Figure OptimizationFigure(const ReportData& data) {
     const double speedup = base->second / j.p50_ms;
     bars.push_back({j.model, j.backend, speedup, kNaN, kNaN, ""});
     f.table.rows.push_back({TextCell(j.device), TextCell(j.model), TextCell(j.backend_id),
-                            TextCell(j.toggles), NumberCell(speedup, 3)});
+                            TextCell(j.toggles), NumberCell(speedup, 3),
+                            std::isfinite(j.pass_deviation) ? NumberCell(j.pass_deviation, 4)
+                                                            : TextCell("-")});
   }
   if (bars.empty()) {
     f.no_data =
@@ -576,17 +655,13 @@ std::vector<Figure> BuildFigures(const ReportData& data, const FigureOptions& op
   figures.push_back(DeviceSpeedupFigure(data, options));
   figures.push_back(StartupFigure(data));
   figures.push_back(MemoryFigure(data));
-  figures.push_back(NoData("energy", "Energy per inference",
-                           "Millijoules per inference (idle-subtracted beside total), per model "
-                           "and backend, with the sensor's boundary.",
-                           "no data: no power sensor was recorded; run on a machine where "
-                           "`edgebench sensors` lists one (RAPL, hwmon, NVML) or give an external "
-                           "meter"));
+  figures.push_back(EnergyFigure(data));
   figures.push_back(NoData("power-temperature", "Power, temperature and clocks over time",
                            "Watts, degrees Celsius and MHz against seconds of a soak run.",
                            "no data: no soak trace stored; run `edgebench soak` on a machine "
                            "with sensors"));
   figures.push_back(OptimizationFigure(data));
+  figures.push_back(ProfileFigure(data));
   figures.push_back(NoData("container", "Bare metal vs container",
                            "Latency inside a container over bare metal, per model (x).",
                            "no data: no containerized run stored; run edgebench inside a "

@@ -213,7 +213,9 @@ TEST(ThreadTeamTest, TimesEveryKernelForEveryTrialAndRethrowsPrepareFailures) {
                                                      }});
   ASSERT_EQ(timings.size(), 1u);
   EXPECT_EQ(timings[0].trial_seconds.size(), 4u);
-  EXPECT_GT(timings[0].reps, 1);
+  // At least one rep per trial; how many depends on the machine's load (a preempted
+  // calibration rep may alone exceed the trial time), so no more is asserted here.
+  EXPECT_GE(timings[0].reps, 1);
   EXPECT_GT(timings[0].BestSeconds(), 0);
   EXPECT_EQ(work[0], work[1]);
   EXPECT_EQ(work[1], work[2]);
