@@ -62,13 +62,7 @@ INSTANTIATE_TEST_SUITE_P(DebianCfgs, DarknetBackendOnCfgs,
                          ::testing::Values("resnet18.cfg", "resnet50.cfg", "vgg-16.cfg",
                                            "alexnet.cfg", "darknet19.cfg", "yolov3-tiny.cfg",
                                            "yolov3.cfg", "yolov2-tiny-voc.cfg"),
-                         [](const auto& info) {
-                           std::string name = info.param;
-                           for (char& c : name) {
-                             if (!std::isalnum(static_cast<unsigned char>(c))) c = '_';
-                           }
-                           return name;
-                         });
+                         formats::testing::CfgTestName());
 
 }  // namespace
 }  // namespace edgebench::backends

@@ -84,13 +84,7 @@ INSTANTIATE_TEST_SUITE_P(DebianCfgs, DarknetOutputs,
                                            "resnet18.cfg", "resnet50.cfg", "resnext50.cfg",
                                            "vgg-16.cfg", "strided.cfg", "alexnet.cfg",
                                            "yolov1-tiny.cfg", "t1.test.cfg"),
-                         [](const auto& info) {
-                           std::string name = info.param;
-                           for (char& c : name) {
-                             if (!std::isalnum(static_cast<unsigned char>(c))) c = '_';
-                           }
-                           return name;
-                         });
+                         testing::CfgTestName());
 
 }  // namespace
 }  // namespace edgebench::formats

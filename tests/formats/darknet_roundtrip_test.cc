@@ -66,13 +66,7 @@ TEST_P(DarknetWeightsRoundTrip, ImportExportImportIsBitIdentical) {
 
 INSTANTIATE_TEST_SUITE_P(DebianCfgs, DarknetWeightsRoundTrip,
                          ::testing::Values("yolov3-tiny.cfg", "alexnet.cfg", "resnet18.cfg"),
-                         [](const auto& info) {
-                           std::string name = info.param;
-                           for (char& c : name) {
-                             if (!std::isalnum(static_cast<unsigned char>(c))) c = '_';
-                           }
-                           return name;
-                         });
+                         testing::CfgTestName());
 
 }  // namespace
 }  // namespace edgebench::formats

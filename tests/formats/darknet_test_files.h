@@ -3,6 +3,7 @@
 // Helpers for tests that run Debian's Darknet cfgs: shrinking a cfg's image and writing
 // random weights in Darknet's .weights layout for an import's layer list.
 
+#include <cctype>
 #include <cmath>
 #include <cstdint>
 #include <filesystem>
@@ -84,6 +85,18 @@ inline std::string RandomWeights(const ir::Graph& graph,
   }
   return bytes;
 }
+
+/// A gtest parameter name for a cfg file name ("yolov3-tiny.cfg" -> "yolov3_tiny_cfg").
+struct CfgTestName {
+  template <typename Info>
+  std::string operator()(const Info& info) const {
+    std::string name = info.param;
+    for (char& c : name) {
+      if (!std::isalnum(static_cast<unsigned char>(c))) c = '_';
+    }
+    return name;
+  }
+};
 
 /// Writes Debian's `cfg_file` shrunk (see ShrunkSize) and random weights for it into
 /// `dir` as net.cfg and net.weights.
