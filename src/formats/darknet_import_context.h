@@ -33,7 +33,8 @@ class Importer {
   ValueId AvgPool(const DarknetSection& s, ValueId x);
   ValueId Shortcut(const DarknetSection& s, ValueId x);
   // `from` sampled and cut (or zero-filled) to shape `to` as Darknet's shortcut adds it.
-  ValueId ShortcutView(const DarknetSection& s, ValueId from, const ir::Shape& to);
+  // `to` is a copy: the builder's shapes move as nodes are added.
+  ValueId ShortcutView(const DarknetSection& s, ValueId from, ir::Shape to);
   ValueId Crop(const DarknetSection& s, ValueId x);
   ValueId Route(const DarknetSection& s);
   ValueId Upsample(const DarknetSection& s, ValueId x);

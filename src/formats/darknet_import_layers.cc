@@ -125,7 +125,7 @@ ValueId Importer::Shortcut(const DarknetSection& s, ValueId x) {
   return Activation(s, builder_->Add(Name("shortcut"), x, other), "linear");
 }
 
-ValueId Importer::ShortcutView(const DarknetSection& s, ValueId from, const ir::Shape& to) {
+ValueId Importer::ShortcutView(const DarknetSection& s, ValueId from, ir::Shape to) {
   // Darknet's shortcut_cpu adds the `from` layer (c1 x h1 x w1) into the previous layer's
   // output (c2 x h2 x w2) sampled with stride w1/w2: the first min(c1, c2) channels at
   // every position of the smaller image; the previous layer's other channels pass as
