@@ -216,8 +216,8 @@ int RunInfer(const InferOptions& options) {
         << summary.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) << "\n";
   }
   std::cout << fmt::format("{} on {} ({}): {} output(s) in {}\n", harness::ModelLabel(config),
-                           config.backend, result.backend_version, summary["outputs"].size(),
-                           dir.string());
+                           harness::BackendLabel(config), result.backend_version,
+                           summary["outputs"].size(), dir.string());
   std::cout << report::Render(OutputTable(summary), report::OutputFormat::kTable);
   return kExitOk;
 }
