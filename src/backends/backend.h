@@ -43,6 +43,10 @@ struct BackendOptions {
   /// Toggles asked for, sorted and unique; each is one the backend lists in
   /// Backend::Toggles() (the harness refuses a job asking for any other).
   std::vector<std::string> toggles;
+  /// For int8: the inputs the graph's int8 ranges (ir::Value::quant) were calibrated over,
+  /// one tensor per graph input each, for a library whose quantizer calibrates from data
+  /// rather than taking ranges (OpenCV's Net::quantize). Empty otherwise.
+  std::vector<std::vector<HostTensor>> calibration_inputs;
 
   bool Has(const std::string& toggle) const {
     for (const std::string& t : toggles) {
@@ -62,6 +66,17 @@ struct LayerTime {
   std::string kind;                   // the framework's layer type, e.g. "Convolution"
   double seconds = 0;
 };
+
+/// One kernel a prepared session runs, as the library itself names it: the evidence that a
+/// reduced-precision job really runs reduced-precision kernels.
+struct KernelUse {
+  std::string op;         // the IR op it computes, as ir::OpName names it, e.g. "conv"
+  std::string kernel;     // the library's own name, e.g. "jit_int8:avx2" or "qs8 convolution"
+  std::string precision;  // what it computes in: "fp32", "fp16", "bf16" or "int8"
+};
+
+/// Precisions a job may ask for (BackendOptions::precision).
+inline constexpr const char* kPrecisions[] = {"fp32", "fp16", "bf16", "int8"};
 
 /// A model prepared for repeated inference. Inputs are staged before timing; Run() is the
 /// timed call and returns only when the outputs are complete (GPU backends synchronize).
@@ -83,6 +98,13 @@ class Session {
   virtual Status LastProfile(std::vector<LayerTime>& layers) noexcept {
     layers.clear();
     return Status::Error("the backend does not implement per-layer timing");
+  }
+  /// The kernels of the compute-heavy nodes (convolutions, fully connected layers) the
+  /// session runs, one entry per node. An error's message says why the backend cannot
+  /// tell; a backend that runs a reduced precision must be able to.
+  virtual Status Kernels(std::vector<KernelUse>& kernels) const noexcept {
+    kernels.clear();
+    return Status::Error("the backend does not report its kernels");
   }
 };
 

@@ -15,6 +15,7 @@
 #include "harness/infer_worker.h"
 #include "harness/job_launcher.h"
 #include "harness/job_plan.h"
+#include "harness/precision_toggles.h"
 #include "harness/reference_cache.h"
 #include "report/result_cells.h"
 #include "report/table.h"
@@ -176,11 +177,12 @@ int RunInfer(const InferOptions& options) {
        .cache_dir = options.cache_dir.empty() ? harness::DefaultCacheDir() : options.cache_dir,
        .runner = {.timeout_seconds = options.timeout}});
   const std::vector<harness::InputFile> files = InputFiles(options.inputs);
-  harness::JobConfig config{.model = ResolveModel(options, launcher),
-                            .backend = options.backend,
-                            .threads = options.threads,
-                            .weight_seed = options.seed,
-                            .toggles = options.toggles};
+  harness::JobConfig config =
+      harness::WithPrecisionFromToggles({.model = ResolveModel(options, launcher),
+                                         .backend = options.backend,
+                                         .threads = options.threads,
+                                         .weight_seed = options.seed,
+                                         .toggles = options.toggles});
   if (formats::IsModelFile(config.model)) config.input_shape = options.input_shape;
 
   const fs::path dir = fs::absolute(options.output);
@@ -214,8 +216,8 @@ int RunInfer(const InferOptions& options) {
         << summary.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) << "\n";
   }
   std::cout << fmt::format("{} on {} ({}): {} output(s) in {}\n", harness::ModelLabel(config),
-                           config.backend, result.backend_version, summary["outputs"].size(),
-                           dir.string());
+                           harness::BackendLabel(config), result.backend_version,
+                           summary["outputs"].size(), dir.string());
   std::cout << report::Render(OutputTable(summary), report::OutputFormat::kTable);
   return kExitOk;
 }
@@ -244,8 +246,8 @@ Command AddInferCommand(CLI::App& app) {
                   "1x3x224x224 for a one-input model (settles an ONNX file's dynamic dims)")
       ->transform(InputShapeList());
   sub->add_option("--opt", options->toggles,
-                  "Optimization toggles joined by '+' (e.g. no-fusion, prune-channels=0.5), or "
-                  "'none' (default)")
+                  "Optimization toggles joined by '+' (e.g. no-fusion, prune-channels=0.5, int8), "
+                  "or 'none' (default); int8, fp16 or bf16 sets the precision")
       ->transform(ToggleSet());
   sub->add_option("--threads", options->threads, "Threads for the backend")
       ->transform(WholeNumber(1, 4096, "a thread count"))

@@ -16,6 +16,7 @@
 #include "formats/onnx.h"
 #include "harness/cpu_affinity.h"
 #include "harness/job_result.h"
+#include "harness/precision_toggles.h"
 #include "passes/graph_pass_toggles.h"
 
 namespace edgebench::cli {
@@ -114,6 +115,9 @@ CLI::Validator ToggleSet() {
           names.push_back(name);
           start = plus + 1;
         }
+        std::vector<std::string> others;
+        std::string error;
+        if (harness::PrecisionOfToggles(names, others, error).empty()) return error;
         text = harness::FormatToggles(std::move(names));
         return {};
       },

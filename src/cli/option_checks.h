@@ -59,7 +59,8 @@ CLI::Validator InputShapeList();
 
 /// An --opt value: optimization toggles joined by '+' ("no-fusion+sparse"), or "none",
 /// rewritten to canonical harness::JobConfig::toggles text ("" for none). Names are
-/// lower-case letters, digits and '-'; whether a backend has them is settled per job.
+/// lower-case letters, digits and '-'; whether a backend has them is settled per job. At
+/// most one precision (int8, fp16, bf16, fp32) per set: it becomes the job's precision.
 CLI::Validator ToggleSet();
 
 /// A --db path: a file name. Refuses "", ":memory:" (SQLite would keep the results in

@@ -16,6 +16,7 @@
 #include "harness/job_launcher.h"
 #include "harness/job_plan.h"
 #include "harness/peak/machine_peak_json.h"
+#include "harness/precision_toggles.h"
 #include "harness/reference_cache.h"
 #include "report/profile_table.h"
 #include "store/results_store.h"
@@ -134,11 +135,11 @@ int RunProfile(const ProfileOptions& options) {
   for (const std::string& model : models) {
     std::vector<report::BackendProfile> profiles;
     for (const std::string& backend : backend_ids) {
-      harness::JobConfig config{.model = model,
-                                .backend = backend,
-                                .threads = options.threads,
-                                .weight_seed = options.seed,
-                                .toggles = options.toggles};
+      harness::JobConfig config = harness::WithPrecisionFromToggles({.model = model,
+                                                                     .backend = backend,
+                                                                     .threads = options.threads,
+                                                                     .weight_seed = options.seed,
+                                                                     .toggles = options.toggles});
       if (formats::IsModelFile(model)) config.input_shape = options.input_shape;
       std::cerr << fmt::format("profiling {} on {} ...\n", harness::ModelLabel(config),
                                harness::BackendLabel(config));
@@ -190,7 +191,8 @@ Command AddProfileCommand(CLI::App& app) {
                   "Comma-separated backend ids, or 'all' available ones")
       ->capture_default_str();
   sub->add_option("--opt", options->toggles,
-                  "Optimization toggles joined by '+' (e.g. no-fusion), or 'none' (default)")
+                  "Optimization toggles joined by '+' (e.g. no-fusion, int8), or 'none' "
+                  "(default); int8, fp16 or bf16 sets the precision")
       ->transform(ToggleSet());
   sub->add_option("--threads", options->threads, "Threads per backend")
       ->transform(WholeNumber(1, 4096, "a thread count"))

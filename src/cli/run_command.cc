@@ -360,7 +360,8 @@ void AddCommonOptions(CLI::App* sub, RunOptions& options) {
                   "repeat to compare variants interleaved in one run (--opt none --opt "
                   "no-fusion). `edgebench backends` lists each backend's toggles; graph "
                   "passes work on every backend: fold-bn, prune=F (unstructured sparsity F), "
-                  "prune-channels=F (structured), 0 < F < 1")
+                  "prune-channels=F (structured), 0 < F < 1; a precision (int8, fp16, bf16) "
+                  "sets the job's precision (int8 calibrates on seeded inputs first)")
       ->transform(ToggleSet());
   sub->add_option("--threads", options.threads, "Threads per backend")
       ->transform(WholeNumber(1, 4096, "a thread count"))

@@ -14,6 +14,7 @@
 #include "harness/job_plan.h"
 #include "harness/model_inputs.h"
 #include "harness/output_files.h"
+#include "harness/precision_for_job.h"
 #include "harness/reference_outputs.h"
 #include "harness/verification.h"
 #include "harness/worker.h"
@@ -108,6 +109,8 @@ void ExecuteInfer(const WorkerRequest& request, const backends::BackendRegistry&
   ir::Graph graph = formats::LoadModel(config.model, config.weight_seed,
                                        formats::ParseInputShapes(config.input_shape));
   if (const auto passes = ApplyJobGraphPasses(config, graph)) result.graph_passes = passes->record;
+  backends::BackendOptions options = OptionsFor(config);
+  options.calibration_inputs = CalibrateForJob(config, graph);
   const ModelInputs inputs = GatherInputs(graph, request.input_files, config.weight_seed);
 
   std::string error;
@@ -130,8 +133,15 @@ void ExecuteInfer(const WorkerRequest& request, const backends::BackendRegistry&
     result.error = what + ": " + status.message;
   };
   std::unique_ptr<backends::Session> session;
-  backends::Status status = backend->Prepare(graph, OptionsFor(config), session);
+  backends::Status status = backend->Prepare(graph, options, session);
+  if (!status.ok && IsPrecisionRefusal(config.precision, status.message)) {
+    result.status = JobStatus::kUnsupported;
+    result.error = status.message;
+    return;
+  }
   if (!status.ok || !session) return fail("prepare failed", status);
+  status = CheckSessionKernels(config.precision, *session, result.kernels);
+  if (!status.ok) return fail("kernel check failed", status);
   if (status = session->SetInputs(inputs.tensors); !status.ok) {
     return fail("staging inputs failed", status);
   }

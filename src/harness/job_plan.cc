@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "harness/precision_toggles.h"
+
 namespace edgebench::harness {
 
 std::vector<std::string> SplitList(const std::string& text) {
@@ -34,7 +36,7 @@ std::vector<JobConfig> PlanJobs(const std::vector<std::string>& models,
         job.model = model;
         job.backend = backend;
         job.toggles = toggles;
-        jobs.push_back(std::move(job));
+        jobs.push_back(WithPrecisionFromToggles(std::move(job)));
       }
     }
   }

@@ -16,7 +16,9 @@ std::vector<std::string> ParseToggles(const std::string& text);
 /// The jobs of a run: every model x every backend x every toggle set, in that order,
 /// sharing the options of `base` (threads, affinity, precision, seed). `models` and
 /// `backends` are already expanded ("all" resolved by the caller); `toggle_sets` holds
-/// canonical JobConfig::toggles texts ("" = none), and an empty list means {""}.
+/// canonical JobConfig::toggles texts ("" = none), and an empty list means {""}. A precision
+/// named in a toggle set (int8, fp16, bf16) becomes the job's precision (precision_toggles.h);
+/// throws std::invalid_argument when a set names two.
 std::vector<JobConfig> PlanJobs(const std::vector<std::string>& models,
                                 const std::vector<std::string>& backends, const JobConfig& base,
                                 const std::vector<std::string>& toggle_sets = {});

@@ -47,8 +47,9 @@ std::string FormatToggles(std::vector<std::string> names) {
 }
 
 std::string BackendLabel(const JobConfig& config) {
-  return config.toggles.empty() ? config.backend
-                                : fmt::format("{} [{}]", config.backend, config.toggles);
+  std::string options = config.precision == "fp32" ? "" : config.precision;
+  if (!config.toggles.empty()) options += (options.empty() ? "" : ",") + config.toggles;
+  return options.empty() ? config.backend : fmt::format("{} [{}]", config.backend, options);
 }
 
 std::string ModelLabel(const JobConfig& config) {

@@ -60,8 +60,8 @@ std::string ConfigKey(const JobConfig& config);
 /// brackets when it has any, e.g. "/models/net.onnx [x:1x3x224x224]".
 std::string ModelLabel(const JobConfig& config);
 
-/// How reports name the backend of a job: its id, with its toggles in brackets when it
-/// has any, e.g. "onednn [no-fusion]".
+/// How reports name the backend of a job: its id, with a precision other than fp32 and its
+/// toggles in brackets when it has any, e.g. "onednn [no-fusion]" or "onednn [int8,no-fusion]".
 std::string BackendLabel(const JobConfig& config);
 
 /// Wall-clock seconds of each start-up phase, measured in the worker.
@@ -172,6 +172,10 @@ struct JobResult {
   int64_t model_bytes = 0;
   /// Set when the job's toggles include graph passes.
   std::optional<GraphPassResult> graph_passes;
+  /// The kernels the backend ran its convolutions and fully connected layers with, by its
+  /// own report (precision_for_job.h, KernelSummary); empty when it gives none. In the
+  /// job's JSON, not yet a store column.
+  std::string kernels;
   /// Shared libraries the backend loaded (list-libraries workers only; not stored).
   std::vector<std::string> loaded_libraries;
   /// The measured loop's start and end on CLOCK_MONOTONIC (harness::MonotonicSeconds),

@@ -24,6 +24,8 @@
 #include "harness/measure_loop.h"
 #include "harness/model_inputs.h"
 #include "harness/monotonic_clock.h"
+#include "harness/precision_for_job.h"
+#include "harness/precision_toggles.h"
 #include "harness/profile_session.h"
 #include "harness/reference_cache.h"
 #include "harness/reference_outputs.h"
@@ -158,6 +160,9 @@ void ExecuteJobOrThrow(const WorkerRequest& request, const backends::BackendRegi
   // Graph passes change the model itself, before the backend sees it (part of model_load).
   const std::optional<AppliedGraphPasses> passes = ApplyJobGraphPasses(config, graph);
   if (passes) result.graph_passes = passes->record;
+  // Int8 ranges go into the IR before the backend sees it (part of model_load too).
+  backends::BackendOptions options = OptionsFor(config);
+  options.calibration_inputs = CalibrateForJob(config, graph);
   const ir::GraphCost cost = ir::CountGraph(graph);
   result.model_macs = cost.macs;
   result.model_flops = cost.flops;
@@ -171,10 +176,14 @@ void ExecuteJobOrThrow(const WorkerRequest& request, const backends::BackendRegi
 
   t0 = MonotonicSeconds();
   std::unique_ptr<backends::Session> session;
-  backends::Status status = backend->Prepare(graph, OptionsFor(config), session);
+  backends::Status status = backend->Prepare(graph, options, session);
   result.phases.prepare = MonotonicSeconds() - t0;
+  if (!status.ok && IsPrecisionRefusal(config.precision, status.message))
+    return Fail(result, JobStatus::kUnsupported, status.message);
   if (!status.ok || !session)
     return Fail(result, JobStatus::kFailed, "prepare failed: " + status.message);
+  status = CheckSessionKernels(config.precision, *session, result.kernels);
+  if (!status.ok) return Fail(result, JobStatus::kFailed, status.message);
   status = session->SetInputs(inputs);
   if (!status.ok)
     return Fail(result, JobStatus::kFailed, "staging inputs failed: " + status.message);
@@ -264,7 +273,10 @@ JobResult ExecuteJob(const WorkerRequest& request, const backends::BackendRegist
   JobResult result;
   result.config = request.config;
   try {
-    ExecuteJobOrThrow(request, registry, result);
+    // A precision still among the toggles (a job planned elsewhere) is the job's precision.
+    WorkerRequest normalized = request;
+    normalized.config = WithPrecisionFromToggles(request.config);
+    ExecuteJobOrThrow(normalized, registry, result);
   } catch (const std::bad_alloc&) {
     result.status = JobStatus::kOutOfMemory;
     result.error = "out of memory";

@@ -11,6 +11,8 @@
 #include "backends/reference/reference_backend.h"
 #include "backends/registry.h"
 #include "harness/verification.h"
+#include "harness/worker.h"
+#include "reduced_precision_checks.h"
 #include "zoo/graph_builder.h"
 #include "zoo/model_zoo.h"
 #include "zoo/seeded_weights.h"
@@ -176,14 +178,90 @@ TEST(OneDnnBackendTest, RefusesWhatItCannotComputeExactlyAndBadOptions) {
   ir::Graph model = ResidualGraph();
   zoo::MaterializeWeights(model);
   std::unique_ptr<Session> session;
-  for (const char* precision : {"fp16", "int8"}) {
+  for (const char* precision : {"fp16", "int4"}) {
     const Status status = backend->Prepare(model, {.threads = 1, .precision = precision}, session);
     EXPECT_FALSE(status.ok) << precision;
     EXPECT_NE(status.message.find(precision), std::string::npos) << status.message;
   }
+  // int8 quantizes with the IR's calibration: an uncalibrated graph has none to use.
+  const Status uncalibrated = backend->Prepare(model, {.threads = 1, .precision = "int8"}, session);
+  EXPECT_FALSE(uncalibrated.ok);
+  EXPECT_NE(uncalibrated.message.find("CalibrateInt8"), std::string::npos) << uncalibrated.message;
   EXPECT_FALSE(backend->Prepare(model, {.threads = 0}, session).ok);
   ASSERT_TRUE(backend->Prepare(model, {.threads = 1}, session).ok);
   EXPECT_FALSE(session->SetInputs({HostTensor({1, 8, 9, 10})}).ok);
+}
+
+TEST(OneDnnBackendTest, Int8RunsInt8KernelsWithinTheInt8Bound) {
+  BackendHandle backend = CreateOneDnn();
+  ASSERT_NE(backend, nullptr);
+  const ir::Graph graph = testing::SmallQuantizableModel(/*calibrate=*/true);
+  for (const std::vector<std::string>& toggles : {std::vector<std::string>{}, {"no-fusion"}}) {
+    const testing::PrecisionRun run = testing::RunAtPrecision(
+        *backend, graph, {.threads = 1, .precision = "int8", .toggles = toggles});
+    ASSERT_TRUE(run.prepared.ok) << run.prepared.message;
+    EXPECT_LE(run.rel_l2, harness::ToleranceFor("int8")) << toggles.size();
+    // Quantization changes the result: an fp32 run would be far closer than this.
+    EXPECT_GT(run.rel_l2, 1e-5) << toggles.size();
+    testing::ExpectKernelsAt(run, "int8", 4);
+  }
+  const testing::PrecisionRun fp32 = testing::RunAtPrecision(*backend, graph, {.threads = 1});
+  ASSERT_TRUE(fp32.prepared.ok) << fp32.prepared.message;
+  EXPECT_LE(fp32.rel_l2, kTolerance);
+  testing::ExpectKernelsAt(fp32, "fp32", 4);
+}
+
+// oneDNN 2.x has bf16 kernels on AVX-512 CPUs only: the expectation comes from the CPU's
+// own flags, so the test holds on either kind of machine.
+TEST(OneDnnBackendTest, Bf16RunsWhereTheCpuHasAvx512AndIsRefusedWithTheReasonElsewhere) {
+  BackendHandle backend = CreateOneDnn();
+  ASSERT_NE(backend, nullptr);
+  const bool avx512_core = __builtin_cpu_supports("avx512f") &&
+                           __builtin_cpu_supports("avx512bw") &&
+                           __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx512dq");
+  const ir::Graph graph = testing::SmallQuantizableModel(/*calibrate=*/false);
+  const testing::PrecisionRun run =
+      testing::RunAtPrecision(*backend, graph, {.threads = 1, .precision = "bf16"});
+  if (avx512_core) {
+    ASSERT_TRUE(run.prepared.ok) << run.prepared.message;
+    EXPECT_LE(run.rel_l2, harness::ToleranceFor("bf16"));
+    testing::ExpectKernelsAt(run, "bf16", 4);
+  } else {
+    ASSERT_FALSE(run.prepared.ok);
+    EXPECT_NE(run.prepared.message.find("bf16 unsupported on this CPU"), std::string::npos)
+        << run.prepared.message;
+    EXPECT_NE(run.prepared.message.find("AVX-512"), std::string::npos) << run.prepared.message;
+  }
+}
+
+// The whole job path: `--opt int8` calibrates in the worker, the job is verified at the
+// int8 bound and records the int8 kernels oneDNN reports.
+TEST(OneDnnBackendTest, AnInt8JobCalibratesVerifiesAndRecordsItsKernels) {
+  harness::WorkerRequest request;
+  request.mode = harness::WorkerRequest::Mode::kVerify;
+  request.config.model = "cifarnet";
+  request.config.backend = "onednn";
+  request.config.toggles = "int8";
+  request.plugin_dir = kPluginDir;
+  const harness::JobResult result = harness::ExecuteJob(request, DefaultRegistry(kPluginDir));
+  ASSERT_EQ(result.status, harness::JobStatus::kOk) << result.error;
+  ASSERT_TRUE(result.verification.has_value());
+  EXPECT_LE(result.verification->rel_l2_error, harness::ToleranceFor("int8"));
+  EXPECT_GT(result.verification->rel_l2_error, 1e-5);
+  EXPECT_NE(result.kernels.find("(int8)"), std::string::npos) << result.kernels;
+  EXPECT_EQ(result.kernels.find("(fp32)"), std::string::npos) << result.kernels;
+}
+
+// A precision the CPU lacks is an unsupported job (with oneDNN's reason), not a failure.
+TEST(OneDnnBackendTest, ABf16JobIsUnsupportedWhereTheCpuLacksIt) {
+  if (__builtin_cpu_supports("avx512f")) GTEST_SKIP() << "this CPU has AVX-512: bf16 runs";
+  harness::WorkerRequest request;
+  request.mode = harness::WorkerRequest::Mode::kVerify;
+  request.config = {.model = "cifarnet", .backend = "onednn", .toggles = "bf16"};
+  request.plugin_dir = kPluginDir;
+  const harness::JobResult result = harness::ExecuteJob(request, DefaultRegistry(kPluginDir));
+  EXPECT_EQ(result.status, harness::JobStatus::kUnsupported) << result.error;
+  EXPECT_NE(result.error.find("bf16 unsupported on this CPU"), std::string::npos) << result.error;
 }
 
 }  // namespace

@@ -18,6 +18,7 @@
 #include "backends/reference/reference_backend.h"
 #include "backends/registry.h"
 #include "harness/verification.h"
+#include "reduced_precision_checks.h"
 #include "zoo/graph_builder.h"
 #include "zoo/model_zoo.h"
 #include "zoo/seeded_weights.h"
@@ -112,7 +113,7 @@ TEST(OpenCvBackendTest, RecordsTheThreadCountAndRefusesOtherPrecisions) {
   ASSERT_TRUE(status.ok) << status.message;
   EXPECT_NE(backend->Version().find("1 thread)"), std::string::npos) << backend->Version();
 
-  for (const char* precision : {"fp16", "int8", "bf16"}) {
+  for (const char* precision : {"fp16", "int4", "bf16"}) {
     std::unique_ptr<Session> refused;
     status = backend->Prepare(graph, {.threads = 1, .precision = precision}, refused);
     EXPECT_FALSE(status.ok) << precision;
@@ -210,6 +211,31 @@ TEST(OpenCvBackendTest, FusionOffComputesTheSameOutputs) {
     EXPECT_TRUE(error.empty()) << error;
     EXPECT_LE(v.rel_l2_error, kTolerance) << "toggles: " << options.toggles.size();
   }
+}
+
+// Net::quantize builds int8 layers OpenCV names "...Int8"; the kernel report reads them.
+TEST(OpenCvBackendTest, Int8QuantizesTheNetWithinTheInt8Bound) {
+  BackendHandle backend = CreateOpenCv();
+  ASSERT_NE(backend, nullptr);
+  const ir::Graph graph = testing::SmallQuantizableModel(/*calibrate=*/true);
+  const testing::PrecisionRun run =
+      testing::RunAtPrecision(*backend, graph, {.threads = 1, .precision = "int8"});
+  ASSERT_TRUE(run.prepared.ok) << run.prepared.message;
+  EXPECT_LE(run.rel_l2, harness::ToleranceFor("int8"));
+  EXPECT_GT(run.rel_l2, 1e-5);  // quantized: an fp32 run would be far closer
+  testing::ExpectKernelsAt(run, "int8", 4);
+  for (const KernelUse& kernel : run.kernels) EXPECT_TRUE(kernel.kernel.ends_with("Int8"));
+
+  const testing::PrecisionRun fp32 = testing::RunAtPrecision(*backend, graph, {.threads = 1});
+  ASSERT_TRUE(fp32.prepared.ok) << fp32.prepared.message;
+  testing::ExpectKernelsAt(fp32, "fp32", 4);
+
+  std::unique_ptr<Session> session;
+  const Status uncalibrated =
+      backend->Prepare(graph, {.threads = 1, .precision = "int8"}, session);  // no inputs
+  EXPECT_FALSE(uncalibrated.ok);
+  EXPECT_NE(uncalibrated.message.find("calibration inputs"), std::string::npos)
+      << uncalibrated.message;
 }
 
 }  // namespace

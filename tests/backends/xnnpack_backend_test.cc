@@ -12,6 +12,7 @@
 #include "backends/registry.h"
 #include "harness/verification.h"
 #include "harness/worker.h"
+#include "reduced_precision_checks.h"
 #include "zoo/graph_builder.h"
 #include "zoo/model_zoo.h"
 #include "zoo/seeded_weights.h"
@@ -215,7 +216,7 @@ TEST(XnnpackBackendTest, RefusesOtherPrecisionsAndBadOptions) {
   zoo::MaterializeWeights(graph);
   std::unique_ptr<Session> session;
   ASSERT_TRUE(backend->Prepare(graph, {}, session).ok);
-  for (const char* precision : {"fp16", "int8", "bf16"}) {
+  for (const char* precision : {"int4", "bf16"}) {
     std::unique_ptr<Session> refused;
     const Status status = backend->Prepare(graph, {.threads = 1, .precision = precision}, refused);
     EXPECT_FALSE(status.ok) << precision;
@@ -231,6 +232,58 @@ TEST(XnnpackBackendTest, RefusesOtherPrecisionsAndBadOptions) {
   EXPECT_FALSE(wrong.ok);
   EXPECT_NE(wrong.message.find("1x3x64x64"), std::string::npos) << wrong.message;
   EXPECT_FALSE(session->SetInputs({}).ok);
+}
+
+TEST(XnnpackBackendTest, Int8RunsQuantizedOperatorsWithinTheInt8Bound) {
+  BackendHandle backend = CreateXnnpack();
+  ASSERT_NE(backend, nullptr);
+  const ir::Graph graph = testing::SmallQuantizableModel(/*calibrate=*/true);
+  const testing::PrecisionRun run =
+      testing::RunAtPrecision(*backend, graph, {.threads = 1, .precision = "int8"});
+  ASSERT_TRUE(run.prepared.ok) << run.prepared.message;
+  EXPECT_LE(run.rel_l2, harness::ToleranceFor("int8"));
+  EXPECT_GT(run.rel_l2, 1e-5);  // quantized: an fp32 run would be far closer
+  testing::ExpectKernelsAt(run, "int8", 4);
+
+  const testing::PrecisionRun fp32 = testing::RunAtPrecision(*backend, graph, {.threads = 1});
+  ASSERT_TRUE(fp32.prepared.ok) << fp32.prepared.message;
+  testing::ExpectKernelsAt(fp32, "fp32", 4);
+
+  std::unique_ptr<Session> session;
+  const Status uncalibrated = backend->Prepare(testing::SmallQuantizableModel(false),
+                                               {.threads = 1, .precision = "int8"}, session);
+  EXPECT_FALSE(uncalibrated.ok);
+  EXPECT_NE(uncalibrated.message.find("CalibrateInt8"), std::string::npos) << uncalibrated.message;
+}
+
+// XNNPACK's forced fp16 needs F16C on x86 (its fp16 kernels convert through it): where the
+// CPU has it a convolutional model runs fp16 within the fp16 bound, elsewhere it is refused
+// with the reason. A fully connected layer has no fp16 operator in this XNNPACK: refused.
+TEST(XnnpackBackendTest, ForcedFp16RunsOrIsRefusedWithTheReason) {
+  BackendHandle backend = CreateXnnpack();
+  ASSERT_NE(backend, nullptr);
+  zoo::GraphBuilder b("conv-fp16", {1, 3, 16, 16});
+  ir::ValueId y = b.Relu("relu1", b.Conv2d("conv1", b.input(), 8, 3, 1, 1));
+  y = b.GlobalAvgPool("gap", b.Relu("relu2", b.BatchNorm("bn", b.Conv2d("conv2", y, 8, 3, 2, 1))));
+  ir::Graph convolutional = b.Finish({y});
+  zoo::MaterializeWeights(convolutional);
+  const testing::PrecisionRun run =
+      testing::RunAtPrecision(*backend, convolutional, {.threads = 1, .precision = "fp16"});
+  if (__builtin_cpu_supports("f16c") && __builtin_cpu_supports("avx2")) {
+    ASSERT_TRUE(run.prepared.ok) << run.prepared.message;
+    EXPECT_LE(run.rel_l2, harness::ToleranceFor("fp16"));
+    EXPECT_GT(run.rel_l2, 1e-6);  // half precision rounds: an fp32 run would be closer
+    testing::ExpectKernelsAt(run, "fp16", 2);
+  } else {
+    ASSERT_FALSE(run.prepared.ok);
+    EXPECT_NE(run.prepared.message.find("fp16 unsupported on this CPU"), std::string::npos)
+        << run.prepared.message;
+  }
+  const testing::PrecisionRun with_fc = testing::RunAtPrecision(
+      *backend, testing::SmallQuantizableModel(false), {.threads = 1, .precision = "fp16"});
+  ASSERT_FALSE(with_fc.prepared.ok);
+  EXPECT_NE(with_fc.prepared.message.find("fp16 unsupported"), std::string::npos)
+      << with_fc.prepared.message;
 }
 
 }  // namespace

@@ -99,6 +99,18 @@ TEST(OptionChecksTest, GraphPassTogglesCarryACheckedValue) {
             std::string::npos);
 }
 
+TEST(OptionChecksTest, AToggleSetNamesAtMostOnePrecision) {
+  std::string value;
+  EXPECT_EQ(Parse(value, ToggleSet(), true, {"no-fusion+int8"}), "");
+  EXPECT_EQ(value, "int8,no-fusion");
+  EXPECT_EQ(Parse(value, ToggleSet(), true, {"bf16+bf16"}), "");
+  EXPECT_EQ(value, "bf16");
+  const std::string error = Parse(value, ToggleSet(), true, {"int8+fp16"});
+  EXPECT_NE(error.find("two precisions"), std::string::npos) << error;
+  EXPECT_NE(error.find("int8"), std::string::npos) << error;
+  EXPECT_NE(error.find("fp16"), std::string::npos) << error;
+}
+
 TEST(OptionChecksTest, SeedsAreExactDecimalUint64) {
   uint64_t seed = 1;
   EXPECT_EQ(Parse(seed, Seed(), true, {"18446744073709551615"}), "");

@@ -2,11 +2,13 @@
 
 #include <filesystem>
 #include <fstream>
+#include <stdexcept>
 
 #include "harness/cpu_affinity.h"
 #include "harness/job_json.h"
 #include "harness/job_plan.h"
 #include "harness/job_runner.h"
+#include "harness/precision_for_job.h"
 #include "harness/reference_cache.h"
 #include "harness/verification.h"
 
@@ -166,6 +168,46 @@ TEST(JobPlanTest, EachToggleSetIsAJobOfItsOwnOnce) {
   EXPECT_EQ(jobs[3].toggles, "no-fusion");
   EXPECT_EQ(ParseToggles("no-fusion,sparse"), (std::vector<std::string>{"no-fusion", "sparse"}));
   EXPECT_TRUE(ParseToggles("").empty());
+}
+
+TEST(JobPlanTest, APrecisionToggleBecomesTheJobsPrecision) {
+  const auto jobs = PlanJobs({"m"}, {"b"}, {}, {"", "int8,no-fusion", "fp16", "fp32"});
+  ASSERT_EQ(jobs.size(), 4u);
+  EXPECT_EQ(jobs[0].precision, "fp32");
+  EXPECT_EQ(jobs[1].precision, "int8");
+  EXPECT_EQ(jobs[1].toggles, "no-fusion");
+  EXPECT_EQ(jobs[2].precision, "fp16");
+  EXPECT_EQ(jobs[2].toggles, "");
+  EXPECT_EQ(jobs[3].precision, "fp32");
+  EXPECT_EQ(BackendLabel(jobs[1]), "b [int8,no-fusion]");
+  EXPECT_EQ(BackendLabel(jobs[2]), "b [fp16]");
+  EXPECT_EQ(BackendLabel(jobs[0]), "b");
+  EXPECT_NE(ConfigKey(jobs[1]),
+            ConfigKey(JobConfig{.model = "m", .backend = "b", .toggles = "no-fusion"}));
+  EXPECT_THROW(PlanJobs({"m"}, {"b"}, {}, {"int8,bf16"}), std::invalid_argument);
+}
+
+TEST(PrecisionForJobTest, AnInt8JobWithAnFp32ConvolutionKernelIsCaught) {
+  const std::vector<backends::KernelUse> int8 = {{"conv", "jit_int8:avx2", "int8"},
+                                                 {"conv", "jit_int8:avx2", "int8"},
+                                                 {"fully_connected", "gemm:jit", "int8"}};
+  EXPECT_EQ(KernelPrecisionMismatch("int8", int8), "");
+  EXPECT_EQ(KernelSummary(int8),
+            "conv: jit_int8:avx2 (int8) x2; fully_connected: gemm:jit (int8) x1");
+  std::vector<backends::KernelUse> mixed = int8;
+  mixed.push_back({"conv", "jit:avx2", "fp32"});
+  const std::string why = KernelPrecisionMismatch("int8", mixed);
+  EXPECT_NE(why.find("fp32 kernel 'jit:avx2'"), std::string::npos) << why;
+  EXPECT_EQ(KernelPrecisionMismatch("fp32", mixed), "");  // fp32 jobs are never held to it
+  EXPECT_NE(KernelPrecisionMismatch("bf16", int8), "");
+}
+
+TEST(PrecisionForJobTest, APrecisionRefusalIsToldFromAFailure) {
+  EXPECT_TRUE(IsPrecisionRefusal("bf16", "bf16 unsupported on this CPU: no AVX-512"));
+  EXPECT_TRUE(IsPrecisionRefusal("fp16", "xnnpack prepare of 'm' failed: fp16 unsupported ..."));
+  EXPECT_FALSE(IsPrecisionRefusal("int8", "bf16 unsupported on this CPU"));
+  EXPECT_FALSE(IsPrecisionRefusal("int8", "oneDNN cannot prepare 'm': out of memory"));
+  EXPECT_FALSE(IsPrecisionRefusal("fp32", "fp32 unsupported"));
 }
 
 }  // namespace

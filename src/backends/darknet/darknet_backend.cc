@@ -30,8 +30,8 @@ Support DarknetBackend::Supports(const ir::Graph& graph, const ir::Node& node) c
 Status DarknetBackend::Prepare(const ir::Graph& graph, const BackendOptions& options,
                                std::unique_ptr<Session>& session) noexcept {
   if (options.precision != "fp32") {
-    return Status::Error(
-        fmt::format("darknet backend runs fp32 only, not '{}'", options.precision));
+    return Status::Error(fmt::format(
+        "{} unsupported on this backend: darknet (2018) runs fp32 only", options.precision));
   }
   if (options.threads != 1) {
     // Darknet's CPU path has no threading: running it as if it had would mislabel the

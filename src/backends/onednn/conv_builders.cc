@@ -2,11 +2,13 @@
 
 #include <algorithm>
 #include <cmath>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <vector>
 
 #include "backends/onednn/builders.h"
+#include "backends/onednn/reduced_precision.h"
 
 namespace edgebench::backends::onednn {
 
@@ -147,21 +149,68 @@ void BuildConv(PlanBuilder& plan, const ir::Node& node, const FusedChain* chain)
     w_dims[1] /= attrs.groups;
   }
   const memory::dims y_dims = DimsOf(graph.value(y).shape);
-  const bool use_bias = has_bias || fold;
+  const ComputeTypes types = ComputeTypesFor(plan.precision());
+  std::optional<Int8Layer> int8;
+  if (plan.precision() == ComputePrecision::kInt8) {
+    int8 = Int8LayerOf(graph, node, weights, fold, out_channels);
+  }
+  // An int8 layer always has a bias: it carries the src zero point's share.
+  const bool use_bias = has_bias || fold || int8.has_value();
   const memory::desc bias_desc = use_bias ? PlainDesc(memory::dims{out_channels}) : memory::desc();
+  // The src zero point's share of each output is the same everywhere -- and so folds into
+  // the bias -- only if padding reads the zero point too: an int8 input with a zero point
+  // is padded here with real zeros (which quantize to it exactly), the convolution then
+  // pads nothing.
+  memory::dims src_dims = DimsOf(x_shape);
+  memory::dims pads_begin = attrs.pads_begin;
+  memory::dims pads_end = attrs.pads_end;
+  std::optional<memory> padded;
+  const auto nonzero = [](int64_t pad) { return pad != 0; };
+  if (int8 && int8->src_zero_point != 0 &&
+      (std::any_of(pads_begin.begin(), pads_begin.end(), nonzero) ||
+       std::any_of(pads_end.begin(), pads_end.end(), nonzero))) {
+    memory::dims begin{0, 0};
+    memory::dims end{0, 0};
+    begin.insert(begin.end(), pads_begin.begin(), pads_begin.end());
+    end.insert(end.end(), pads_end.begin(), pads_end.end());
+    padded = PaddedCopy(plan, node.inputs[0], begin, end, 0.0f);
+    src_dims = padded->get_desc().dims();
+    std::fill(pads_begin.begin(), pads_begin.end(), 0);
+    std::fill(pads_end.begin(), pads_end.end(), 0);
+  }
   dnnl::convolution_forward::desc desc(
       dnnl::prop_kind::forward_inference, dnnl::algorithm::convolution_direct,
-      AnyDesc(DimsOf(x_shape)), AnyDesc(w_dims), bias_desc, AnyDesc(y_dims), attrs.strides,
-      MinusOne(attrs.dilations), attrs.pads_begin, attrs.pads_end);
+      AnyDesc(src_dims, types.src), AnyDesc(w_dims, types.weights), bias_desc, AnyDesc(y_dims),
+      attrs.strides, MinusOne(attrs.dilations), pads_begin, pads_end);
   std::unordered_map<int, memory> args;
   const auto pd = ChainPrimitive<dnnl::convolution_forward::primitive_desc>(
       plan, chain,
-      [&](const dnnl::primitive_attr& attr) {
+      [&](const dnnl::primitive_attr& chain_attr) {
+        dnnl::primitive_attr attr = chain_attr;  // a handle: this adds to the chain's own
+        if (int8) AddInt8OutputScales(attr, *int8);
         return dnnl::convolution_forward::primitive_desc(desc, attr, plan.engine());
       },
       args);
-  args[DNNL_ARG_SRC] = plan.InLayout(node.inputs[0], pd.src_desc());
-  args[DNNL_ARG_WEIGHTS] = plan.ReorderNow(plan.ConstantMemory(weights, w_dims), pd.weights_desc());
+  plan.RecordKernel(std::string(pd.impl_info_str()) +
+                        (int8 && int8->seven_bit_weights ? " (7-bit weights: no VNNI)" : ""),
+                    PrecisionOfSource(pd.src_desc()));
+  if (plan.precision() == ComputePrecision::kFp32) {
+    args[DNNL_ARG_SRC] = plan.InLayout(node.inputs[0], pd.src_desc());
+  } else {
+    args[DNNL_ARG_SRC] =
+        ConvertInput(plan, padded ? *padded : plan.Get(node.inputs[0]), pd.src_desc(), int8);
+  }
+  if (int8) {
+    const std::vector<int8_t> quantized = QuantizeWeights(weights, int8->weight_scales);
+    args[DNNL_ARG_WEIGHTS] =
+        plan.ReorderNow(S8Memory(plan.engine(), quantized, w_dims), pd.weights_desc());
+    const std::vector<int64_t> sums = ChannelSums(quantized, out_channels);
+    bias = AccumulatorBias(bias, *int8, sums);
+  } else {
+    // A reorder into a bf16 layout converts the fp32 weights as it packs them.
+    args[DNNL_ARG_WEIGHTS] =
+        plan.ReorderNow(plan.ConstantMemory(weights, w_dims), pd.weights_desc());
+  }
   if (use_bias) args[DNNL_ARG_BIAS] = plan.ConstantMemory(bias, {out_channels});
   const memory dst = args.at(DNNL_ARG_DST);
   plan.AddStep(dnnl::convolution_forward(pd), std::move(args));
@@ -230,24 +279,51 @@ void BuildFullyConnected(PlanBuilder& plan, const ir::Node& node, const FusedCha
   const ir::ValueId y = node.outputs.front();
   const bool has_bias = node.inputs.size() > 2;
   const memory::dims w_dims = DimsOf(w_shape);
-  const memory::desc bias_desc = has_bias ? PlainDesc(memory::dims{w_shape[0]}) : memory::desc();
-  memory src = plan.Plain(node.inputs[0]);
-  dnnl::inner_product_forward::desc desc(dnnl::prop_kind::forward_inference, src.get_desc(),
-                                         AnyDesc(w_dims), bias_desc,
+  const int64_t out_channels = w_shape[0];
+  const std::vector<float>& weights = ConstantData(graph, node.inputs[1]);
+  const ComputeTypes types = ComputeTypesFor(plan.precision());
+  std::optional<Int8Layer> int8;
+  if (plan.precision() == ComputePrecision::kInt8) {
+    int8 = Int8LayerOf(graph, node, weights, false, out_channels);
+  }
+  // An int8 layer always has a bias: it carries the src zero point's share.
+  const bool use_bias = has_bias || int8.has_value();
+  const memory::desc bias_desc = use_bias ? PlainDesc(memory::dims{out_channels}) : memory::desc();
+  const memory::desc src_desc = plan.precision() == ComputePrecision::kFp32
+                                    ? plan.Plain(node.inputs[0]).get_desc()
+                                    : AnyDesc(DimsOf(graph.value(node.inputs[0]).shape), types.src);
+  dnnl::inner_product_forward::desc desc(dnnl::prop_kind::forward_inference, src_desc,
+                                         AnyDesc(w_dims, types.weights), bias_desc,
                                          AnyDesc(DimsOf(graph.value(y).shape)));
   std::unordered_map<int, memory> args;
   const auto pd = ChainPrimitive<dnnl::inner_product_forward::primitive_desc>(
       plan, chain,
-      [&](const dnnl::primitive_attr& attr) {
+      [&](const dnnl::primitive_attr& chain_attr) {
+        dnnl::primitive_attr attr = chain_attr;  // a handle: this adds to the chain's own
+        if (int8) AddInt8OutputScales(attr, *int8);
         return dnnl::inner_product_forward::primitive_desc(desc, attr, plan.engine());
       },
       args);
-  args[DNNL_ARG_SRC] = plan.InLayout(node.inputs[0], pd.src_desc());
-  args[DNNL_ARG_WEIGHTS] = plan.ReorderNow(
-      plan.ConstantMemory(ConstantData(graph, node.inputs[1]), w_dims), pd.weights_desc());
-  if (has_bias) {
-    args[DNNL_ARG_BIAS] = plan.ConstantMemory(ConstantData(graph, node.inputs[2]), {w_shape[0]});
+  plan.RecordKernel(std::string(pd.impl_info_str()) +
+                        (int8 && int8->seven_bit_weights ? " (7-bit weights: no VNNI)" : ""),
+                    PrecisionOfSource(pd.src_desc()));
+  if (plan.precision() == ComputePrecision::kFp32) {
+    args[DNNL_ARG_SRC] = plan.InLayout(node.inputs[0], pd.src_desc());
+  } else {
+    args[DNNL_ARG_SRC] = ConvertInput(plan, plan.Get(node.inputs[0]), pd.src_desc(), int8);
   }
+  std::vector<float> bias = has_bias ? ConstantData(graph, node.inputs[2])
+                                     : std::vector<float>(static_cast<size_t>(out_channels), 0.0f);
+  if (int8) {
+    const std::vector<int8_t> quantized = QuantizeWeights(weights, int8->weight_scales);
+    args[DNNL_ARG_WEIGHTS] =
+        plan.ReorderNow(S8Memory(plan.engine(), quantized, w_dims), pd.weights_desc());
+    bias = AccumulatorBias(bias, *int8, ChannelSums(quantized, out_channels));
+  } else {
+    args[DNNL_ARG_WEIGHTS] =
+        plan.ReorderNow(plan.ConstantMemory(weights, w_dims), pd.weights_desc());
+  }
+  if (use_bias) args[DNNL_ARG_BIAS] = plan.ConstantMemory(bias, {out_channels});
   const memory dst = args.at(DNNL_ARG_DST);
   plan.AddStep(dnnl::inner_product_forward(pd), std::move(args));
   plan.Set(chain != nullptr ? chain->output : y, dst, true);

@@ -85,11 +85,11 @@ void LowerNode(PlanBuilder& plan, const ir::Node& node, const FusedChain* chain)
 
 }  // namespace
 
-Plan LowerGraph(const ir::Graph& graph, bool fuse, const dnnl::engine& engine,
-                const dnnl::stream& stream) {
+Plan LowerGraph(const ir::Graph& graph, bool fuse, ComputePrecision precision,
+                const dnnl::engine& engine, const dnnl::stream& stream) {
   const std::vector<ir::NodeId> order = graph.ExecutionOrder();
   const FusionPlan fusion = fuse ? PlanFusion(graph, order) : FusionPlan{};
-  PlanBuilder builder(graph, engine, stream);
+  PlanBuilder builder(graph, engine, stream, precision);
   Plan plan;
   for (ir::ValueId id : graph.inputs()) {
     dnnl::memory input = builder.NewMemory(PlainDesc(graph.value(id).shape));
@@ -127,6 +127,7 @@ Plan LowerGraph(const ir::Graph& graph, bool fuse, const dnnl::engine& engine,
   }
   plan.steps = builder.TakeSteps();
   plan.buffers = builder.TakeBuffers();
+  plan.kernels = builder.TakeKernels();
   return plan;
 }
 

@@ -17,11 +17,14 @@ struct Plan {
   std::vector<dnnl::memory> buffers;
   std::vector<dnnl::memory> inputs;
   std::vector<dnnl::memory> outputs;
+  /// The kernel oneDNN picked for each convolution and inner product.
+  std::vector<KernelUse> kernels;
 };
 
 /// Builds the plan; weights are reordered into the primitives' layouts here, once.
 /// Throws dnnl::error or std::runtime_error on what oneDNN cannot build.
-Plan LowerGraph(const ir::Graph& graph, bool fuse, const dnnl::engine& engine,
-                const dnnl::stream& stream);
+/// `precision` is what convolutions and inner products compute in.
+Plan LowerGraph(const ir::Graph& graph, bool fuse, ComputePrecision precision,
+                const dnnl::engine& engine, const dnnl::stream& stream);
 
 }  // namespace edgebench::backends::onednn

@@ -67,6 +67,43 @@ Status ApplyThreads(int threads) {
   return Status::Ok();
 }
 
+// Whether this CPU and oneDNN build run convolutions at `precision`, from oneDNN's own ISA
+// dispatch (never from an assumption about the machine); sets `compute` when they do.
+Support PrecisionSupport(const ir::Graph& graph, const std::string& precision,
+                         ComputePrecision& compute) {
+  const dnnl_cpu_isa_t isa = dnnl_get_effective_cpu_isa();
+  if (precision == "fp32") {
+    compute = ComputePrecision::kFp32;
+  } else if (precision == "int8") {
+    compute = ComputePrecision::kInt8;  // oneDNN has int8 kernels from SSE4.1 up
+  } else if (precision == "bf16") {
+    // oneDNN 2.x's bf16 kernels need AVX-512 (emulated on AVX-512 cores without bf16).
+    if ((isa & dnnl_cpu_isa_avx512_core) != dnnl_cpu_isa_avx512_core) {
+      return {false, fmt::format("bf16 unsupported on this CPU: oneDNN's bf16 kernels need "
+                                 "AVX-512 and its effective ISA here is {}",
+                                 IsaName(isa))};
+    }
+    compute = ComputePrecision::kBf16;
+  } else if (precision == "fp16") {
+    return {false, fmt::format("fp16 unsupported on this backend: oneDNN {}.{} has no f16 CPU "
+                               "kernels (f16 is a GPU data type there; ISA here: {})",
+                               dnnl_version()->major, dnnl_version()->minor, IsaName(isa))};
+  } else {
+    return {false, fmt::format("onednn backend has no precision '{}'", precision)};
+  }
+  if (compute != ComputePrecision::kFp32) {
+    for (const ir::Node& node : graph.nodes()) {
+      if (node.op == ir::OpKind::kConvTranspose) {
+        return {false, fmt::format("{} unsupported for ConvTranspose ('{}') on this backend: "
+                                   "it has a reduced-precision path for Conv and "
+                                   "FullyConnected only",
+                                   precision, node.name)};
+      }
+    }
+  }
+  return {};
+}
+
 }  // namespace
 
 std::string OneDnnBackend::Version() const {
@@ -91,8 +128,10 @@ Support OneDnnBackend::Supports(const ir::Graph& graph, const ir::Node& node) co
 
 Status OneDnnBackend::Prepare(const ir::Graph& graph, const BackendOptions& options,
                               std::unique_ptr<Session>& session) noexcept {
-  if (options.precision != "fp32") {
-    return Status::Error(fmt::format("onednn backend runs fp32 only, not '{}'", options.precision));
+  ComputePrecision precision = ComputePrecision::kFp32;
+  if (const Support support = PrecisionSupport(graph, options.precision, precision);
+      !support.supported) {
+    return Status::Error(support.reason);
   }
   if (Status threads = ApplyThreads(options.threads); !threads.ok) return threads;
   try {
@@ -103,7 +142,18 @@ Status OneDnnBackend::Prepare(const ir::Graph& graph, const BackendOptions& opti
     }
     dnnl::engine engine(dnnl::engine::kind::cpu, 0);
     dnnl::stream stream(engine);
-    Plan plan = LowerGraph(graph, !options.Has(kNoFusion), engine, stream);
+    Plan plan = LowerGraph(graph, !options.Has(kNoFusion), precision, engine, stream);
+    for (const KernelUse& kernel : plan.kernels) {
+      // oneDNN's reference loops (or another precision) are no kernel to measure a reduced
+      // precision by.
+      if (precision != ComputePrecision::kFp32 &&
+          (kernel.precision != options.precision || kernel.kernel.starts_with("ref"))) {
+        return Status::Error(fmt::format(
+            "{} unsupported on this CPU for a {}: oneDNN picks '{}' computing in {} (ISA {})",
+            options.precision, kernel.op, kernel.kernel, kernel.precision,
+            IsaName(dnnl_get_effective_cpu_isa())));
+      }
+    }
     std::vector<ir::Shape> inputs;
     for (ir::ValueId id : graph.inputs()) inputs.push_back(graph.value(id).shape);
     std::vector<ir::Shape> outputs;

@@ -26,12 +26,13 @@ memory::desc PlainDesc(const memory::dims& dims) {
   return memory::desc(nonempty, memory::data_type::f32, PlainStrides(nonempty));
 }
 
-memory::desc AnyDesc(const memory::dims& dims) {
-  return memory::desc(dims, memory::data_type::f32, memory::format_tag::any);
+memory::desc AnyDesc(const memory::dims& dims, memory::data_type type) {
+  return memory::desc(dims, type, memory::format_tag::any);
 }
 
-PlanBuilder::PlanBuilder(const ir::Graph& graph, dnnl::engine engine, dnnl::stream stream)
-    : graph_(graph), engine_(std::move(engine)), stream_(std::move(stream)) {
+PlanBuilder::PlanBuilder(const ir::Graph& graph, dnnl::engine engine, dnnl::stream stream,
+                         ComputePrecision precision)
+    : graph_(graph), precision_(precision), engine_(std::move(engine)), stream_(std::move(stream)) {
   for (const ir::Node& node : graph.nodes()) {
     for (ir::ValueId input : node.inputs) ++readers_[input];
   }
@@ -179,6 +180,17 @@ void PlanBuilder::AddLayoutReorder(const memory& source, const memory& destinati
 void PlanBuilder::AddReorder(const memory& source, const memory& destination) {
   AddStep(dnnl::reorder(source, destination),
           {{DNNL_ARG_FROM, source}, {DNNL_ARG_TO, destination}});
+}
+
+void PlanBuilder::RecordKernel(std::string kernel, std::string precision) {
+  std::string op = "?";
+  if (!current_nodes_.empty()) {
+    for (const ir::Node& node : graph_.nodes()) {
+      if (node.name == current_nodes_.front()) op = std::string(ir::OpName(node.op));
+    }
+  }
+  kernels_.push_back(
+      {.op = std::move(op), .kernel = std::move(kernel), .precision = std::move(precision)});
 }
 
 int PlanBuilder::Readers(ir::ValueId value) const {

@@ -11,9 +11,14 @@
 #include <unordered_map>
 #include <vector>
 
+#include "backends/backend.h"
 #include "ir/graph.h"
 
 namespace edgebench::backends::onednn {
+
+/// What convolutions and fully connected layers compute in; every other primitive stays
+/// fp32 (their inputs are converted per layer, their outputs leave as fp32).
+enum class ComputePrecision { kFp32, kBf16, kInt8 };
 
 /// One primitive execution of the plan.
 struct Step {
@@ -32,13 +37,16 @@ dnnl::memory::dims PlainStrides(const dnnl::memory::dims& dims);
 /// Plain layout of `dims` (an IR shape is accepted as is: empty means one element).
 dnnl::memory::desc PlainDesc(const dnnl::memory::dims& dims);
 /// An md of `dims` with format_tag::any, for primitives that pick their own layout.
-dnnl::memory::desc AnyDesc(const dnnl::memory::dims& dims);
+dnnl::memory::desc AnyDesc(const dnnl::memory::dims& dims,
+                           dnnl::memory::data_type type = dnnl::memory::data_type::f32);
 
 class PlanBuilder {
  public:
-  PlanBuilder(const ir::Graph& graph, dnnl::engine engine, dnnl::stream stream);
+  PlanBuilder(const ir::Graph& graph, dnnl::engine engine, dnnl::stream stream,
+              ComputePrecision precision = ComputePrecision::kFp32);
 
   const ir::Graph& graph() const { return graph_; }
+  ComputePrecision precision() const { return precision_; }
   const dnnl::engine& engine() const { return engine_; }
 
   /// Memory of a value in whatever layout it has; constants are copied in (plain) on
@@ -76,6 +84,10 @@ class PlanBuilder {
   /// Number of nodes reading a value plus one if it is a graph output.
   int Readers(ir::ValueId value) const;
 
+  /// Records the kernel oneDNN picked for the node being lowered (the first current node).
+  void RecordKernel(std::string kernel, std::string precision);
+  std::vector<KernelUse> TakeKernels() { return std::move(kernels_); }
+
   std::vector<Step> TakeSteps() { return std::move(steps_); }
   /// Every buffer the plan allocated; views made with a raw handle do not own theirs, so
   /// the session keeps these alive.
@@ -89,6 +101,8 @@ class PlanBuilder {
   };
 
   const ir::Graph& graph_;
+  ComputePrecision precision_;
+  std::vector<KernelUse> kernels_;
   dnnl::engine engine_;
   dnnl::stream stream_;
   std::unordered_map<ir::ValueId, Slot> slots_;

@@ -102,4 +102,13 @@ Status OneDnnSession::GetOutputs(std::vector<HostTensor>& outputs) noexcept {
   return Status::Ok();
 }
 
+Status OneDnnSession::Kernels(std::vector<KernelUse>& kernels) const noexcept {
+  try {
+    kernels = plan_.kernels;
+  } catch (const std::exception& error) {
+    return Status::Error(fmt::format("listing kernels failed: {}", error.what()));
+  }
+  return Status::Ok();
+}
+
 }  // namespace edgebench::backends::onednn

@@ -24,6 +24,7 @@ class OneDnnSession final : public Session {
   /// the step's own): fused groups as their anchor's step, reorders as their own rows.
   Status EnableProfiling() noexcept override;
   Status LastProfile(std::vector<LayerTime>& layers) noexcept override;
+  Status Kernels(std::vector<KernelUse>& kernels) const noexcept override;
 
  private:
   dnnl::engine engine_;

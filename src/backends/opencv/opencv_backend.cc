@@ -18,6 +18,7 @@
 #include "backends/opencv/layer_groups.h"
 #include "backends/opencv/modern_op_support.h"
 #include "backends/opencv/onnx_adapter.h"
+#include "backends/opencv/quantization.h"
 #include "backends/registry.h"
 #include "formats/onnx.h"
 
@@ -154,14 +155,15 @@ std::vector<int> CvDims(const ir::Shape& shape) {
 class OpenCvSession final : public Session {
  public:
   OpenCvSession(cv::dnn::Net net, int threads, std::vector<Binding> inputs,
-                std::vector<Binding> outputs, std::map<std::string, std::string> producers)
+                std::vector<Binding> outputs, std::map<std::string, std::string> producers,
+                std::vector<KernelUse> kernels, std::vector<cv::String> output_layers)
       : net_(std::move(net)),
         threads_(threads),
         inputs_(std::move(inputs)),
         outputs_(std::move(outputs)),
-        producers_(std::move(producers)) {
-    for (const Binding& output : outputs_) output_names_.push_back(output.name);
-  }
+        output_names_(std::move(output_layers)),  // an int8 net's dequantizing layers
+        producers_(std::move(producers)),
+        kernels_(std::move(kernels)) {}
 
   Status SetInputs(const std::vector<HostTensor>& inputs) noexcept override {
     try {
@@ -243,6 +245,16 @@ class OpenCvSession final : public Session {
     return Status::Ok();
   }
 
+  // From the layer types of the net OpenCV built (quantization.h).
+  Status Kernels(std::vector<KernelUse>& kernels) const noexcept override {
+    try {
+      kernels = kernels_;
+    } catch (const std::exception& error) {
+      return Status::Error(fmt::format("listing kernels failed: {}", error.what()));
+    }
+    return Status::Ok();
+  }
+
   Status GetOutputs(std::vector<HostTensor>& outputs) noexcept override {
     try {
       if (results_.size() != outputs_.size()) {
@@ -280,6 +292,7 @@ class OpenCvSession final : public Session {
   std::vector<cv::String> output_names_;
   std::vector<cv::Mat> results_;                  // of the last Run(); may alias the net's buffers
   std::map<std::string, std::string> producers_;  // IR node or activation name -> node name
+  std::vector<KernelUse> kernels_;
 };
 
 }  // namespace
@@ -292,8 +305,20 @@ std::vector<OptimizationToggle> OpenCvBackend::Toggles() const {
 
 Status OpenCvBackend::Prepare(const ir::Graph& graph, const BackendOptions& options,
                               std::unique_ptr<Session>& session) noexcept {
-  if (options.precision != "fp32") {
-    return Status::Error(fmt::format("opencv backend runs fp32 only, not '{}'", options.precision));
+  if (options.precision == "fp16" || options.precision == "bf16") {
+    // 4.6's dnn.hpp has fp16 targets for OpenCL and CUDA only, and no bf16 at all.
+    return Status::Error(fmt::format(
+        "{} unsupported on this backend: OpenCV {} DNN computes fp32 or int8 on the CPU (its "
+        "only half-precision targets are DNN_TARGET_OPENCL_FP16 and DNN_TARGET_CUDA_FP16)",
+        options.precision, CV_VERSION));
+  }
+  if (options.precision != "fp32" && options.precision != "int8") {
+    return Status::Error(fmt::format("opencv backend has no precision '{}'", options.precision));
+  }
+  if (options.precision == "int8") {
+    if (const std::string why = Int8Refusal(graph, options.calibration_inputs); !why.empty()) {
+      return Status::Error(why);
+    }
   }
   if (options.threads < 1) {
     return Status::Error(fmt::format("thread count must be at least 1, got {}", options.threads));
@@ -337,8 +362,16 @@ Status OpenCvBackend::Prepare(const ir::Graph& graph, const BackendOptions& opti
       for (ir::ValueId output : node.outputs) producers[graph.value(output).name] = node.name;
     }
     for (const ir::Node& node : graph.nodes()) producers[node.name] = node.name;
+    if (options.precision == "int8") net = QuantizeNet(net, options.calibration_inputs);
+    std::vector<cv::String> output_layers;
+    for (const Binding& output : outputs) {
+      output_layers.push_back(options.precision == "int8" ? QuantizedOutputLayer(net, output.name)
+                                                          : output.name);
+    }
+    std::vector<KernelUse> kernels = LayerKernels(net);
     session = std::make_unique<OpenCvSession>(std::move(net), options.threads, std::move(inputs),
-                                              std::move(outputs), std::move(producers));
+                                              std::move(outputs), std::move(producers),
+                                              std::move(kernels), std::move(output_layers));
   } catch (const cv::Exception& error) {
     return Status::Error(fmt::format("OpenCV cannot load '{}': {}", graph.name(), Describe(error)));
   } catch (const std::exception& error) {

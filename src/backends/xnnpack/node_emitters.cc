@@ -37,11 +37,11 @@ void SubgraphBuilder::Emit(ir::NodeId id) {
   const ir::Node& node = graph_.node(id);
   switch (node.op) {
     case ir::OpKind::kConv:
-      return EmitConv(id);
+      return int8_ ? EmitQuantizedConv(id) : EmitConv(id);
     case ir::OpKind::kConvTranspose:
       return EmitConvTranspose(id);
     case ir::OpKind::kFullyConnected:
-      return EmitFullyConnected(id);
+      return int8_ ? EmitQuantizedFullyConnected(id) : EmitFullyConnected(id);
     case ir::OpKind::kMatMul:
       return EmitMatMul(node);
     case ir::OpKind::kBatchNorm:
@@ -141,6 +141,7 @@ void SubgraphBuilder::EmitConv(ir::NodeId id) {
               U32(attrs.dilations[1]), U32(outputs / channels), static_cast<size_t>(channels),
               chain.output_min, chain.output_max, input, filter, bias_id, output, 0),
           "xnn_define_depthwise_convolution_2d");
+    RecordKernel(node, "depthwise_convolution_2d fp32", "fp32");
     return;
   }
   const uint32_t filter = DefineStatic(
@@ -153,6 +154,7 @@ void SubgraphBuilder::EmitConv(ir::NodeId id) {
             static_cast<size_t>(outputs / attrs.groups), chain.output_min, chain.output_max, input,
             filter, bias_id, output, 0),
         "xnn_define_convolution_2d");
+  RecordKernel(node, "convolution_2d fp32", "fp32");
 }
 
 void SubgraphBuilder::EmitConvTranspose(ir::NodeId id) {
@@ -184,6 +186,7 @@ void SubgraphBuilder::EmitConvTranspose(ir::NodeId id) {
             static_cast<size_t>(w[1]), chain.output_min, chain.output_max, input, filter, bias,
             output, 0),
         "xnn_define_deconvolution_2d");
+  RecordKernel(node, "deconvolution_2d fp32", "fp32");
 }
 
 void SubgraphBuilder::EmitFullyConnected(ir::NodeId id) {
@@ -211,6 +214,7 @@ void SubgraphBuilder::EmitFullyConnected(ir::NodeId id) {
   Check(xnn_define_fully_connected(result_.subgraph.get(), chain.output_min, chain.output_max,
                                    input, filter, bias, output, 0),
         "xnn_define_fully_connected");
+  RecordKernel(node, "fully_connected fp32", "fp32");
 }
 
 void SubgraphBuilder::EmitMatMul(const ir::Node& node) {

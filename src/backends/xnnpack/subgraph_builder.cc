@@ -37,8 +37,10 @@ constexpr size_t kSlackFloats = (XNN_EXTRA_BYTES + sizeof(float) - 1) / sizeof(f
 
 }  // namespace
 
-SubgraphBuilder::SubgraphBuilder(const ir::Graph& graph)
+SubgraphBuilder::SubgraphBuilder(const ir::Graph& graph, bool int8)
     : graph_(graph),
+      int8_(int8),
+      quantized_(graph.values().size(), XNN_INVALID_VALUE_ID),
       consumers_(IndexConsumers(graph)),
       tensors_(graph.values().size(), XNN_INVALID_VALUE_ID),
       external_id_(graph.values().size(), XNN_INVALID_VALUE_ID),

@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "backends/backend.h"
 #include "backends/xnnpack/fusion.h"
 #include "ir/graph.h"
 
@@ -47,15 +48,27 @@ struct BuiltSubgraph {
   /// through raw pointers, so they must outlive the subgraph and every runtime made from
   /// it. Each buffer has XNN_EXTRA_BYTES of readable slack.
   std::vector<std::vector<float>> static_data;
+  std::vector<std::vector<int8_t>> static_int8;    // int8 weights, likewise
+  std::vector<std::vector<int32_t>> static_int32;  // int8 layers' biases, likewise
+  /// Per-channel scales of quantized tensors: XNNPACK keeps the pointer it is given
+  /// (xnn_define_channelwise_quantized_tensor_value), so these must live as long too.
+  std::vector<std::vector<float>> static_scales;
   std::vector<ExternalTensor> inputs;
   std::vector<ExternalTensor> outputs;
   int folded_batch_norms = 0;
   int fused_activations = 0;
+  /// Per convolution and fully connected node: the XNNPACK node defined for it and the
+  /// datatypes XNNPACK accepted it with.
+  std::vector<KernelUse> kernels;
 };
 
 class SubgraphBuilder {
  public:
-  explicit SubgraphBuilder(const ir::Graph& graph);
+  /// `int8`: convolutions and fully connected layers run as XNNPACK's signed 8-bit
+  /// operators (qint8 activations, per-channel qcint8 weights, qcint32 biases) with the
+  /// IR's calibrated parameters, between Convert nodes that quantize their input and
+  /// dequantize their output; everything else stays fp32.
+  explicit SubgraphBuilder(const ir::Graph& graph, bool int8 = false);
 
   /// Builds the subgraph; throws BuildError (or GraphError for a malformed graph).
   BuiltSubgraph Build();
@@ -74,6 +87,15 @@ class SubgraphBuilder {
   void Emit(ir::NodeId id);
   void EmitConv(ir::NodeId id);
   void EmitConvTranspose(ir::NodeId id);
+  // Int8 (quantized_emitters.cc).
+  void EmitQuantizedConv(ir::NodeId id);
+  void EmitQuantizedFullyConnected(ir::NodeId id);
+  uint32_t QuantizedInput(ir::ValueId value);  // a qint8 copy of an fp32 value (cached)
+  uint32_t DefineQuantized(const std::vector<size_t>& dims, ir::ValueId like);
+  uint32_t DefineChannelwise(xnn_datatype type, const std::vector<size_t>& dims, size_t channel_dim,
+                             const std::vector<float>& scales, const void* data);
+  void DequantizeInto(uint32_t quantized, ir::ValueId value);
+  void RecordKernel(const ir::Node& node, std::string kernel, std::string precision);
   void EmitFullyConnected(ir::NodeId id);
   void EmitMatMul(const ir::Node& node);
   void EmitBatchNorm(const ir::Node& node);
@@ -86,6 +108,8 @@ class SubgraphBuilder {
   void EmitResize(const ir::Node& node);
 
   const ir::Graph& graph_;
+  bool int8_;
+  std::vector<uint32_t> quantized_;  // per IR value: its qint8 copy, if made
   ConsumerIndex consumers_;
   BuiltSubgraph result_;
   std::vector<uint32_t> tensors_;      // per IR value; XNN_INVALID_VALUE_ID until defined

@@ -45,11 +45,12 @@ Support XnnpackBackend::Supports(const ir::Graph& graph, const ir::Node& node) c
 
 Status XnnpackBackend::Prepare(const ir::Graph& graph, const BackendOptions& options,
                                std::unique_ptr<Session>& session) noexcept {
-  if (options.precision != "fp32") {
-    return Status::Error(fmt::format(
-        "xnnpack backend runs fp32 only, not '{}' (XNNPACK's fp16 is a hint ignored on x86, "
-        "or emulated when forced)",
-        options.precision));
+  if (options.precision == "bf16") {
+    return Status::Error(
+        "bf16 unsupported on this backend: XNNPACK has no bf16 operators (fp32, fp16 and int8)");
+  }
+  if (options.precision != "fp32" && options.precision != "fp16" && options.precision != "int8") {
+    return Status::Error(fmt::format("xnnpack backend has no precision '{}'", options.precision));
   }
   if (options.threads < 1) {
     return Status::Error(fmt::format("thread count must be at least 1, got {}", options.threads));
@@ -62,7 +63,7 @@ Status XnnpackBackend::Prepare(const ir::Graph& graph, const BackendOptions& opt
   std::string error;
   if (!InitializeXnnpack(error)) return Status::Error(error);
   try {
-    BuiltSubgraph built = SubgraphBuilder(graph).Build();
+    BuiltSubgraph built = SubgraphBuilder(graph, options.precision == "int8").Build();
     ThreadPoolHandle pool;
     if (options.threads > 1) {
       pool.reset(pthreadpool_create(static_cast<size_t>(options.threads)));
@@ -71,7 +72,9 @@ Status XnnpackBackend::Prepare(const ir::Graph& graph, const BackendOptions& opt
             fmt::format("cannot create a pthreadpool of {} threads", options.threads));
       }
     }
-    const uint32_t flags = options.Has("sparse") ? XNN_FLAG_HINT_SPARSE_INFERENCE : 0;
+    uint32_t flags = options.Has("sparse") ? XNN_FLAG_HINT_SPARSE_INFERENCE : 0;
+    // FORCE (not HINT, which x86 ignores): the runtime fails rather than fall back to fp32.
+    if (options.precision == "fp16") flags |= XNN_FLAG_FORCE_FP16_INFERENCE;
     session = std::make_unique<XnnpackSession>(std::move(built), std::move(pool), flags);
   } catch (const std::exception& failure) {
     return Status::Error(

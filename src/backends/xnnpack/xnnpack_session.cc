@@ -16,7 +16,20 @@ constexpr size_t kSlackFloats = (XNN_EXTRA_BYTES + sizeof(float) - 1) / sizeof(f
 }  // namespace
 
 XnnpackSession::XnnpackSession(BuiltSubgraph built, ThreadPoolHandle pool, uint32_t runtime_flags)
-    : static_data_(std::move(built.static_data)), pool_(std::move(pool)) {
+    : static_data_(std::move(built.static_data)),
+      static_int8_(std::move(built.static_int8)),
+      static_int32_(std::move(built.static_int32)),
+      static_scales_(std::move(built.static_scales)),
+      kernels_(std::move(built.kernels)),
+      pool_(std::move(pool)) {
+  if ((runtime_flags & XNN_FLAG_FORCE_FP16_INFERENCE) != 0) {
+    for (KernelUse& kernel : kernels_) {
+      if (kernel.precision == "fp32") {
+        kernel.precision = "fp16";
+        kernel.kernel.replace(kernel.kernel.size() - 4, 4, "fp16 (FORCE_FP16_INFERENCE)");
+      }
+    }
+  }
   std::vector<xnn_external_value> externals;
   for (auto* group : {&built.inputs, &built.outputs}) {
     std::vector<Buffer>& buffers = group == &built.inputs ? inputs_ : outputs_;
@@ -31,6 +44,19 @@ XnnpackSession::XnnpackSession(BuiltSubgraph built, ThreadPoolHandle pool, uint3
   xnn_runtime_t runtime = nullptr;
   xnn_status status =
       xnn_create_runtime_v2(built.subgraph.get(), pool_.get(), runtime_flags, &runtime);
+  if (status == xnn_status_unsupported_hardware &&
+      (runtime_flags & XNN_FLAG_FORCE_FP16_INFERENCE) != 0) {
+    throw BuildError(
+        "fp16 unsupported on this CPU: xnn_create_runtime_v2 with "
+        "XNN_FLAG_FORCE_FP16_INFERENCE returned 'unsupported hardware'");
+  }
+  if (status == xnn_status_unsupported_parameter &&
+      (runtime_flags & XNN_FLAG_FORCE_FP16_INFERENCE) != 0) {
+    throw BuildError(
+        "fp16 unsupported for this model on this backend: XNNPACK's "
+        "XNN_FLAG_FORCE_FP16_INFERENCE refuses the subgraph ('unsupported parameter': a node has "
+        "no fp16 operator in this XNNPACK; fully connected layers, for one, have none)");
+  }
   if (status != xnn_status_success) {
     throw BuildError(fmt::format("xnn_create_runtime_v2 failed: {}", StatusName(status)));
   }
@@ -85,6 +111,15 @@ Status XnnpackSession::GetOutputs(std::vector<HostTensor>& outputs) noexcept {
     }
   } catch (const std::exception& error) {
     return Status::Error(fmt::format("reading XNNPACK outputs failed: {}", error.what()));
+  }
+  return Status::Ok();
+}
+
+Status XnnpackSession::Kernels(std::vector<KernelUse>& kernels) const noexcept {
+  try {
+    kernels = kernels_;
+  } catch (const std::exception& error) {
+    return Status::Error(fmt::format("listing kernels failed: {}", error.what()));
   }
   return Status::Ok();
 }

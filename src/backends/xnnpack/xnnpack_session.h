@@ -36,6 +36,11 @@ class XnnpackSession final : public Session {
   Status SetInputs(const std::vector<HostTensor>& inputs) noexcept override;
   Status Run() noexcept override;
   Status GetOutputs(std::vector<HostTensor>& outputs) noexcept override;
+  /// The XNNPACK node and datatypes each convolution and fully connected layer was defined
+  /// with (XNNPACK validates them at definition; this version exposes no operator list of
+  /// its runtime). Under XNN_FLAG_FORCE_FP16_INFERENCE, which fails rather than run fp32,
+  /// the fp32 ones are reported as fp16.
+  Status Kernels(std::vector<KernelUse>& kernels) const noexcept override;
   /// The installed XNNPACK (git 2022-02-16) predates runtime profiling
   /// (xnn_get_runtime_profiling_info, XNN_FLAG_BASIC_PROFILING): it runs the whole subgraph
   /// in one xnn_invoke_runtime call and reports no per-operator time.
@@ -55,6 +60,10 @@ class XnnpackSession final : public Session {
   // Declaration order is destruction order reversed: the runtime goes first, then the
   // pool it runs on and the weights it reads.
   std::vector<std::vector<float>> static_data_;
+  std::vector<std::vector<int8_t>> static_int8_;
+  std::vector<std::vector<int32_t>> static_int32_;
+  std::vector<std::vector<float>> static_scales_;
+  std::vector<KernelUse> kernels_;
   std::vector<Buffer> inputs_;
   std::vector<Buffer> outputs_;
   ThreadPoolHandle pool_;
