@@ -177,9 +177,14 @@ void Print(const store::StoredTuneSearch& search, report::OutputFormat format, s
         << "\n";
     return;
   }
-  out << report::Render(table, format);
-  if (format == report::OutputFormat::kCsv) return;
+  if (format == report::OutputFormat::kCsv) {
+    out << report::Render(table, format);
+    return;
+  }
+  // People read the measured configurations; the refused ones are summed up by reason.
+  out << report::Render(report::TuneTrialsTable(search, /*include_refused=*/false), format);
   out << "\n";
+  for (const std::string& line : report::TuneRefusalLines(search)) out << line << "\n";
   for (const std::string& line : report::TuneSummaryLines(search)) out << line << "\n";
 }
 

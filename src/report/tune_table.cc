@@ -19,7 +19,7 @@ int Reach(const store::StoredTuneTrial& t) {
 
 }  // namespace
 
-Table TuneTrialsTable(const store::StoredTuneSearch& search) {
+Table TuneTrialsTable(const store::StoredTuneSearch& search, bool include_refused) {
   Table table;
   table.columns = {{"fate", "fate"},
                    {"config", "configuration"},
@@ -31,7 +31,9 @@ Table TuneTrialsTable(const store::StoredTuneSearch& search) {
                    {"ci_high_ms", "CI high", true},
                    {"detail", "detail", false, kTerminalDetailWidth}};
   std::vector<const store::StoredTuneTrial*> order;
-  for (const store::StoredTuneTrial& t : search.trials) order.push_back(&t);
+  for (const store::StoredTuneTrial& t : search.trials) {
+    if (include_refused || Reach(t) >= 0) order.push_back(&t);
+  }
   std::stable_sort(order.begin(), order.end(), [&](const auto* a, const auto* b) {
     const bool a_best = harness::ConfigKey(a->config) == search.best_key;
     const bool b_best = harness::ConfigKey(b->config) == search.best_key;
@@ -58,6 +60,26 @@ Table TuneTrialsTable(const store::StoredTuneSearch& search) {
          TextCell(t->status != harness::JobStatus::kOk ? t->error : t->why_dropped)});
   }
   return table;
+}
+
+std::vector<std::string> TuneRefusalLines(const store::StoredTuneSearch& search) {
+  std::vector<std::pair<std::string, int>> reasons;  // in first-seen order
+  for (const store::StoredTuneTrial& t : search.trials) {
+    if (Reach(t) >= 0) continue;
+    auto found = std::find_if(reasons.begin(), reasons.end(),
+                              [&](const auto& r) { return r.first == t.error; });
+    if (found == reasons.end()) {
+      reasons.emplace_back(t.error, 1);
+    } else {
+      ++found->second;
+    }
+  }
+  std::vector<std::string> lines;
+  for (const auto& [reason, count] : reasons) {
+    lines.push_back(fmt::format("{} configuration{} refused before measuring: {}", count,
+                                count == 1 ? "" : "s", reason));
+  }
+  return lines;
 }
 
 std::vector<std::string> TuneSummaryLines(const store::StoredTuneSearch& search) {
