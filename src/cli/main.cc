@@ -13,15 +13,17 @@
 #include "cli/export_model_command.h"
 #include "cli/infer_command.h"
 #include "cli/matrix_command.h"
-#include "cli/models_command.h"
 #include "cli/merge_command.h"
+#include "cli/models_command.h"
+#include "cli/optimizations_command.h"
 #include "cli/peak_command.h"
-#include "cli/report_command.h"
 #include "cli/profile_command.h"
+#include "cli/report_command.h"
 #include "cli/results_command.h"
 #include "cli/run_command.h"
 #include "cli/sensors_command.h"
 #include "cli/soak_command.h"
+#include "cli/tune_command.h"
 #include "common/build_info.h"
 #include "harness/worker.h"
 
@@ -61,6 +63,8 @@ int main(int argc, char** argv) {
   commands.push_back(AddMergeCommand(app));
   commands.push_back(AddSoakCommand(app));
   commands.push_back(AddProfileCommand(app));
+  commands.push_back(AddTuneCommand(app));
+  commands.push_back(AddOptimizationsCommand(app));
 
   // CLI11 would only say "a subcommand is required"; name the word it did not know.
   if (argc > 1 && argv[1][0] != '-') {

@@ -46,6 +46,9 @@ CLI::Validator Fraction();
 /// so a list that would fail in every worker is refused before any job starts.
 CLI::Validator AvailableCpuList();
 
+/// The CPUs this process may run on (sched_getaffinity), ascending.
+std::vector<int> AvailableCpus();
+
 /// The CPUs this process may run on, as a compact list such as "0-3,6".
 std::string AvailableCpusText();
 

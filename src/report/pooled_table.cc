@@ -42,6 +42,7 @@ Table PooledResultsTable(const std::vector<harness::PooledJob>& jobs,
   table.columns.insert(table.columns.end(), {{"first_run_ms", "first(ms)", true},
                                              {"prepare_ms", "prepare(ms)", true},
                                              {"rel_l2", "relL2", true},
+                                             DeviationColumn(),
                                              {"peak_rss_mb", "RSS(MB)", true},
                                              {"footprint_mb", "foot(MB)", true},
                                              {"detail", "detail", false, kTerminalDetailWidth}});
@@ -80,6 +81,11 @@ Table PooledResultsTable(const std::vector<harness::PooledJob>& jobs,
       for (int i = 0; i < 13; ++i) row.push_back(TextCell("-"));
     }
     row.push_back(verified ? ScientificCell(verified->verification->rel_l2_error) : TextCell("-"));
+    const harness::JobResult* with_passes = nullptr;
+    for (const harness::JobResult& r : job.repetitions) {
+      if (!with_passes && r.graph_passes && r.graph_passes->quality_inputs > 0) with_passes = &r;
+    }
+    row.push_back(DeviationCell(with_passes ? with_passes->graph_passes : std::nullopt));
     row.push_back(MebibyteCell(peak_rss));
     row.push_back(MebibyteCell(footprint));
     std::string detail = failed ? failed->error : "";

@@ -4,6 +4,8 @@
 
 #include <cmath>
 #include <cstdint>
+#include <optional>
+#include <string>
 
 #include "harness/job_result.h"
 #include "report/table.h"
@@ -30,6 +32,20 @@ inline Cell MebibyteCell(int64_t bytes) {
 inline Cell ScientificCell(double value) {
   if (!std::isfinite(value)) return {"inf", std::nullopt};
   return {fmt::format("{:.2e}", value), value};
+}
+
+/// The output deviation a job's lossy graph passes measured against the unoptimized fp32
+/// model: "relL2 mean/max" over the seeded inputs, with the top-1 agreement for
+/// classifiers; "-" for jobs without one (no lossy optimization, or not measured).
+inline Column DeviationColumn() { return {"deviation", "dev(L2 mean/max)", true}; }
+
+inline Cell DeviationCell(const std::optional<harness::GraphPassResult>& passes) {
+  if (!passes || passes->quality_inputs == 0) return TextCell("-");
+  std::string text = fmt::format("{:.1e}/{:.1e}", passes->rel_l2_mean, passes->rel_l2_max);
+  if (std::isfinite(passes->top1_agreement)) {
+    text += fmt::format(" top1 {:.0f}%", passes->top1_agreement * 100);
+  }
+  return {text, passes->rel_l2_mean};
 }
 
 /// The latency columns both result tables share, in order: p50, p90, p99, CI half-width.

@@ -30,6 +30,7 @@ Table ResultsTable(const std::vector<store::StoredJob>& jobs) {
                                              {"first_run_ms", "first(ms)", true},
                                              {"prepare_ms", "prepare(ms)", true},
                                              {"rel_l2", "relL2", true},
+                                             DeviationColumn(),
                                              {"peak_rss_mb", "RSS(MB)", true},
                                              {"footprint_mb", "foot(MB)", true},
                                              {"detail", "detail", false, kTerminalDetailWidth}});
@@ -46,6 +47,7 @@ Table ResultsTable(const std::vector<store::StoredJob>& jobs) {
       for (int i = 0; i < 8; ++i) row.push_back(TextCell("-"));
     }
     row.push_back(r.verification ? ScientificCell(r.verification->rel_l2_error) : TextCell("-"));
+    row.push_back(DeviationCell(r.graph_passes));
     row.push_back(MebibyteCell(r.peak_rss_bytes));
     row.push_back(MebibyteCell(r.footprint_bytes));
     std::string detail = r.error;

@@ -254,6 +254,42 @@ CREATE TABLE graph_passes (
   quality_error TEXT NOT NULL
 );
 )sql"},
+    // Version 8: `edgebench tune` searches. A search is the run it measured in (its jobs
+    // are that run's jobs, one repetition per round); the search row holds the space, the
+    // winner and its speed-up over the default, each trial row one configuration's fate
+    // (rounds measured, when and why it was dropped, its pooled median and CI).
+    {8, R"sql(
+CREATE TABLE tune_searches (
+  run_id INTEGER PRIMARY KEY REFERENCES runs (id),
+  model TEXT NOT NULL,
+  space_json TEXT NOT NULL,
+  settings_json TEXT NOT NULL,
+  best_key TEXT,
+  baseline_key TEXT,
+  speedup REAL,
+  speedup_low REAL,
+  speedup_high REAL,
+  measurements INTEGER NOT NULL,
+  exhaustive_measurements INTEGER NOT NULL,
+  rationale TEXT NOT NULL
+);
+CREATE TABLE tune_trials (
+  run_id INTEGER NOT NULL REFERENCES tune_searches (run_id),
+  trial_index INTEGER NOT NULL,
+  config_key TEXT NOT NULL,
+  config_json TEXT NOT NULL,
+  status TEXT NOT NULL,
+  error TEXT NOT NULL,
+  rounds INTEGER NOT NULL,
+  eliminated_in INTEGER NOT NULL,
+  why_dropped TEXT NOT NULL,
+  samples INTEGER NOT NULL,
+  p50 REAL,
+  median_ci_low REAL,
+  median_ci_high REAL,
+  PRIMARY KEY (run_id, trial_index)
+) WITHOUT ROWID;
+)sql"},
 };
 
 static_assert(std::size(kMigrations) == kSchemaVersion, "one migration per schema version");

@@ -18,7 +18,7 @@ namespace edgebench::store {
 
 /// Schema version this build writes and understands (stored in PRAGMA user_version).
 /// Each version has one migration step in results_store.cc.
-inline constexpr int kSchemaVersion = 7;
+inline constexpr int kSchemaVersion = 8;
 
 /// PRAGMA application_id of every edgebench results database ("EDGB" in ASCII), so a
 /// foreign SQLite file is recognised before anything is written to it.
@@ -67,6 +67,35 @@ struct StoredJob {
   int64_t run_id = 0;
   std::string finished_at;  // when the job was recorded, ISO-8601 UTC
   harness::JobResult result;
+};
+
+/// One configuration of a stored `edgebench tune` search (harness::TuneTrial, reduced to
+/// its pooled median and CI).
+struct StoredTuneTrial {
+  harness::JobConfig config;
+  harness::JobStatus status = harness::JobStatus::kOk;
+  std::string error;
+  int rounds = 0;
+  int eliminated_in = 0;  // 0 = never dropped
+  std::string why_dropped;
+  int64_t samples = 0;
+  double p50 = 0, median_ci_low = 0, median_ci_high = 0;  // seconds; NaN when unmeasured
+};
+
+/// A stored `edgebench tune` search: the run it measured in, what it searched and found.
+struct StoredTuneSearch {
+  int64_t run_id = 0;
+  std::string started_at;  // the run's
+  std::string model;
+  std::string space_json;     // the dimensions searched
+  std::string settings_json;  // budget, keep fraction, runs per round
+  std::string best_key;       // ConfigKey of the winner; empty when none won
+  std::string baseline_key;   // ConfigKey of the default it is compared with
+  double speedup = 0, speedup_low = 0, speedup_high = 0;  // NaN when not measured
+  int64_t measurements = 0;
+  int64_t exhaustive_measurements = 0;
+  std::string rationale;
+  std::vector<StoredTuneTrial> trials;  // in grid order
 };
 
 /// The configuration key --resume matches on (see harness::ConfigKey).
@@ -173,6 +202,13 @@ class ResultsStore {
   /// The per-layer profile RecordJob stored with a job (JobResult::layer_profile), or
   /// nullopt when the job has none.
   std::optional<harness::LayerProfile> LayerProfileOf(int64_t job_id) const;
+
+  /// Stores a tune search of run `run_id` (tune_store.cc) in one transaction, replacing
+  /// any earlier record of that run's search.
+  void RecordTuneSearch(const StoredTuneSearch& search);
+  /// The tune searches of `model` (every model for an empty one), newest first, trials
+  /// included.
+  std::vector<StoredTuneSearch> TuneSearches(const std::string& model = "") const;
 
   /// Test hook: called inside RecordJob's open transaction after each sample row is
   /// written (argument: the sample's index), so tests can kill the process mid-job.

@@ -147,6 +147,26 @@ expect_output "degrees Celsius"
 expect_exit 2 run --idle-seconds -1
 expect_exit 2 run --power-log /nonexistent/meter.csv
 
+# tune and optimizations: a bad search dimension or option is a usage error before any
+# database is written; --no-run never creates one.
+tune_db=/tmp/edgebench_cli_tune.$$.db
+expect_exit 0 tune --help
+expect_output "--budget"
+expect_exit 2 tune
+expect_exit 2 tune --model cifarnet --precisions fp64 --db "$tune_db"
+expect_output "not 'fp64'"
+expect_exit 2 tune --model cifarnet --fusion maybe --db "$tune_db"
+expect_exit 2 tune --model cifarnet --affinity scatter --db "$tune_db"
+expect_exit 2 tune --model cifarnet --threads 0 --db "$tune_db"
+expect_exit 2 tune --model no-such-model --backends reference --db "$tune_db"
+expect_exit 0 optimizations --help
+expect_output "--no-run"
+expect_exit 2 optimizations --prune 1.5 --db "$tune_db"
+expect_exit 1 optimizations --model cifarnet --backends reference --no-run --db "$tune_db"
+expect_output "no such results database"
+[ -e "$tune_db" ] && { echo "FAIL: a refused tune/optimizations created $tune_db"; failures=$((failures + 1)); }
+rm -f "$tune_db"
+
 rm -f /tmp/edgebench_cli_out.$$ /tmp/edgebench_cli_err.$$
 if [ "$failures" -ne 0 ]; then
   echo "$failures CLI contract check(s) failed"

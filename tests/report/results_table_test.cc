@@ -46,5 +46,21 @@ TEST(ResultsTableTest, VerificationExportsCarryTheWholeDetail) {
   EXPECT_EQ(Render(table, OutputFormat::kTable).find(" END"), std::string::npos);
 }
 
+TEST(ResultsTableTest, LossyOptimizationsShowTheirMeasuredDeviation) {
+  store::StoredJob pruned = FailedJob("");
+  pruned.result.status = harness::JobStatus::kOk;
+  pruned.result.config.toggles = "prune=0.5";
+  pruned.result.graph_passes = harness::GraphPassResult{
+      .quality_inputs = 32, .rel_l2_mean = 0.0123, .rel_l2_max = 0.05, .top1_agreement = 0.75};
+  store::StoredJob lossless = FailedJob("");
+  lossless.result.graph_passes = harness::GraphPassResult{.summary = "fold-bn: 3 folded"};
+  const Table table = ResultsTable({pruned, lossless});
+  const auto rows = nlohmann::json::parse(Render(table, OutputFormat::kJson));
+  EXPECT_EQ(rows[0]["deviation"], 0.0123);
+  EXPECT_EQ(rows[1]["deviation"], "-");
+  const std::string text = Render(table, OutputFormat::kTable);
+  EXPECT_NE(text.find("1.2e-02/5.0e-02 top1 75%"), std::string::npos) << text;
+}
+
 }  // namespace
 }  // namespace edgebench::report

@@ -186,12 +186,15 @@ TEST_F(EnergyStoreTest, SchemaFourFilesGainTheEnergyTables) {
   }
   sqlite3* db = nullptr;
   ASSERT_EQ(sqlite3_open(Db().c_str(), &db), SQLITE_OK);
-  ASSERT_EQ(sqlite3_exec(db,
-                         "DROP TABLE graph_passes; DROP TABLE layer_profile_rows; DROP TABLE layer_profiles; "
-                         "DROP TABLE job_energy; DROP TABLE job_thermal; DROP TABLE sensor_traces; "
-                         "PRAGMA user_version = 4",
-                         nullptr, nullptr, nullptr),
-            SQLITE_OK);
+  ASSERT_EQ(
+      sqlite3_exec(
+          db,
+          "DROP TABLE tune_trials; DROP TABLE tune_searches; "
+          "DROP TABLE graph_passes; DROP TABLE layer_profile_rows; DROP TABLE layer_profiles; "
+          "DROP TABLE job_energy; DROP TABLE job_thermal; DROP TABLE sensor_traces; "
+          "PRAGMA user_version = 4",
+          nullptr, nullptr, nullptr),
+      SQLITE_OK);
   sqlite3_close(db);
   ResultsStore store = ResultsStore::Open(Db());
   const int64_t job = store.Jobs(std::nullopt).at(0).id;

@@ -106,8 +106,9 @@ JobConfig Config(const std::string& model, int threads = 1) {
 }
 
 // A job with every field set to a distinct value.
-// What schema 7 added (graph-pass results), schema 6 (per-layer profiles) and schema 5
-// (energy): undone first by any older-schema fixture.
+// What schema 8 added (tune searches), schema 7 (graph-pass results), schema 6 (per-layer
+// profiles) and schema 5 (energy): undone first by any older-schema fixture.
+constexpr const char* kUndoSchemaEight = "DROP TABLE tune_trials; DROP TABLE tune_searches; ";
 constexpr const char* kUndoSchemaSeven = "DROP TABLE graph_passes; ";
 constexpr const char* kUndoSchemaSix = "DROP TABLE layer_profile_rows; DROP TABLE layer_profiles; ";
 constexpr const char* kUndoSchemaFive =
@@ -332,7 +333,8 @@ TEST_F(ResultsStoreTest, SchemaTwoFilesGainTheInputShapeColumn) {
     store.RecordJob(store.BeginRun(SampleRunInfo()), FullResult());
   }
   // What a schema-2 build wrote: no input_shape column.
-  RawExec(path, std::string(kUndoSchemaSeven) + kUndoSchemaSix + kUndoSchemaFive + kUndoSchemaFour +
+  RawExec(path, std::string(kUndoSchemaEight) + kUndoSchemaSeven + kUndoSchemaSix +
+                    kUndoSchemaFive + kUndoSchemaFour +
                     "ALTER TABLE jobs DROP COLUMN input_shape; PRAGMA user_version = 2");
   {
     ResultsStore reader = ResultsStore::OpenReadOnly(path);  // upgraded in memory only
@@ -398,7 +400,8 @@ TEST_F(ResultsStoreTest, SchemaThreeFilesGainTogglesAndThePeakTable) {
     ResultsStore store = ResultsStore::Open(path);
     store.RecordJob(store.BeginRun(SampleRunInfo()), FullResult());
   }
-  RawExec(path, std::string(kUndoSchemaSeven) + kUndoSchemaSix + kUndoSchemaFive + kUndoSchemaFour + "PRAGMA user_version = 3");
+  RawExec(path, std::string(kUndoSchemaEight) + kUndoSchemaSeven + kUndoSchemaSix +
+                    kUndoSchemaFive + kUndoSchemaFour + "PRAGMA user_version = 3");
   {
     ResultsStore reader = ResultsStore::OpenReadOnly(path);
     ASSERT_EQ(reader.Jobs(std::nullopt).size(), 1u);
@@ -418,8 +421,8 @@ TEST_F(ResultsStoreTest, GraphPassRecordsAreStoredBesideTheirJob) {
     ResultsStore store = ResultsStore::Open(path);
     store.RecordJob(store.BeginRun(SampleRunInfo()), FullResult());
   }
-  RawExec(path, std::string(kUndoSchemaSeven) + kUndoSchemaSix + kUndoSchemaFive +
-                    "PRAGMA user_version = 4");
+  RawExec(path, std::string(kUndoSchemaEight) + kUndoSchemaSeven + kUndoSchemaSix +
+                    kUndoSchemaFive + "PRAGMA user_version = 4");
   ResultsStore store = ResultsStore::Open(path);
   EXPECT_EQ(RawQuery(path, "PRAGMA user_version"), std::to_string(kSchemaVersion));
   JobResult pruned = FullResult();
