@@ -16,6 +16,7 @@
 #include "formats/model_source.h"
 #include "harness/graph_passes_for_job.h"
 #include "harness/job_plan.h"
+#include "harness/precision_toggles.h"
 #include "harness/reference_cache.h"
 #include "passes/graph_pass_toggles.h"
 #include "report/optimization_table.h"
@@ -85,12 +86,13 @@ int RunOptimizations(const OptimizationsOptions& options, const backends::Backen
   };
   const auto config_of = [&](const std::string& model, const std::string& backend,
                              const std::string& toggles) {
-    return harness::JobConfig{
+    // A precision toggle becomes the job's precision, as `run --opt int8` makes it.
+    return harness::WithPrecisionFromToggles(harness::JobConfig{
         .model = model,
         .backend = backend,
         .threads = options.threads,
         .weight_seed = options.seed_given ? options.seed : zoo::kDefaultWeightSeed,
-        .toggles = toggles};
+        .toggles = toggles});
   };
   std::vector<harness::JobConfig> wanted;
   std::map<std::string, std::string> refused;  // config key -> why

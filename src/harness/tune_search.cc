@@ -94,8 +94,10 @@ std::vector<JobConfig> TuneGrid(const TuneSpace& space, const JobConfig& base) {
               if (static_cast<size_t>(threads) > space.cpus.size()) continue;
               config.cpu_affinity = CpuListText(space.cpus, static_cast<size_t>(threads));
             }
+            // A precision is the job's, not a toggle (precision_toggles.h), so a tuned
+            // configuration has the key a `run --opt PRECISION` of it would have.
+            config.precision = precision.empty() ? "fp32" : precision;
             std::vector<std::string> toggles;
-            if (!precision.empty() && precision != "fp32") toggles.push_back(precision);
             if (!fusion) toggles.push_back(kNoFusionToggle);
             config.toggles = FormatToggles(std::move(toggles));
             const bool duplicate = std::any_of(grid.begin(), grid.end(), [&](const JobConfig& c) {
@@ -264,14 +266,10 @@ TuneOutcome SuccessiveHalving(std::vector<TuneTrial> trials, const TuneSettings&
 }
 
 std::string DescribeConfig(const JobConfig& config) {
-  std::string precision = "fp32";
+  const std::string& precision = config.precision;
   std::string others;
   for (const std::string& toggle : SplitToggles(config.toggles)) {
-    if (toggle == "fp16" || toggle == "bf16" || toggle == "int8") {
-      precision = toggle;
-    } else {
-      others += fmt::format(", {}", toggle == kNoFusionToggle ? "no fusion" : toggle);
-    }
+    others += fmt::format(", {}", toggle == kNoFusionToggle ? "no fusion" : toggle);
   }
   return fmt::format(
       "{} {}, {} thread{}{}, {}", config.backend, precision, config.threads,

@@ -1,7 +1,7 @@
 #pragma once
 
-// Test-only backends whose inference time is scripted per configuration (threads and
-// toggles), so a search over them has a known best. Their outputs are the reference
+// Test-only backends whose inference time is scripted per configuration (threads,
+// precision and toggles), so a search over them has a known best. Their outputs are the reference
 // engine's (computed on the first run), so verification passes; every later Run() only
 // spins for the scripted time.
 
@@ -20,15 +20,15 @@ inline double ScriptedSeconds(const std::string& id, const backends::BackendOpti
   if (id == "scripted-slow") return 1.5e-3;  // no toggles, threads change nothing
   double seconds = 0.6e-3;
   if (options.threads >= 2) seconds /= 2;
-  if (options.Has("fp16")) seconds /= 2;
+  if (options.precision == "fp16") seconds /= 2;
   if (options.Has("no-fusion")) seconds *= 1.5;
   return seconds;
 }
 
 class ScriptedSession final : public backends::Session {
  public:
-  ScriptedSession(std::unique_ptr<backends::Session> inner, double seconds)
-      : inner_(std::move(inner)), seconds_(seconds) {}
+  ScriptedSession(std::unique_ptr<backends::Session> inner, double seconds, std::string precision)
+      : inner_(std::move(inner)), seconds_(seconds), precision_(std::move(precision)) {}
   backends::Status SetInputs(const std::vector<backends::HostTensor>& inputs) noexcept override {
     return inner_->SetInputs(inputs);
   }
@@ -47,10 +47,16 @@ class ScriptedSession final : public backends::Session {
   backends::Status GetOutputs(std::vector<backends::HostTensor>& outputs) noexcept override {
     return inner_->GetOutputs(outputs);
   }
+  // The scripted "kernel" runs at the precision asked, as a reduced-precision job requires.
+  backends::Status Kernels(std::vector<backends::KernelUse>& kernels) const noexcept override {
+    kernels = {{"conv", "scripted spin", precision_}};
+    return backends::Status::Ok();
+  }
 
  private:
   std::unique_ptr<backends::Session> inner_;
   double seconds_;
+  std::string precision_;
   bool ran_ = false;
 };
 
@@ -64,16 +70,24 @@ class ScriptedBackend final : public backends::Backend {
   }
   backends::Status Prepare(const ir::Graph& graph, const backends::BackendOptions& options,
                            std::unique_ptr<backends::Session>& session) noexcept override {
+    // fp16 on scripted-fast only, refused elsewhere with the backends' wording.
+    if (options.precision != "fp32" && (id_ == "scripted-slow" || options.precision != "fp16")) {
+      return backends::Status::Error(options.precision + " unsupported on this backend: " + id_ +
+                                     " is scripted without it");
+    }
+    backends::BackendOptions fp32 = options;
+    fp32.precision = "fp32";  // the reference engine computes the outputs
     std::unique_ptr<backends::Session> inner;
-    backends::Status status = reference_.Prepare(graph, options, inner);
+    backends::Status status = reference_.Prepare(graph, fp32, inner);
     if (status.ok) {
-      session = std::make_unique<ScriptedSession>(std::move(inner), ScriptedSeconds(id_, options));
+      session = std::make_unique<ScriptedSession>(std::move(inner), ScriptedSeconds(id_, options),
+                                                  options.precision);
     }
     return status;
   }
   std::vector<backends::OptimizationToggle> Toggles() const override {
     if (id_ == "scripted-slow") return {};
-    return {{"fp16", "scripted: halves the time"}, {"no-fusion", "scripted: 1.5x the time"}};
+    return {{"no-fusion", "scripted: 1.5x the time"}};
   }
 
  private:

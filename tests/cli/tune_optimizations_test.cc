@@ -77,19 +77,22 @@ TEST_F(ScriptedCommandTest, TuneFindsTheScriptedBestWithFewerMeasurementsThanThe
   const harness::JobConfig expected{.model = model,
                                     .backend = "scripted-fast",
                                     .threads = 2,
-                                    .weight_seed = 2019,
-                                    .toggles = "fp16"};
+                                    .precision = "fp16",
+                                    .weight_seed = 2019};
   EXPECT_EQ(search.best_key, harness::ConfigKey(expected)) << out.str();
   EXPECT_EQ(search.baseline_key,
             harness::ConfigKey({.model = model, .backend = "scripted-fast", .weight_seed = 2019}));
-  // 8 configurations on the fast backend, 2 on the slow one (which refuses the toggles).
+  // 8 configurations on each backend; the slow one refuses no-fusion (no such toggle) and
+  // fp16 (found unsupported by running).
   ASSERT_EQ(search.trials.size(), 16u);
   int refused = 0;
   for (const store::StoredTuneTrial& t : search.trials) {
     if (t.status == harness::JobStatus::kUnsupported) {
       ++refused;
       EXPECT_EQ(t.config.backend, "scripted-slow");
-      EXPECT_NE(t.error.find("has no optimization toggle"), std::string::npos) << t.error;
+      EXPECT_TRUE(t.error.find("has no optimization toggle") != std::string::npos ||
+                  t.error.find("fp16 unsupported on this backend") != std::string::npos)
+          << t.error;
     }
   }
   EXPECT_EQ(refused, 6);
@@ -105,7 +108,10 @@ TEST_F(ScriptedCommandTest, TuneFindsTheScriptedBestWithFewerMeasurementsThanThe
     if (harness::ConfigKey(t.config) == search.best_key) winner = &t;
   }
   ASSERT_NE(winner, nullptr);
-  EXPECT_EQ(search.exhaustive_measurements, 10 * winner->samples);
+  // The exhaustive grid: every configuration not refused before running -- all but the
+  // four no-fusion ones of scripted-slow, which lists no toggle (a precision is found
+  // unsupported only by running, as on a real backend).
+  EXPECT_EQ(search.exhaustive_measurements, 12 * winner->samples);
   EXPECT_LT(search.measurements, search.exhaustive_measurements);
   // The scripted speed-up over the default is 4x; the interval must hold a speed-up.
   EXPECT_GT(search.speedup_low, 1.0) << out.str();
@@ -141,12 +147,15 @@ TEST_F(ScriptedCommandTest, OptimizationsTableShowsMeasuredAndUnsupportedCellsWi
   const auto cell = [](const nlohmann::json& row, const char* key) {
     return row[key].get<std::string>();
   };
-  // int8 is no backend's toggle here: refused with CheckToggleSupport's reason.
-  EXPECT_EQ(cell(reference, "quantization"),
-            "unsupported: backend reference has no optimization toggle 'int8' (it has none)");
+  // int8 runs on neither: each job is unsupported with its backend's reason.
+  EXPECT_EQ(cell(reference, "quantization")
+                .rfind("unsupported: int8 unsupported on this backend: "
+                       "the reference engine is the fp32 oracle",
+                       0),
+            0u)
+      << cell(reference, "quantization");
   EXPECT_EQ(cell(scripted, "quantization"),
-            "unsupported: backend scripted-fast has no optimization toggle 'int8' (it has: "
-            "fp16, no-fusion)");
+            "unsupported: int8 unsupported on this backend: scripted-fast is scripted without it");
   // fp16 halves the scripted time: a measured 2x on scripted-fast; fusion buys 1.5x by
   // the script (no-fusion's time over the default's). A loaded machine stretches spins.
   EXPECT_NEAR(std::stod(cell(scripted, "half_precision")), 2.0, 0.2) << scripted;
@@ -191,10 +200,12 @@ TEST_F(ScriptedCommandTest, OptimizationsTableFooterSaysSeededWeightsAreNotTrain
   store::ResultsStore::Open(options.db);
   ASSERT_EQ(RunOptimizations(options, Registry(), out), kExitOk);
   EXPECT_NE(out.str().find("Weights are seeded, not trained"), std::string::npos) << out.str();
-  // The aligned table footnotes its reasons: "unsupported [n]" and "[n] ... why".
-  EXPECT_NE(out.str().find("unsupported [1]"), std::string::npos) << out.str();
-  EXPECT_NE(out.str().find("[1] " + model_ + " scripted-slow, quantization (int8): unsupported: "),
-            std::string::npos)
+  // The aligned table footnotes its reasons: "unsupported [n]" and "[n] ... why" (the
+  // dynamic graph is known unsupported without running; precisions are found by running).
+  EXPECT_NE(out.str().find("unsupported [4]"), std::string::npos) << out.str();
+  EXPECT_NE(
+      out.str().find("[4] " + model_ + " scripted-slow, dynamic graph (eager): unsupported: "),
+      std::string::npos)
       << out.str();
   EXPECT_NE(out.str().find("not measured: not in the database"), std::string::npos) << out.str();
 }

@@ -16,8 +16,8 @@ namespace {
 double ScriptedSeconds(const JobConfig& c) {
   double seconds = c.backend == "fast-backend" ? 1e-3 : 1.6e-3;
   seconds /= c.threads == 4 ? 2.5 : c.threads == 2 ? 1.7 : 1.0;
-  if (c.toggles.find("fp16") != std::string::npos) seconds *= 0.7;
-  if (c.toggles.find("int8") != std::string::npos) seconds *= 0.9;
+  if (c.precision == "fp16") seconds *= 0.7;
+  if (c.precision == "int8") seconds *= 0.9;
   if (c.toggles.find("no-fusion") != std::string::npos) seconds *= 1.3;
   if (!c.cpu_affinity.empty()) seconds *= 0.97;
   return seconds;
@@ -34,7 +34,7 @@ class ScriptedMeasurer {
     for (const JobConfig& c : configs) {
       ++measured_[ConfigKey(c)];
       rounds_seen_ = std::max(rounds_seen_, round);
-      if (c.toggles.find("int8") != std::string::npos && c.backend == "slow-backend") {
+      if (c.precision == "int8" && c.backend == "slow-backend") {
         out.push_back({.status = JobStatus::kCrashed, .error = "scripted crash"});
         continue;
       }
@@ -86,14 +86,22 @@ TEST(TuneGridTest, CoversEveryDimensionOnce) {
 }
 
 TEST(TuneGridTest, DefaultIsFp32OneThreadFusedUnpinned) {
-  const JobConfig d = DefaultConfigOf(
-      {.model = "m", .backend = "b", .threads = 4, .cpu_affinity = "0-3", .toggles = "fp16"});
+  const JobConfig d = DefaultConfigOf({.model = "m",
+                                       .backend = "b",
+                                       .threads = 4,
+                                       .cpu_affinity = "0-3",
+                                       .precision = "fp16",
+                                       .toggles = "no-fusion"});
   EXPECT_EQ(d.backend, "b");
   EXPECT_EQ(d.threads, 1);
   EXPECT_EQ(d.cpu_affinity, "");
+  EXPECT_EQ(d.precision, "fp32");
   EXPECT_EQ(d.toggles, "");
-  EXPECT_EQ(DescribeConfig(
-                {.backend = "b", .threads = 2, .cpu_affinity = "0,1", .toggles = "fp16,no-fusion"}),
+  EXPECT_EQ(DescribeConfig({.backend = "b",
+                            .threads = 2,
+                            .cpu_affinity = "0,1",
+                            .precision = "fp16",
+                            .toggles = "no-fusion"}),
             "b fp16, 2 threads, no fusion, pinned 0,1");
 }
 
@@ -103,7 +111,8 @@ TEST(SuccessiveHalvingTest, FindsTheScriptedBestWithFewerMeasurementsThanTheGrid
   // One configuration refused up front, as a backend without a toggle would.
   size_t refused = 0;
   for (size_t i = 0; i < trials.size(); ++i) {
-    if (trials[i].config.backend == "slow-backend" && trials[i].config.toggles == "fp16") {
+    if (trials[i].config.backend == "slow-backend" && trials[i].config.precision == "fp16" &&
+        trials[i].config.toggles.empty()) {
       trials[i].status = JobStatus::kUnsupported;
       trials[i].error = "no fp16";
       ++refused;
@@ -121,7 +130,8 @@ TEST(SuccessiveHalvingTest, FindsTheScriptedBestWithFewerMeasurementsThanTheGrid
   const JobConfig& best = outcome.trials[*outcome.best].config;
   EXPECT_EQ(best.backend, "fast-backend");
   EXPECT_EQ(best.threads, 4);
-  EXPECT_EQ(best.toggles, "fp16");
+  EXPECT_EQ(best.precision, "fp16");
+  EXPECT_EQ(best.toggles, "");
   EXPECT_EQ(best.cpu_affinity, "0,1,2,3");
 
   // Fewer measurements than measuring every supported configuration as often as the

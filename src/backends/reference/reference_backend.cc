@@ -261,7 +261,10 @@ class ReferenceSession final : public Session {
 Status PrepareReference(const ir::Graph& graph, const BackendOptions& options,
                         NodeObserver observer, std::unique_ptr<Session>& session) noexcept {
   if (options.precision != "fp32") {
-    return Status::Error(fmt::format("reference runs fp32 only, not {}", options.precision));
+    return Status::Error(fmt::format(
+        "{} unsupported on this backend: the reference engine is the fp32 oracle every other "
+        "backend is checked against",
+        options.precision));
   }
   try {
     for (const ir::Value& value : graph.values()) {
