@@ -7,8 +7,8 @@
 
 #include "cli/option_checks.h"
 #include "sensors/external_meter.h"
-#include "sensors/nvml_source.h"
 #include "sensors/sysfs_file.h"
+#include "sensors/throttle_flags.h"
 
 namespace edgebench::cli {
 
@@ -78,7 +78,7 @@ std::optional<sensors::SensorSources> DiscoverRunSensors(const EnergyCliOptions&
   sensors::SensorSources sources = sensors::DiscoverSensors(
       options.sysfs_root.empty() ? sensors::DefaultSysfsRoot()
                                  : std::filesystem::path(options.sysfs_root));
-  sensors::SensorSources gpus = sensors::DiscoverNvml();
+  sensors::SensorSources gpus = sensors::DiscoverDriverSensors();
   sources.insert(sources.end(), gpus.begin(), gpus.end());
   if (!options.power_cmd.empty()) {
     std::shared_ptr<sensors::SensorSource> meter =

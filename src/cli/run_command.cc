@@ -297,8 +297,8 @@ int Orchestrate(RunOptions options, harness::WorkerRequest::Mode mode) {
           },
       .record =
           [&](const harness::JobResult& result) {
-            const int64_t job_id = store->RecordJob(*run_id, result);
-            if (measured) store->RecordJobEnergy(job_id, *measured);
+            const int64_t job_id =
+                store->RecordJob(*run_id, result, measured ? &*measured : nullptr);
             measured.reset();
             windows.push_back({job_id, result.measure_start_s, result.measure_end_s,
                                static_cast<int64_t>(result.samples.size())});

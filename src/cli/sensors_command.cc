@@ -9,9 +9,9 @@
 
 #include "report/table.h"
 #include "sensors/discovery.h"
-#include "sensors/nvml_source.h"
 #include "sensors/sensor_sampler.h"
 #include "sensors/sysfs_file.h"
+#include "sensors/throttle_flags.h"
 
 namespace edgebench::cli {
 namespace {
@@ -72,7 +72,10 @@ report::Table SensorsTable(const sensors::SensorSample& first, const sensors::Se
         report::TextCell(std::string(sensors::KindName(info.kind))),
         report::TextCell(info.boundary),
         report::TextCell(info.label),
-        reading.value ? report::NumberCell(*reading.value, decimals) : report::TextCell("-"),
+        !reading.value ? report::TextCell("-")
+        : info.kind == sensors::SensorKind::kThrottleFlags
+            ? report::TextCell(fmt::format("0x{:x}", static_cast<uint64_t>(*reading.value)))
+            : report::NumberCell(*reading.value, decimals),
         report::TextCell(info.unit),
         watts ? report::NumberCell(*watts, 3) : report::TextCell(""),
         report::TextCell(reading.value ? reading.detail : AbsentNote(reading))};
@@ -87,7 +90,7 @@ int RunSensors(const SensorsCommandOptions& options) {
   if (!format) return kExitUsage;
   sensors::SensorSources sources = sensors::DiscoverSensors(options.sysfs_root);
   std::string no_nvml;
-  const sensors::SensorSources gpus = sensors::DiscoverNvml(&no_nvml);
+  const sensors::SensorSources gpus = sensors::DiscoverDriverSensors(&no_nvml);
   sources.insert(sources.end(), gpus.begin(), gpus.end());
   if (sources.empty()) {
     const std::string message = fmt::format(

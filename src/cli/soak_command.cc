@@ -196,8 +196,8 @@ int RunSoak(SoakOptions options) {
         harness::ThrottleInputsOf(samples, result.samples, result.measure_start_s),
         result.measure_start_s, result.measure_end_s, bucket);
   }
-  const int64_t job_id = store->RecordJob(run_id, result);
-  if (!monitor.sources().empty()) store->RecordJobEnergy(job_id, energy);
+  const int64_t job_id =
+      store->RecordJob(run_id, result, monitor.sources().empty() ? nullptr : &energy);
   store->FinishRun(run_id);
   if (!options.energy.power_log.empty()) {
     for (const std::string& problem :

@@ -7,6 +7,8 @@
 #include <cmath>
 #include <thread>
 
+#include "sensors/throttle_flags.h"
+
 namespace edgebench::harness {
 namespace {
 
@@ -101,6 +103,11 @@ ThrottleInputs ThrottleInputsOf(const std::vector<sensors::SensorSample>& sample
       if (samples.front().readings[i].source->kind != sensors::SensorKind::kClock) continue;
       inputs.clocks_mhz.push_back(sensors::SeriesOf(samples, i));
     }
+    for (size_t i = 0; i < samples.front().readings.size(); ++i) {
+      const auto& source = samples.front().readings[i].source;
+      if (source->kind != sensors::SensorKind::kThrottleFlags) continue;
+      inputs.flags.push_back({source, sensors::SeriesOf(samples, i)});
+    }
   }
   double t = measure_start;
   for (double latency : latencies) {
@@ -110,8 +117,30 @@ ThrottleInputs ThrottleInputsOf(const std::vector<sensors::SensorSample>& sample
   return inputs;
 }
 
+namespace {
+
+// The board's own word: the first throttle-flags reading in [from, to] with a "now" bit.
+std::optional<ThrottleVerdict> ReportedThrottling(const ThrottleInputs& inputs, double from,
+                                                  double to) {
+  for (const ThrottleInputs::Flags& flags : inputs.flags) {
+    for (const sensors::TimedValue& reading : flags.values) {
+      if (reading.seconds < from || reading.seconds > to) continue;
+      const auto mask = static_cast<uint64_t>(reading.value);
+      if (mask & flags.source->throttling_now_mask) {
+        return ThrottleVerdict{true,
+                               fmt::format("{} reported {}", flags.source->id,
+                                           sensors::DescribeThrottleFlags(*flags.source, mask))};
+      }
+    }
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
 ThrottleVerdict CompareSegments(const ThrottleInputs& inputs, double base_from, double base_to,
                                 double from, double to) {
+  if (auto reported = ReportedThrottling(inputs, from, to)) return *reported;
   const auto base_temp = Mean(ValuesIn(inputs.hottest_celsius, base_from, base_to));
   const auto temp = Mean(ValuesIn(inputs.hottest_celsius, from, to));
   if (!base_temp || !temp) return {false, "no temperature readings: throttling not judged"};
@@ -139,6 +168,7 @@ ThrottleVerdict CompareSegments(const ThrottleInputs& inputs, double base_from, 
 
 ThrottleVerdict DetectThrottling(const ThrottleInputs& inputs, double t0, double t1) {
   if (!(t1 > t0)) return {false, "no measured window"};
+  if (auto reported = ReportedThrottling(inputs, t0, t1)) return *reported;
   const double quarter = (t1 - t0) / 4;
   return CompareSegments(inputs, t0, t0 + quarter, t1 - quarter, t1);
 }
@@ -146,6 +176,7 @@ ThrottleVerdict DetectThrottling(const ThrottleInputs& inputs, double t0, double
 std::optional<double> TimeToThrottle(const ThrottleInputs& inputs, double t0, double t1,
                                      double bucket_seconds) {
   if (!(bucket_seconds > 0) || t1 - t0 < 2 * bucket_seconds) return std::nullopt;
+  if (ReportedThrottling(inputs, t0, t0 + bucket_seconds)) return 0.0;
   for (double from = t0 + bucket_seconds; from + bucket_seconds <= t1 + 1e-9;
        from += bucket_seconds) {
     if (CompareSegments(inputs, t0, t0 + bucket_seconds, from, from + bucket_seconds).throttled) {

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -33,6 +34,12 @@ struct ThrottleInputs {
   std::vector<sensors::TimedValue> hottest_celsius;          // hottest zone per sample
   std::vector<std::vector<sensors::TimedValue>> clocks_mhz;  // one series per clock
   std::vector<sensors::TimedValue> latencies;                // each inference at its end
+  /// Throttle flags the board reported (sensors/throttle_flags.h), one series per source.
+  struct Flags {
+    std::shared_ptr<const sensors::SensorInfo> source;
+    std::vector<sensors::TimedValue> values;  // the masks, as doubles
+  };
+  std::vector<Flags> flags;
 };
 
 /// The series of `samples` the rule needs, and the inference latencies (seconds, in run
@@ -40,7 +47,9 @@ struct ThrottleInputs {
 ThrottleInputs ThrottleInputsOf(const std::vector<sensors::SensorSample>& samples,
                                 const std::vector<double>& latencies, double measure_start);
 
-/// The throttle rule. A later segment is throttled against a baseline segment when the
+/// The throttle rule. A segment is throttled when the board itself reported throttling in
+/// it (a throttle-flags reading with a "now" bit set), whatever the temperature did.
+/// Otherwise a later segment is throttled against a baseline segment when the
 /// hottest temperature's mean rose by at least kMinTemperatureRise AND either some
 /// clock's mean fell by more than kClockDropFraction or the median latency grew by more
 /// than kLatencyDriftFraction. Both halves are needed: a clock that drops while the chip
@@ -55,7 +64,8 @@ struct ThrottleVerdict {
 ThrottleVerdict CompareSegments(const ThrottleInputs& inputs, double base_from, double base_to,
                                 double from, double to);
 
-/// A job's verdict: the last quarter of [t0, t1] against the first.
+/// A job's verdict: throttled when the board reported throttling anywhere in [t0, t1],
+/// else the last quarter of [t0, t1] against the first.
 ThrottleVerdict DetectThrottling(const ThrottleInputs& inputs, double t0, double t1);
 
 /// A soak's time to throttle: [t0, t1] cut into buckets of `bucket_seconds`; the first

@@ -93,7 +93,8 @@ void AddStoredExtras(const store::ResultsStore& db, const std::vector<int64_t>& 
         r.energy_boundary = f.boundary;
       }
       if (f.kind == "temperature" && f.max_value) {
-        r.max_celsius = std::isnan(r.max_celsius) ? *f.max_value : std::max(r.max_celsius, *f.max_value);
+        r.max_celsius =
+            std::isnan(r.max_celsius) ? *f.max_value : std::max(r.max_celsius, *f.max_value);
       }
     }
   }
@@ -172,6 +173,8 @@ ReportData LoadReportData(const std::vector<std::string>& databases, bool paper)
         AddStoredExtras(db, ids_of[key], data.jobs.back());
       }
     }
+    std::vector<ReportSoak> soaks = LoadSoaks(db);
+    data.soaks.insert(data.soaks.end(), soaks.begin(), soaks.end());
   }
   if (paper) AddPaper(data);
   return data;

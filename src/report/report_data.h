@@ -11,6 +11,7 @@
 
 #include "harness/job_result.h"
 #include "harness/layer_profile.h"
+#include "report/report_soak.h"
 
 namespace edgebench::report {
 
@@ -68,6 +69,8 @@ struct ReportData {
   std::vector<ReportJob> jobs;
   std::vector<ReportDevice> devices;
   std::vector<std::string> databases;
+  /// Soak runs (`edgebench soak`), latest first per database.
+  std::vector<ReportSoak> soaks;
 };
 
 /// Reads every database (read-only). A configuration measured in several runs of one

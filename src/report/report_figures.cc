@@ -9,6 +9,8 @@
 #include <set>
 
 #include "ir/cost.h"
+#include "report/figure_helpers.h"
+#include "report/report_sensor_figures.h"
 #include "report/vega_specs.h"
 #include "zoo/model_zoo.h"
 #include "zoo/paper_table1.h"
@@ -17,42 +19,6 @@ namespace edgebench::report {
 namespace {
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
-
-bool Measured(const ReportJob& j) { return j.status == "ok" && std::isfinite(j.p50_ms); }
-
-// Your measured jobs (not the study's), at default optimization settings.
-std::vector<const ReportJob*> YourDefaultJobs(const ReportData& data) {
-  std::vector<const ReportJob*> jobs;
-  for (const ReportJob& j : data.jobs) {
-    if (!j.paper && j.toggles.empty() && Measured(j)) jobs.push_back(&j);
-  }
-  return jobs;
-}
-
-int YourDeviceCount(const ReportData& data) {
-  int n = 0;
-  for (const ReportDevice& d : data.devices) n += d.paper ? 0 : 1;
-  return n;
-}
-
-// "backend" or "backend @ device" when several of your devices are in the report.
-std::string SeriesName(const ReportData& data, const ReportJob& j) {
-  return YourDeviceCount(data) > 1 ? j.backend + " @ " + j.device : j.backend;
-}
-
-std::string DeviceName(const ReportJob& j) { return j.paper ? j.device + " (paper)" : j.device; }
-
-double GeometricMean(const std::vector<double>& values) {
-  if (values.empty()) return kNaN;
-  double log_sum = 0;
-  for (double v : values) log_sum += std::log(v);
-  return std::exp(log_sum / static_cast<double>(values.size()));
-}
-
-Figure NoData(std::string id, std::string title, std::string caption, std::string how) {
-  Figure f{std::move(id), std::move(title), std::move(caption), std::nullopt, std::move(how), {}};
-  return f;
-}
 
 Figure ModelFigure(const ReportData& data) {
   Figure f{"models",
@@ -472,31 +438,35 @@ Figure DistributionFigure(const ReportData& data) {
 }
 
 Figure EnergyFigure(const ReportData& data) {
-  Figure f{"energy", "Energy per inference",
+  Figure f{"energy",
+           "Energy per inference",
            "Millijoules per inference: the energy counter's difference (or the integral of "
            "sampled power) over the measured window, divided by the inferences in it; the "
            "series name carries the sensor's boundary (whole board, CPU package, GPU), as "
            "figures of different boundaries are not comparable.",
-           std::nullopt, "", {}};
-  f.table.columns = {{"device", "device"},          {"model", "model"},
-                     {"backend", "backend"},        {"boundary", "boundary"},
-                     {"mj", "mJ/inference", true},  {"mj_above_idle", "mJ above idle", true},
-                     {"watts", "average W", true},  {"max_c", "max C", true}};
+           std::nullopt,
+           "",
+           {}};
+  f.table.columns = {{"device", "device"},         {"model", "model"},
+                     {"backend", "backend"},       {"boundary", "boundary"},
+                     {"mj", "mJ/inference", true}, {"mj_above_idle", "mJ above idle", true},
+                     {"watts", "average W", true}, {"max_c", "max C", true}};
   std::vector<Bar> bars;
   for (const ReportJob* j : YourDefaultJobs(data)) {
     if (!std::isfinite(j->energy_mj)) continue;
     bars.push_back({j->model, SeriesName(data, *j) + " [" + j->energy_boundary + "]", j->energy_mj,
                     kNaN, kNaN, ""});
-    f.table.rows.push_back({TextCell(j->device), TextCell(j->model), TextCell(j->backend),
-                            TextCell(j->energy_boundary), NumberCell(j->energy_mj, 3),
-                            NumberCell(j->energy_above_idle_mj, 3), NumberCell(j->average_watts, 2),
-                            std::isfinite(j->max_celsius) ? NumberCell(j->max_celsius, 1)
-                                                          : TextCell("n/a")});
+    f.table.rows.push_back(
+        {TextCell(j->device), TextCell(j->model), TextCell(j->backend),
+         TextCell(j->energy_boundary), NumberCell(j->energy_mj, 3),
+         NumberCell(j->energy_above_idle_mj, 3), NumberCell(j->average_watts, 2),
+         std::isfinite(j->max_celsius) ? NumberCell(j->max_celsius, 1) : TextCell("n/a")});
   }
   if (bars.empty()) {
-    f.no_data = "no data: no power sensor was recorded; run on a machine where `edgebench "
-                "sensors` lists one (RAPL, hwmon, NVML) or give an external meter "
-                "(--power-cmd, --power-log)";
+    f.no_data =
+        "no data: no power sensor was recorded; run on a machine where `edgebench "
+        "sensors` lists one (RAPL, hwmon, NVML) or give an external meter "
+        "(--power-cmd, --power-log)";
   } else {
     f.spec = GroupedBarSpec(bars, "mJ per inference (log scale)", "backend [boundary]", true);
   }
@@ -504,14 +474,20 @@ Figure EnergyFigure(const ReportData& data) {
 }
 
 Figure ProfileFigure(const ReportData& data) {
-  Figure f{"profile", "Per-layer profiles: where each backend spends its time",
+  Figure f{"profile",
+           "Per-layer profiles: where each backend spends its time",
            "Milliseconds per inference (median over the profiled runs) by the IR operation of "
            "each framework layer (a fused layer counts under its first IR node); 'added by the "
            "framework' are layout conversions and other work with no IR node; 'unattributed' "
            "is the profiled end-to-end median minus the layers' sum.",
-           std::nullopt, "", {}};
-  f.table.columns = {{"device", "device"}, {"model", "model"}, {"backend", "backend"},
-                     {"operation", "operation"}, {"ms", "ms", true}};
+           std::nullopt,
+           "",
+           {}};
+  f.table.columns = {{"device", "device"},
+                     {"model", "model"},
+                     {"backend", "backend"},
+                     {"operation", "operation"},
+                     {"ms", "ms", true}};
   std::vector<Slice> slices;
   std::vector<std::string> without;
   for (const ReportJob& j : data.jobs) {
@@ -524,7 +500,7 @@ Figure ProfileFigure(const ReportData& data) {
     for (const harness::ProfiledNode& n : j.profile->nodes) op_of[n.name] = n.op;
     std::map<std::string, double> ms_of;
     for (const harness::ProfileRow& row : j.profile->rows) {
-      const std::string op = row.ir_nodes.empty()          ? "added by the framework"
+      const std::string op = row.ir_nodes.empty()              ? "added by the framework"
                              : op_of.contains(row.ir_nodes[0]) ? op_of[row.ir_nodes[0]]
                                                                : row.kind;
       ms_of[op] += row.seconds * 1e3;
@@ -539,8 +515,9 @@ Figure ProfileFigure(const ReportData& data) {
     }
   }
   if (slices.empty()) {
-    f.no_data = "no data: run `edgebench profile --model M --backends all` to store per-layer "
-                "profiles";
+    f.no_data =
+        "no data: run `edgebench profile --model M --backends all` to store per-layer "
+        "profiles";
   } else {
     f.spec = StackedBarSpec(slices, "milliseconds per inference", "IR operation");
   }
@@ -575,10 +552,10 @@ Figure OptimizationFigure(const ReportData& data) {
     if (base == defaults.end()) continue;
     const double speedup = base->second / j.p50_ms;
     bars.push_back({j.model, j.backend, speedup, kNaN, kNaN, ""});
-    f.table.rows.push_back({TextCell(j.device), TextCell(j.model), TextCell(j.backend_id),
-                            TextCell(j.toggles), NumberCell(speedup, 3),
-                            std::isfinite(j.pass_deviation) ? NumberCell(j.pass_deviation, 4)
-                                                            : TextCell("-")});
+    f.table.rows.push_back(
+        {TextCell(j.device), TextCell(j.model), TextCell(j.backend_id), TextCell(j.toggles),
+         NumberCell(speedup, 3),
+         std::isfinite(j.pass_deviation) ? NumberCell(j.pass_deviation, 4) : TextCell("-")});
   }
   if (bars.empty()) {
     f.no_data =
@@ -656,10 +633,8 @@ std::vector<Figure> BuildFigures(const ReportData& data, const FigureOptions& op
   figures.push_back(StartupFigure(data));
   figures.push_back(MemoryFigure(data));
   figures.push_back(EnergyFigure(data));
-  figures.push_back(NoData("power-temperature", "Power, temperature and clocks over time",
-                           "Watts, degrees Celsius and MHz against seconds of a soak run.",
-                           "no data: no soak trace stored; run `edgebench soak` on a machine "
-                           "with sensors"));
+  figures.push_back(PowerLatencyFigure(data));
+  figures.push_back(SoakFigure(data));
   figures.push_back(OptimizationFigure(data));
   figures.push_back(ProfileFigure(data));
   figures.push_back(NoData("container", "Bare metal vs container",

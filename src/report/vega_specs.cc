@@ -4,29 +4,12 @@
 #include <cmath>
 #include <limits>
 
+#include "report/vega_common.h"
+
 namespace edgebench::report {
 namespace {
 
 using nlohmann::json;
-
-// Vega has no NaN in JSON: absent numbers become null, which its marks skip.
-json Number(double value) { return std::isfinite(value) ? json(value) : json(nullptr); }
-
-json Base(int width, int height) {
-  return {{"$schema", "https://vega.github.io/schema/vega/v5.json"},
-          {"width", width},
-          {"height", height},
-          {"padding", 5},
-          {"autosize", {{"type", "pad"}, {"resize", true}}},
-          {"config", {{"axis", {{"labelFontSize", 11}, {"titleFontSize", 12}}}}}};
-}
-
-json ColorScale(const std::string& data, const std::string& field) {
-  return {{"name", "color"},
-          {"type", "ordinal"},
-          {"domain", {{"data", data}, {"field", field}}},
-          {"range", "category"}};
-}
 
 // The smallest positive value, halved: a log axis's floor under every bar.
 double LogFloor(const std::vector<double>& values) {

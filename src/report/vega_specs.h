@@ -4,6 +4,7 @@
 // inline; Vega (Debian's libjs-vega in the page, node-vega for the SVG files) draws them.
 
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -65,5 +66,18 @@ struct Spread {
 /// Horizontal distribution summaries on a log axis, one row each.
 nlohmann::json SpreadSpec(const std::vector<Spread>& spreads, const std::string& value_title,
                           const std::string& series_title);
+
+/// One point of a line in a panel of PanelLinesSpec.
+struct TimedPoint {
+  std::string panel;   // the quantity, with its unit: one panel (own y axis) each
+  std::string series;  // the line
+  double seconds = 0;
+  double value = 0;
+};
+
+/// Lines over a shared time axis, one panel per quantity stacked vertically, each with
+/// its own y scale; a dashed rule at `marker_seconds` (e.g. the time to throttle).
+nlohmann::json PanelLinesSpec(const std::vector<TimedPoint>& points,
+                              std::optional<double> marker_seconds, const std::string& x_title);
 
 }  // namespace edgebench::report

@@ -9,6 +9,8 @@
 #include <cstdlib>
 #include <memory>
 
+#include "sensors/throttle_flags.h"
+
 namespace edgebench::sensors {
 namespace {
 
@@ -87,7 +89,7 @@ class NvmlLibrary {
   void* handle_;
 };
 
-enum class NvmlQuantity { kEnergy, kPower, kTemperature, kSmClock };
+enum class NvmlQuantity { kEnergy, kPower, kTemperature, kSmClock, kThrottleReasons };
 
 class NvmlSource final : public SensorSource {
  public:
@@ -134,6 +136,17 @@ class NvmlSource final : public SensorSource {
         }
         return Present(static_cast<double>(mhz), std::move(detail));
       }
+      case NvmlQuantity::kThrottleReasons: {
+        unsigned long long reasons = 0;
+        status = nvml.throttle_reasons_(device_, &reasons);
+        if (status != kNvmlSuccess) break;
+        std::string detail;
+        try {
+          detail = DescribeNvmlReasons(reasons);
+        } catch (...) {
+        }
+        return Present(static_cast<double>(reasons), std::move(detail));
+      }
     }
     try {
       return Absent(fmt::format("NVML returned {} for {}", status, info().id));
@@ -178,14 +191,16 @@ SensorSources DiscoverNvml(std::string* why_none) {
            {std::tuple{NvmlQuantity::kEnergy, "energy", SensorKind::kEnergyCounter},
             std::tuple{NvmlQuantity::kPower, "power", SensorKind::kPower},
             std::tuple{NvmlQuantity::kTemperature, "temp", SensorKind::kTemperature},
-            std::tuple{NvmlQuantity::kSmClock, "sm-clock", SensorKind::kClock}}) {
+            std::tuple{NvmlQuantity::kSmClock, "sm-clock", SensorKind::kClock},
+            std::tuple{NvmlQuantity::kThrottleReasons, "throttle", SensorKind::kThrottleFlags}}) {
         auto source =
             std::make_shared<NvmlSource>(SensorInfo{.id = "nvml:" + gpu + ":" + suffix,
                                                     .kind = kind,
                                                     .unit = std::string(KindUnit(kind)),
                                                     .boundary = "gpu:" + std::to_string(index),
                                                     .label = label,
-                                                    .path = NvmlLibraryName()},
+                                                    .path = NvmlLibraryName(),
+                                                    .throttling_now_mask = kNvmlThrottlingMask},
                                          nvml, device, quantity);
         if (source->Read().value) sources.push_back(std::move(source));
       }

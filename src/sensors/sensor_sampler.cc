@@ -99,6 +99,7 @@ EnergyResult EnergyOf(const std::vector<SensorSample>& samples, size_t index, do
       return IntegratePower(series, t0, t1);
     case SensorKind::kTemperature:
     case SensorKind::kClock:
+    case SensorKind::kThrottleFlags:
       break;
   }
   return {std::nullopt, info.id + " measures " + std::string(KindName(info.kind)) + ", not energy"};

@@ -12,6 +12,8 @@ std::string_view KindName(SensorKind kind) {
       return "temperature";
     case SensorKind::kClock:
       return "clock";
+    case SensorKind::kThrottleFlags:
+      return "throttle-flags";
   }
   return "unknown";
 }
@@ -26,6 +28,8 @@ std::string_view KindUnit(SensorKind kind) {
       return "C";
     case SensorKind::kClock:
       return "MHz";
+    case SensorKind::kThrottleFlags:
+      return "flags";
   }
   return "";
 }

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
@@ -11,12 +12,15 @@
 namespace edgebench::sensors {
 
 /// What a source measures. Energy counters are cumulative (they only make sense as a
-/// difference of two readings); the others are instantaneous.
-enum class SensorKind { kEnergyCounter, kPower, kTemperature, kClock };
+/// difference of two readings); the others are instantaneous. Throttle flags are the
+/// bit mask a board's firmware or driver reports (Raspberry Pi `vcgencmd get_throttled`,
+/// NVML's clock throttle reasons), carried as the reading's value.
+enum class SensorKind { kEnergyCounter, kPower, kTemperature, kClock, kThrottleFlags };
 
-/// "energy-counter", "power", "temperature" or "clock".
+/// "energy-counter", "power", "temperature", "clock" or "throttle-flags".
 std::string_view KindName(SensorKind kind);
-/// The unit every reading of that kind is given in: J, W, C (degrees Celsius) or MHz.
+/// The unit every reading of that kind is given in: J, W, C (degrees Celsius), MHz or
+/// "flags".
 std::string_view KindUnit(SensorKind kind);
 
 /// Everything fixed about a source, found once at discovery.
@@ -35,6 +39,9 @@ struct SensorInfo {
   std::string path;
   /// Energy counters only: the counter returns to 0 after this many joules.
   std::optional<double> counter_range_joules;
+  /// Throttle flags only: the bits that mean "slowed down right now" (as opposed to
+  /// sticky "has happened since boot" bits or informational ones such as GPU idle).
+  uint64_t throttling_now_mask = 0;
 };
 
 /// One reading of one source. `value` is absent when the file vanished, became

@@ -6,6 +6,7 @@
 #include <cmath>
 #include <nlohmann/json.hpp>
 
+#include "store/energy_rows.h"
 #include "store/results_store.h"
 
 namespace edgebench::store {
@@ -127,10 +128,10 @@ void ResultsStore::AddEnergyFigures(int64_t job_id, double window_seconds, int64
   }
 }
 
-void ResultsStore::RecordJobEnergy(int64_t job_id, const harness::JobEnergy& energy) {
-  sqlite3* db = db_.get();
-  Exec(db, path_, "BEGIN IMMEDIATE");
-  try {
+void WriteJobEnergy(sqlite3* db, const std::string& path, int64_t job_id,
+                    const harness::JobEnergy& energy) {
+  const std::string& path_ = path;
+  {
     const harness::ThermalRecord& t = energy.thermal;
     Query thermal(db, path_,
                   "INSERT INTO job_thermal (job_id, window_s, inferences, idle_s, "
@@ -149,6 +150,14 @@ void ResultsStore::RecordJobEnergy(int64_t job_id, const harness::JobEnergy& ene
       trace.Int(job_id).Text(s.source_id).Text(s.boundary).Text(s.kind).Text(s.unit);
       trace.Text(NumbersJson(s.seconds)).Text(NumbersJson(s.values)).Run();
     }
+  }
+}
+
+void ResultsStore::RecordJobEnergy(int64_t job_id, const harness::JobEnergy& energy) {
+  sqlite3* db = db_.get();
+  Exec(db, path_, "BEGIN IMMEDIATE");
+  try {
+    WriteJobEnergy(db, path_, job_id, energy);
     Exec(db, path_, "COMMIT");
   } catch (...) {
     sqlite3_exec(db, "ROLLBACK", nullptr, nullptr, nullptr);

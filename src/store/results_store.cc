@@ -18,6 +18,7 @@
 #include <utility>
 
 #include "harness/job_fields.h"
+#include "store/energy_rows.h"
 
 namespace edgebench::store {
 namespace {
@@ -845,7 +846,8 @@ void ResultsStore::FinishRun(int64_t run_id) {
   }
 }
 
-int64_t ResultsStore::RecordJob(int64_t run_id, const JobResult& result) {
+int64_t ResultsStore::RecordJob(int64_t run_id, const JobResult& result,
+                                const harness::JobEnergy* energy) {
   sqlite3* db = db_.get();
   Transaction transaction(db, path_);
 
@@ -896,6 +898,7 @@ int64_t ResultsStore::RecordJob(int64_t run_id, const JobResult& result) {
     insert.BindDouble(g->top1_agreement).BindDouble(g->top5_agreement).BindText(g->quality_error);
     insert.Run();
   }
+  if (energy) WriteJobEnergy(db, path_, job_id, *energy);
 
   transaction.Commit();
   return job_id;

@@ -109,9 +109,11 @@ class ResultsStore {
   /// Sets the run's finished_at to now. Throws StoreError for an unknown id.
   void FinishRun(int64_t run_id);
 
-  /// Stores one job with its samples, verification and layer profile in a single transaction;
-  /// returns the job's id. Throws StoreError (nothing stored) for an unknown run.
-  int64_t RecordJob(int64_t run_id, const harness::JobResult& result);
+  /// Stores one job with its samples, verification, layer profile and (when given) the
+  /// energy measured around it (as RecordJobEnergy) in a single transaction; returns the
+  /// job's id. Throws StoreError (nothing stored) for an unknown run.
+  int64_t RecordJob(int64_t run_id, const harness::JobResult& result,
+                    const harness::JobEnergy* energy = nullptr);
 
   /// True when any run already holds a job with this configuration whose outcome would
   /// not change by running it again: unsupported, verify_failed, or ok -- for a timed

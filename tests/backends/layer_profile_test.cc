@@ -222,9 +222,42 @@ TEST(LayerProfileTest, LibTorchEagerTimesEveryNode) {
   EXPECT_EQ(result.layer_profile->rows.size(), graph.nodes().size());
 }
 
+// LibTorch's profiler on the frozen, optimized TorchScript graph: freezing folds each batch
+// norm into the convolution before it, so bn1 has no operator of its own and shares
+// conv1's row; optimize_for_inference's layout conversions are rows without IR nodes.
+TEST(LayerProfileTest, LibTorchScriptGroupsTheBatchNormFrozenIntoTheConvolution) {
+  const ir::Graph graph = FusableGraph();
+  std::string skip;
+  const JobResult result = ProfileOn("libtorch-script", graph, skip);
+  if (!skip.empty()) GTEST_SKIP() << skip;
+  ASSERT_EQ(result.status, JobStatus::kOk) << result.error;
+  const LayerProfile& profile = *result.layer_profile;
+  ASSERT_TRUE(profile.available()) << profile.no_profiler_reason;
+  std::string listing;
+  for (const ProfileRow& row : profile.rows) {
+    listing += row.layer + " [" + row.kind + "]:";
+    for (const std::string& node : row.ir_nodes) listing += " " + node;
+    listing += "\n";
+  }
+  const std::vector<ProfileRow> first = RowsCovering(profile, "bn1");
+  ASSERT_EQ(first.size(), 1u) << listing;
+  EXPECT_EQ(first[0].ir_nodes.front(), "conv1") << listing;
+  EXPECT_NE(first[0].kind.find("conv"), std::string::npos) << listing;
+  EXPECT_GT(first[0].seconds, 0) << listing;
+  // Every IR node is in exactly one row.
+  for (const ir::Node& node : graph.nodes()) {
+    EXPECT_EQ(RowsCovering(profile, node.name).size(), 1u) << node.name << "\n" << listing;
+  }
+  for (const char* node : {"gap", "fc"}) {
+    const std::vector<ProfileRow> own = RowsCovering(profile, node);
+    ASSERT_EQ(own.size(), 1u) << listing;
+    EXPECT_EQ(own[0].ir_nodes, Nodes{node}) << listing;
+  }
+}
+
 TEST(LayerProfileTest, BackendsWithoutAProfilerSayWhyInsteadOfReportingZeros) {
   const ir::Graph graph = FusableGraph();
-  for (const std::string id : {"xnnpack", "libtorch-script"}) {
+  for (const std::string id : {"xnnpack"}) {
     std::string skip;
     const JobResult result = ProfileOn(id, graph, skip);
     if (!skip.empty()) continue;

@@ -2,9 +2,11 @@
 # `edgebench report` over a database built by the real harness (two small models on the
 # reference backend, measured on two device labels, one a cold start): every figure with
 # data has its SVG, CSV and Markdown and states its unit; figures without data (energy,
-# soak, container) say how to get it; a missing database is an error. Then the report is
+# soak, container) say how to get it; a missing database is an error. A second database
+# has sensor data (a fixture thermal zone and an external meter command, around a run and
+# a soak) and must draw the energy, power-latency and soak figures. Both reports are
 # opened in headless Chromium from disk: every chart must draw data marks, with no
-# console error, and a screenshot is saved (REPORT_SCREENSHOT=path keeps it).
+# console error, and a screenshot is saved (REPORT_SCREENSHOT=path keeps the first).
 # Usage: report_test.sh EDGEBENCH
 set -u
 bin="$1"
@@ -56,6 +58,28 @@ done
 sed -n '/<section id="framework-speedup">/,/<\/section>/p' "$html" | grep -q "no data" ||
   fail "framework comparison with one backend does not say no data"
 
+# Sensor figures from a board with sensors: a fixture thermal zone (no sensor here) and an
+# external meter command printing 5.5 W, around a run and a 2 s soak.
+mkdir -p "$work/sys/sys/class/thermal/thermal_zone0"
+echo soc-thermal >"$work/sys/sys/class/thermal/thermal_zone0/type"
+echo 45000 >"$work/sys/sys/class/thermal/thermal_zone0/temp"
+meter=(--sysfs-root "$work/sys" --power-cmd 'while :; do echo 5.5; sleep 0.02; done')
+"$bin" run --models cifarnet --device-label board-s "${quick[@]}" "${meter[@]}" --db "$work/s.db" >"$work/runs" 2>&1 ||
+  fail "run with sensors: $(tail -3 "$work/runs")"
+"$bin" soak --model cifarnet --backend reference --duration 2s --buckets 4 --cache-dir "$work/cache" \
+  "${meter[@]}" --db "$work/s.db" >"$work/soak" 2>&1 || fail "soak: $(tail -3 "$work/soak")"
+"$bin" report --db "$work/s.db" -o "$work/sensors" >"$work/out" 2>&1 || fail "report with sensors: $(cat "$work/out")"
+for fig in energy:Millijoules power-latency:W power-temperature:seconds; do
+  id=${fig%%:*}
+  unit=${fig#*:}
+  [ -s "$work/sensors/figures/$id.svg" ] || fail "sensors: figures/$id.svg missing or empty"
+  section=$(tr '\n' ' ' <"$work/sensors/index.html" | grep -o "<section id=\"$id\">.*" | sed 's|</section>.*||')
+  grep -q "no data" <<<"$section" && fail "sensors: figure $id says no data"
+  grep -q "$unit" <<<"$section" || fail "sensors: figure $id does not state '$unit'"
+done
+grep -q "external-meter" "$work/sensors/tables/power-latency.csv" ||
+  fail "power-latency does not name the meter's boundary: $(head -3 "$work/sensors/tables/power-latency.csv")"
+
 # Merging: each board's database into one, twice (the second adds nothing), labels kept.
 "$bin" run --models cifarnet --device-label board-c "${quick[@]}" --db "$work/c.db" >/dev/null 2>&1 ||
   fail "run on board-c"
@@ -74,26 +98,32 @@ grep -q "no such results database" "$work/err" || fail "missing database message
 
 # The browser: every chart drew marks, no console error; a screenshot.
 browser=$(command -v chromium || command -v chromium-browser || true)
+flags=(--headless --no-sandbox --disable-gpu --disable-background-networking
+       --disable-component-update --no-first-run --user-data-dir="$work/profile"
+       --virtual-time-budget=30000)
+# browse REPORT_DIR MIN_CHARTS SCREENSHOT
+browse() {
+  local html="$1/index.html" name
+  name=$(basename "$1")
+  timeout 120 "$browser" "${flags[@]}" --enable-logging=stderr --v=0 --dump-dom \
+    "file://$html" >"$work/dom.html" 2>"$work/console.txt" || fail "$name: chromium --dump-dom failed"
+  grep -q 'data-done="yes"' "$work/dom.html" || fail "$name: the page never finished drawing"
+  grep -q 'data-errors="0"' "$work/dom.html" || fail "$name: the page reported errors: $(grep -o 'data-error="[^"]*"' "$work/dom.html" | head -3)"
+  figures=$(grep -c 'data-figure="' "$html")
+  drawn=$(grep -o 'data-drawn="yes"' "$work/dom.html" | wc -l)
+  [ "$drawn" -eq "$figures" ] && [ "$figures" -ge "$2" ] ||
+    fail "$name: $drawn of $figures charts drew data marks: $(grep -o 'data-figure="[a-z-]*"[^>]*' "$work/dom.html" | grep -v 'drawn="yes"' | head -3)"
+  grep "CONSOLE" "$work/console.txt" | grep -qi "error" &&
+    fail "$name: console errors: $(grep CONSOLE "$work/console.txt" | head -3)"
+  timeout 120 "$browser" "${flags[@]}" --window-size=1200,3000 --screenshot="$3" \
+    "file://$html" >/dev/null 2>&1 || fail "$name: screenshot failed"
+  [ -s "$3" ] || fail "$name: no screenshot written"
+}
 if [ -z "$browser" ]; then
   fail "chromium is not installed (scripts/install-deps installs it)"
 else
-  flags=(--headless --no-sandbox --disable-gpu --disable-background-networking
-         --disable-component-update --no-first-run --user-data-dir="$work/profile"
-         --virtual-time-budget=30000)
-  timeout 120 "$browser" "${flags[@]}" --enable-logging=stderr --v=0 --dump-dom \
-    "file://$html" >"$work/dom.html" 2>"$work/console.txt" || fail "chromium --dump-dom failed"
-  grep -q 'data-done="yes"' "$work/dom.html" || fail "the page never finished drawing"
-  grep -q 'data-errors="0"' "$work/dom.html" || fail "the page reported errors: $(grep -o 'data-error="[^"]*"' "$work/dom.html" | head -3)"
-  figures=$(grep -c 'data-figure="' "$html")
-  drawn=$(grep -o 'data-drawn="yes"' "$work/dom.html" | wc -l)
-  [ "$drawn" -eq "$figures" ] && [ "$figures" -ge 9 ] ||
-    fail "$drawn of $figures charts drew data marks: $(grep -o 'data-figure="[a-z-]*"[^>]*' "$work/dom.html" | grep -v 'drawn="yes"' | head -3)"
-  grep "CONSOLE" "$work/console.txt" | grep -qi "error" &&
-    fail "console errors: $(grep CONSOLE "$work/console.txt" | head -3)"
-  shot=${REPORT_SCREENSHOT:-$work/screenshot.png}
-  timeout 120 "$browser" "${flags[@]}" --window-size=1200,3000 --screenshot="$shot" \
-    "file://$html" >/dev/null 2>&1 || fail "screenshot failed"
-  [ -s "$shot" ] || fail "no screenshot written"
+  browse "$work/report" 9 "${REPORT_SCREENSHOT:-$work/screenshot.png}"
+  browse "$work/sensors" 3 "$work/sensors.png"
 fi
 
 if [ "$failures" -ne 0 ]; then

@@ -115,7 +115,7 @@ TEST(ReportFigures, RooflineUsesFlopsOverTheMedianAndThePeak) {
 
 TEST(ReportFigures, SensorSoakAndContainerFiguresSayHowToGetData) {
   const std::vector<Figure> figures = BuildFigures(TwoBackendsTwoModels(), {});
-  for (const char* id : {"energy", "power-temperature", "container"}) {
+  for (const char* id : {"energy", "power-latency", "power-temperature", "container"}) {
     const Figure& f = Find(figures, id);
     EXPECT_FALSE(f.spec.has_value()) << id;
     EXPECT_EQ(f.no_data.rfind("no data: ", 0), 0u) << id << ": " << f.no_data;
@@ -126,6 +126,72 @@ TEST(ReportFigures, SensorSoakAndContainerFiguresSayHowToGetData) {
     EXPECT_FALSE(f.spec.has_value()) << f.id;
     EXPECT_FALSE(f.no_data.empty()) << f.id;
   }
+}
+
+TEST(ReportFigures, PowerAgainstLatencyPlotsEveryJobWithAPowerFigure) {
+  ReportData data = TwoBackendsTwoModels();
+  data.jobs[1].average_watts = 12.5;  // resnet-18 on onednn, 25 ms
+  data.jobs[1].energy_mj = 312.5;
+  data.jobs[1].energy_boundary = "cpu-package:0";
+  const std::vector<Figure> figures = BuildFigures(data, {});
+  const Figure& f = Find(figures, "power-latency");
+  ASSERT_TRUE(f.spec.has_value()) << f.no_data;
+  ASSERT_EQ(f.table.rows.size(), 1u);
+  EXPECT_EQ(Cell(f, "watts", {"resnet-18", "onednn"}), "12.50");
+  EXPECT_EQ(Cell(f, "p50_ms", {"resnet-18", "onednn"}), "25.000");
+  const nlohmann::json& points = (*f.spec)["data"][0]["values"];
+  ASSERT_EQ(points.size(), 1u);
+  EXPECT_EQ(points[0]["series"], "onednn [cpu-package:0]");
+}
+
+// A 10 s soak: latency doubles after 5 s while a package counter runs at 20 W, a zone
+// heats linearly and a clock steps down; the report's lines are bucket statistics of it.
+TEST(ReportSoak, LinesAreBucketStatisticsOfTheStoredSamplesAndTraces) {
+  std::vector<double> latencies(1000, 0.005);     // 5 s of 5 ms
+  latencies.insert(latencies.end(), 500, 0.010);  // then 5 s of 10 ms
+  harness::SensorTrace counter{"rapl:0", "cpu-package:0", "energy-counter", "J", {}, {}};
+  harness::SensorTrace zone{"thermal:0", "thermal:cpu", "temperature", "C", {}, {}};
+  harness::SensorTrace clock{"cpufreq:0", "cpu-core:0", "clock", "MHz", {}, {}};
+  harness::SensorTrace flags{"vcgencmd:throttled", "board", "throttle-flags", "flags", {}, {}};
+  for (int i = -20; i <= 200; ++i) {  // 20 Hz, from 1 s before the window
+    const double t = i * 0.05;
+    counter.seconds.push_back(t);
+    // 20 W on a counter that wraps at 100 J (at t = 0 and t = 5 s).
+    counter.values.push_back(std::fmod(1000 + 20 * t, 100.0));
+    zone.seconds.push_back(t);
+    zone.values.push_back(40 + 2 * t);
+    clock.seconds.push_back(t);
+    clock.values.push_back(t < 5 ? 2000 : 1500);
+    flags.seconds.push_back(t);
+    flags.values.push_back(0);
+  }
+  const std::vector<ReportSeries> lines =
+      SoakSeries(latencies, {counter, zone, clock, flags}, 10.0);
+  ASSERT_EQ(lines.size(), 4u);  // latency, power, temperature, clock; flags are not drawn
+  EXPECT_EQ(lines[0].quantity, "latency (ms)");
+  EXPECT_EQ(lines[0].values.front(), 5.0);
+  EXPECT_EQ(lines[0].values.back(), 10.0);
+  EXPECT_LE(lines[0].values.size(), static_cast<size_t>(kSoakPoints));
+  EXPECT_EQ(lines[1].quantity, "power (W)");
+  EXPECT_EQ(lines[1].name, "rapl:0 [cpu-package:0]");
+  for (double watts : lines[1].values) EXPECT_NEAR(watts, 20.0, 1e-6);  // wraps left out
+  EXPECT_EQ(lines[2].quantity, "temperature (C)");
+  EXPECT_GE(lines[2].seconds.front(), 0.0);  // the window only
+  EXPECT_NEAR(lines[2].values.front(), 40 + 2 * lines[2].seconds.front(), 0.1);
+  EXPECT_EQ(lines[3].quantity, "clock (MHz)");
+  EXPECT_EQ(lines[3].values.back(), 1500);
+
+  ReportData data;
+  data.soaks.push_back(
+      {"board", "resnet-18", "onednn", 10.0, 5.0, "clock 2000 -> 1500 MHz", lines});
+  const std::vector<Figure> figures = BuildFigures(data, {});
+  const Figure& f = Find(figures, "power-temperature");
+  ASSERT_TRUE(f.spec.has_value()) << f.no_data;
+  EXPECT_EQ(Cell(f, "throttle_s", {"resnet-18"}), "5.0");
+  EXPECT_EQ((*f.spec)["data"][1]["values"][0]["t"], 5.0);  // the time-to-throttle rule
+  size_t points = 0;
+  for (const ReportSeries& line : lines) points += line.values.size();
+  EXPECT_EQ((*f.spec)["data"][0]["values"].size(), points);
 }
 
 TEST(ReportFigures, DeviceSpeedupIsTheGeometricMeanOverCommonModels) {

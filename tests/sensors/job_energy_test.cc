@@ -15,6 +15,7 @@
 #include "harness/monotonic_clock.h"
 #include "harness/thermal_protocol.h"
 #include "sensors/discovery.h"
+#include "sensors/throttle_flags.h"
 #include "sysfs_fixture.h"
 
 namespace edgebench::harness {
@@ -224,6 +225,41 @@ TEST(ThrottleRuleTest, NeedsHeatAndASlowdown) {
   const ThrottleVerdict unjudged = DetectThrottling(no_temperature, 0, 4);
   EXPECT_FALSE(unjudged.throttled);
   EXPECT_NE(unjudged.reason.find("no temperature"), std::string::npos);
+}
+
+// The board's own flags decide without any heat: a "now" bit anywhere in the window is
+// throttling; sticky since-boot bits and NVML's informational reasons are not.
+TEST(ThrottleRuleTest, ABoardReportingThrottlingIsThrottledWhateverTheTemperature) {
+  auto with_flags = [](const std::string& id, uint64_t mask_now, double value_at_3_1s) {
+    ThrottleInputs inputs = Inputs(0, 2000, 0.010);
+    auto info = std::make_shared<sensors::SensorInfo>();
+    info->id = id;
+    info->kind = sensors::SensorKind::kThrottleFlags;
+    info->throttling_now_mask = mask_now;
+    ThrottleInputs::Flags flags{info, {}};
+    for (int i = 0; i <= 40; ++i) flags.values.push_back({i * 0.1, i == 31 ? value_at_3_1s : 0});
+    inputs.flags.push_back(flags);
+    return inputs;
+  };
+  const ThrottleVerdict pi =
+      DetectThrottling(with_flags("vcgencmd:throttled", sensors::kVcgencmdNowMask, 0x4), 0, 4);
+  EXPECT_TRUE(pi.throttled);
+  EXPECT_NE(pi.reason.find("vcgencmd:throttled reported throttled now"), std::string::npos)
+      << pi.reason;
+  EXPECT_FALSE(
+      DetectThrottling(with_flags("vcgencmd:throttled", sensors::kVcgencmdNowMask, 0x50000), 0, 4)
+          .throttled);
+  EXPECT_TRUE(
+      DetectThrottling(with_flags("nvml:gpu0:throttle", sensors::kNvmlThrottlingMask, 0x40), 0, 4)
+          .throttled);
+  EXPECT_FALSE(
+      DetectThrottling(with_flags("nvml:gpu0:throttle", sensors::kNvmlThrottlingMask, 0x1), 0, 4)
+          .throttled);
+  // A soak's time to throttle is when the flag first shows.
+  const std::optional<double> at =
+      TimeToThrottle(with_flags("vcgencmd:throttled", sensors::kVcgencmdNowMask, 0x4), 0, 4, 0.5);
+  ASSERT_TRUE(at);
+  EXPECT_NEAR(*at, 3.0, 1e-9);
 }
 
 TEST(ThrottleRuleTest, TimeToThrottleIsTheFirstThrottledBucket) {

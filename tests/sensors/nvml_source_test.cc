@@ -50,12 +50,12 @@ TEST_F(NvmlSourceTest, FindsEachGpusSupportedQuantitiesWithUnitsConverted) {
       "name1 Fake-T4\npower_mw1 70000\ntemp1 45\nsm_clock1 1590\nthrottle1 0\n");
   std::string why;
   const SensorSources sources = DiscoverNvml(&why);
-  ASSERT_EQ(sources.size(), 7u) << why;
+  ASSERT_EQ(sources.size(), 9u) << why;
   EXPECT_EQ(sources[0]->info().id, "nvml:gpu0:energy");
   EXPECT_EQ(sources[0]->info().kind, SensorKind::kEnergyCounter);
   EXPECT_EQ(sources[0]->info().label, "Fake-H200");
-  for (size_t i = 0; i < 4; ++i) EXPECT_EQ(sources[i]->info().boundary, "gpu:0");
-  for (size_t i = 4; i < 7; ++i) EXPECT_EQ(sources[i]->info().boundary, "gpu:1");
+  for (size_t i = 0; i < 5; ++i) EXPECT_EQ(sources[i]->info().boundary, "gpu:0");
+  for (size_t i = 5; i < 9; ++i) EXPECT_EQ(sources[i]->info().boundary, "gpu:1");
   auto readings = ReadById(sources);
   EXPECT_FALSE(readings.contains("nvml:gpu1:energy"));
   EXPECT_DOUBLE_EQ(*readings["nvml:gpu0:energy"].value, 7000.123);  // mJ -> J
@@ -65,6 +65,11 @@ TEST_F(NvmlSourceTest, FindsEachGpusSupportedQuantitiesWithUnitsConverted) {
   EXPECT_EQ(readings["nvml:gpu0:sm-clock"].detail, "throttle reasons 0x4");
   EXPECT_EQ(readings["nvml:gpu1:sm-clock"].detail, "");
   EXPECT_DOUBLE_EQ(*readings["nvml:gpu1:power"].value, 70);
+  // The reasons are also throttle flags of their own, with NVML's names for the bits.
+  EXPECT_EQ(sources[4]->info().kind, SensorKind::kThrottleFlags);
+  EXPECT_DOUBLE_EQ(*readings["nvml:gpu0:throttle"].value, 4);
+  EXPECT_EQ(readings["nvml:gpu0:throttle"].detail, "SW power cap");
+  EXPECT_EQ(readings["nvml:gpu1:throttle"].detail, "none");
 
   // A reading that starts failing mid-run is an absent value with the NVML code.
   Script("count 2\nname0 Fake-H200\nenergy_mj0 7000123\ntemp0 61\nsm_clock0 1980\n");

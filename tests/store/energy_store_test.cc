@@ -129,6 +129,25 @@ TEST_F(EnergyStoreTest, RoundTripsFiguresThermalRecordAndTraces) {
   EXPECT_TRUE(saw_rail);
 }
 
+// A job and the energy measured around it are one transaction: both, or neither.
+TEST_F(EnergyStoreTest, AJobAndItsEnergyAreStoredTogetherOrNotAtAll) {
+  ResultsStore store = ResultsStore::Open(Db());
+  const int64_t run = store.BeginRun({});
+  const harness::JobEnergy energy = Measured();
+  const int64_t job = store.RecordJob(run, Job("a"), &energy);
+  const auto stored = store.JobEnergyOf(job, /*with_traces=*/true);
+  ASSERT_TRUE(stored);
+  EXPECT_EQ(stored->figures.size(), energy.figures.size());
+  EXPECT_EQ(stored->traces.size(), energy.traces.size());
+
+  // Two traces of one source break the traces' primary key halfway through the energy
+  // rows: the job row written before them must go too.
+  harness::JobEnergy broken = Measured();
+  broken.traces.push_back(broken.traces.front());
+  EXPECT_THROW(store.RecordJob(run, Job("b"), &broken), StoreError);
+  EXPECT_EQ(store.Jobs(run).size(), 1u);
+}
+
 TEST_F(EnergyStoreTest, ResultsTableShowsFiguresOrNoSensor) {
   ResultsStore store = ResultsStore::Open(Db());
   const int64_t run = store.BeginRun({});

@@ -45,6 +45,7 @@ std::string ScriptWriter::Write() {
   out_ << fmt::format("def forward(self, {}):\n", fmt::join(params, ", "));
   // The typed empty list IntList() names; unused ones cost nothing after freezing.
   out_ << "    no_ints: List[int] = []\n";
+  line_nodes_.assign(2, "");
   for (ir::NodeId id : graph_.ExecutionOrder()) Emit(graph_.node(id));
   std::vector<std::string> results;
   for (ir::ValueId id : graph_.outputs()) results.push_back(Name(id));
@@ -78,6 +79,7 @@ const ir::Shape& ScriptWriter::OutputShape(const ir::Node& node) const {
 void ScriptWriter::Line(const ir::Node& node, const std::string& target,
                         const std::string& expression) {
   out_ << fmt::format("    {} = {}  # {}\n", target, expression, CommentSafe(node.name));
+  line_nodes_.push_back(node.name);
 }
 
 std::string ScriptWriter::AddBuffer(const ir::Node& node, Buffer buffer) {

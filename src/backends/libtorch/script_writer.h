@@ -36,6 +36,11 @@ class ScriptWriter {
 
   const std::vector<Buffer>& buffers() const { return buffers_; }
 
+  /// For each line of the source Write() returned (index 0 is line 1), the name of the IR
+  /// node it computes, or "" for the lines that belong to no node (def, locals, return):
+  /// how a profiled TorchScript operator's source line names its IR node.
+  const std::vector<std::string>& line_nodes() const { return line_nodes_; }
+
  private:
   std::string Name(ir::ValueId id) const;
   std::string In(const ir::Node& node, size_t i) const { return Name(node.inputs[i]); }
@@ -66,6 +71,7 @@ class ScriptWriter {
   const ir::Graph& graph_;
   std::ostringstream out_;
   std::vector<Buffer> buffers_;
+  std::vector<std::string> line_nodes_;
 };
 
 /// A TorchScript int list literal; an empty one is the typed local `no_ints` that

@@ -4,9 +4,13 @@
 // parameters, so freezing folds them into the graph as constants (conv-bn folding, and
 // oneDNN weight prepacking in optimize_for_inference, work on those constants).
 
+#include <torch/csrc/autograd/profiler_legacy.h>
 #include <torch/csrc/jit/api/module.h>
 #include <torch/script.h>
 
+#include <cstdlib>
+
+#include "backends/libtorch/script_profile.h"
 #include "backends/libtorch/script_writer.h"
 #include "backends/libtorch/sessions.h"
 #include "backends/libtorch/torch_session.h"
@@ -14,22 +18,111 @@
 namespace edgebench::backends::libtorch {
 namespace {
 
+namespace profiler = torch::autograd::profiler;
+
+// The 1-based source line of a profiler stack entry "<string>(12): forward"; 0 for none.
+int LineOfStack(const std::vector<std::string>& stack) {
+  if (stack.empty()) return 0;
+  const std::string& frame = stack.front();
+  const size_t open = frame.rfind('(');
+  if (open == std::string::npos) return 0;
+  return std::atoi(frame.c_str() + open + 1);
+}
+
+// The top-level operators of the profiled forward() (events nested in an operator are
+// its own calls), on the thread that ran it, and when forward() ended.
+std::vector<ScriptOpEvent> TopLevelOperators(const profiler::thread_event_lists& lists,
+                                             double& end_us) {
+  std::vector<ScriptOpEvent> events;
+  end_us = 0;
+  for (const std::vector<profiler::LegacyEvent>& list : lists) {
+    const profiler::LegacyEvent* origin = nullptr;
+    std::vector<std::string> open;  // names of the ranges open now
+    std::vector<ScriptOpEvent> found;
+    double end = 0;
+    for (const profiler::LegacyEvent& event : list) {
+      if (origin == nullptr) origin = &event;
+      const std::string kind = event.kindStr();
+      if (kind == "push") {
+        const std::string name = event.name();
+        const bool top =
+            name != "forward" && std::all_of(open.begin(), open.end(),
+                                             [](const std::string& o) { return o == "forward"; });
+        if (top) found.push_back({origin->cpuElapsedUs(event), LineOfStack(event.stack()), name});
+        open.push_back(name);
+      } else if (kind == "pop" && !open.empty()) {
+        open.pop_back();
+        if (open.empty()) end = origin->cpuElapsedUs(event);
+      }
+    }
+    if (found.size() > events.size()) {
+      events = std::move(found);
+      end_us = end;
+    }
+  }
+  return events;
+}
+
+// Which operators of the optimized graph sit on each source line.
+std::vector<std::vector<std::string>> KindsByLine(const torch::jit::Graph& graph, size_t lines) {
+  std::vector<std::vector<std::string>> kinds(lines);
+  for (const torch::jit::Node* node : graph.nodes()) {
+    if (node->kind() == c10::prim::Constant) continue;
+    const torch::jit::SourceRange& range = node->sourceRange();
+    if (!range.source()) continue;
+    const size_t line = range.source()->lineno_for_offset(range.start());
+    if (line < lines) kinds[line].push_back(node->kind().toQualString());
+  }
+  return kinds;
+}
+
 class ScriptSession final : public TorchSession {
  public:
   ScriptSession(const ir::Graph& graph, const c10::Device& device, int threads,
-                torch::jit::Module module)
-      : TorchSession(graph, device, threads), module_(std::move(module)) {}
+                torch::jit::Module module, ScriptProfileLayout layout)
+      : TorchSession(graph, device, threads),
+        module_(std::move(module)),
+        layout_(std::move(layout)) {}
 
-  // LibTorch's profiler would name aten operators of the frozen graph, which no longer
-  // say which IR node they came from; libtorch-eager runs the same kernels node by node.
+  // LibTorch's own profiler, with stacks: each aten operator of the frozen graph carries
+  // the line of our source it came from, and so its IR node (script_profile.h).
   Status EnableProfiling() noexcept override {
-    return Status::Error(
-        "the frozen TorchScript graph runs as one forward() call whose aten operators carry no "
-        "IR node names (libtorch-eager times the same kernels node by node)");
+    profiling_ = true;
+    return Status::Ok();
+  }
+
+  Status LastProfile(std::vector<LayerTime>& layers) noexcept override {
+    try {
+      layers = profile_;
+    } catch (const std::exception& error) {
+      return Status::Error(error.what());
+    }
+    return Status::Ok();
   }
 
  protected:
   Status Forward(std::vector<at::Tensor>& outputs) override {
+    if (!profiling_) return Call(outputs);
+    profiler::enableProfilerLegacy(profiler::ProfilerConfig(profiler::ProfilerState::CPU,
+                                                            /*report_input_shapes=*/false,
+                                                            /*profile_memory=*/false,
+                                                            /*with_stack=*/true));
+    Status status;
+    try {
+      status = Call(outputs);
+    } catch (...) {
+      profiler::disableProfilerLegacy();
+      throw;
+    }
+    const profiler::thread_event_lists lists = profiler::disableProfilerLegacy();
+    double end_us = 0;
+    const std::vector<ScriptOpEvent> events = TopLevelOperators(lists, end_us);
+    profile_ = ScriptLayerTimes(events, end_us, layout_);
+    return status;
+  }
+
+ private:
+  Status Call(std::vector<at::Tensor>& outputs) {
     std::vector<c10::IValue> arguments(inputs().begin(), inputs().end());
     const c10::IValue result = module_.forward(std::move(arguments));
     if (result.isTensor()) {
@@ -42,8 +135,10 @@ class ScriptSession final : public TorchSession {
     return Status::Ok();
   }
 
- private:
   torch::jit::Module module_;
+  ScriptProfileLayout layout_;
+  bool profiling_ = false;
+  std::vector<LayerTime> profile_;
 };
 
 }  // namespace
@@ -85,7 +180,11 @@ Status PrepareScriptSession(const ir::Graph& graph, const c10::Device& device, i
       frozen = torch::jit::freeze(module);
       passes += fmt::format(" (optimize_for_inference failed: {})", Describe(error));
     }
-    session = std::make_unique<ScriptSession>(graph, device, threads, std::move(frozen));
+    ScriptProfileLayout layout = MakeScriptProfileLayout(graph, writer.line_nodes());
+    layout.line_kinds =
+        KindsByLine(*frozen.get_method("forward").graph(), layout.line_nodes.size());
+    session = std::make_unique<ScriptSession>(graph, device, threads, std::move(frozen),
+                                              std::move(layout));
   } catch (const std::exception& error) {
     return Status::Error(fmt::format("libtorch-script prepare failed: {}", Describe(error)));
   }
