@@ -9,7 +9,9 @@
 #include "cli/option_checks.h"
 #include "common/json_text.h"
 #include "harness/job_json.h"
+#include "harness/wrap_overhead.h"
 #include "report/energy_table.h"
+#include "report/overhead_table.h"
 #include "report/pooled_table.h"
 #include "report/results_table.h"
 #include "report/roofline.h"
@@ -25,6 +27,7 @@ struct ResultsOptions {
   int64_t run = 0;  // 0 = latest
   bool samples = false;
   bool traces = false;
+  bool overhead = false;  // only the launcher overhead table (results --overhead)
 };
 
 // Opens an existing database read-only: reading results must never create or change a
@@ -67,9 +70,24 @@ int RunResults(const ResultsOptions& options) {
     if (stored.id == *run) peak = report::MachinePeakOfRun(stored.info.environment_json);
   }
   const std::vector<harness::PooledJob> pooled = store::PooledJobs(*store, *run);
+  const std::vector<harness::WrapOverhead> overheads = harness::CompareWrapped(pooled);
+  if (options.overhead) {
+    if (overheads.empty()) {
+      std::cerr << fmt::format(
+          "edgebench: run {} measured no job both bare and wrapped (run --compare-wrap)\n", *run);
+      return kExitFailure;
+    }
+    std::cout << report::Render(report::WrapOverheadTable(overheads), *format);
+    return kExitOk;
+  }
   report::Table table = report::PooledResultsTable(pooled, peak);
   report::AppendEnergyColumns(table, pooled, report::EnergiesOfRun(*store, *run));
   std::cout << report::Render(table, *format);
+  // Exports stay one table each; --overhead gives this one on its own.
+  if (!overheads.empty() && *format == report::OutputFormat::kTable) {
+    std::cout << "\nLauncher overhead (wrapped vs bare, paired by round):\n"
+              << report::Render(report::WrapOverheadTable(overheads), *format);
+  }
   return kExitOk;
 }
 
@@ -194,6 +212,9 @@ Command AddResultsCommand(CLI::App& app) {
   CLI::App* sub = app.add_subcommand("results", "Print a stored run's results");
   AddDbOption(sub, *options);
   sub->add_option("--run", options->run, "Run id (default: the latest)")->transform(RunId());
+  sub->add_flag("--overhead", options->overhead,
+                "Only the launcher overhead of a `run --compare-wrap` (wrapped vs bare per job, "
+                "with its 95% CI and start-up phase differences), in any --format");
   sub->add_option("--format", options->format, "Output format: table, csv, json or md")
       ->check(CLI::IsMember({"table", "csv", "json", "md"}));
   return {sub, [options] { return RunResults(*options); }};

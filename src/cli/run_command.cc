@@ -16,6 +16,7 @@
 #include "cli/job_selection.h"
 #include "cli/option_checks.h"
 #include "cli/progress.h"
+#include "cli/wrap_options.h"
 #include "common/build_info.h"
 #include "common/json_text.h"
 #include "formats/model_source.h"
@@ -27,7 +28,9 @@
 #include "harness/reference_cache.h"
 #include "harness/scheduler.h"
 #include "harness/statistics.h"
+#include "harness/wrap_overhead.h"
 #include "report/energy_table.h"
+#include "report/overhead_table.h"
 #include "report/pooled_table.h"
 #include "report/results_table.h"
 #include "report/roofline.h"
@@ -67,6 +70,7 @@ struct RunOptions {
   std::string cache_dir;
   std::string command_line;
   EnergyCliOptions energy;
+  WrapCliOptions wrap;
 };
 
 // The order seed of a run being resumed, so its remaining repetitions keep its order.
@@ -128,6 +132,12 @@ int Orchestrate(RunOptions options, harness::WorkerRequest::Mode mode) {
       std::cerr << "edgebench: bad --mem-limit '" << options.mem_limit << "' (e.g. 512M, 1G)\n";
       return kExitUsage;
     }
+  }
+  std::string wrap_error;
+  const std::optional<std::string> wrapper = WrapperOf(options.wrap, wrap_error);
+  if (!wrapper) {
+    std::cerr << "edgebench: " << wrap_error << "\n";
+    return kExitUsage;
   }
   std::vector<int> cpus;
   if (!options.pin.empty() && !harness::ParseCpuList(options.pin, cpus)) {
@@ -242,13 +252,15 @@ int Orchestrate(RunOptions options, harness::WorkerRequest::Mode mode) {
   for (harness::JobConfig& job : jobs) {
     if (formats::IsModelFile(job.model)) job.input_shape = options.input_shape;
   }
+  jobs = harness::WrapJobs(jobs, *wrapper, options.wrap.compare);
+  if (options.wrap.compare) schedule.variants = 2;
   if (!run_id) {
     nlohmann::json order = nlohmann::json::array();
-    for (const harness::ScheduledRun& slot :
-         harness::InterleavedOrder(jobs.size(), schedule.repetitions, schedule.order_seed)) {
+    for (const harness::ScheduledRun& slot : harness::ScheduleOrder(jobs.size(), schedule)) {
       order.push_back({{"model", jobs[slot.job].model},
                        {"backend", jobs[slot.job].backend},
                        {"repetition", slot.repetition}});
+      if (!jobs[slot.job].wrapper.empty()) order.back()["wrapper"] = jobs[slot.job].wrapper;
     }
     run_id = store->BeginRun(
         {.device_label = options.device_label.empty() ? environment.hostname : options.device_label,
@@ -260,6 +272,7 @@ int Orchestrate(RunOptions options, harness::WorkerRequest::Mode mode) {
                                     {"order_seed", schedule.order_seed},
                                     {"cooldown_s", schedule.cooldown_seconds},
                                     {"cold", options.cold},
+                                    {"compare_wrap", options.wrap.compare},
                                     {"order", order}})});
   }
 
@@ -334,6 +347,14 @@ int Orchestrate(RunOptions options, harness::WorkerRequest::Mode mode) {
     }
     PrintVerdicts(pooled);
   }
+  // Exports stay one table each (`results --overhead` gives this one in any format).
+  if (timing && *format == report::OutputFormat::kTable) {
+    if (const std::vector<harness::WrapOverhead> overheads = harness::CompareWrapped(pooled);
+        !overheads.empty()) {
+      std::cout << "\nLauncher overhead (wrapped vs bare, paired by round):\n"
+                << report::Render(report::WrapOverheadTable(overheads), *format);
+    }
+  }
   for (const std::string& problem : log_problems) std::cerr << "edgebench: " << problem << "\n";
   return outcome.failures == 0 && log_problems.empty() ? kExitOk : kExitFailure;
 }
@@ -399,6 +420,7 @@ Command AddRunCommand(CLI::App& app) {
   CLI::App* sub = app.add_subcommand(
       "run", "Measure single-batch latency of models on backends, store and tabulate it");
   AddCommonOptions(sub, *options);
+  AddWrapOptions(sub, options->wrap, /*compare=*/true);
   harness::MeasureOptions& m = options->measure;
   sub->add_option("--min-runs", m.min_runs, "Measure at least this many runs")
       ->transform(WholeNumber(1, int64_t{1} << 40, "a run count"))
@@ -462,6 +484,7 @@ Command AddVerifyCommand(CLI::App& app) {
   CLI::App* sub = app.add_subcommand(
       "verify", "Check each backend's output against the reference engine (no timing)");
   AddCommonOptions(sub, *options);
+  AddWrapOptions(sub, options->wrap, /*compare=*/false);
   return {sub, [options] {
             options->command_line = Invocation();
             return Orchestrate(*options, harness::WorkerRequest::Mode::kVerify);

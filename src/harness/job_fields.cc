@@ -129,6 +129,11 @@ const JobField kJobFields[] = {
     EB_INT(model_macs, model_macs, int64_t),
     EB_INT(model_flops, model_flops, int64_t),
     EB_INT(model_bytes, model_bytes, int64_t),
+    // Schema 8.
+    EB_TEXT(wrapper, config.wrapper),
+    EB_INT(worker_pid, worker_pid, int64_t),
+    EB_TEXT(worker_namespaces, worker_namespaces),
+    EB_TEXT(new_namespaces, new_namespaces),
 };
 
 #undef EB_TEXT

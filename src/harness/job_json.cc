@@ -27,7 +27,8 @@ json ToJson(const JobConfig& config) {
           {"precision", config.precision},
           {"weight_seed", config.weight_seed},
           {"input_shape", config.input_shape},
-          {"toggles", config.toggles}};
+          {"toggles", config.toggles},
+          {"wrapper", config.wrapper}};
 }
 
 JobConfig JobConfigFromJson(const json& j) {
@@ -38,7 +39,8 @@ JobConfig JobConfigFromJson(const json& j) {
           .precision = j.at("precision").get<std::string>(),
           .weight_seed = JsonInteger<uint64_t>(j.at("weight_seed")),
           .input_shape = j.value("input_shape", std::string()),
-          .toggles = j.value("toggles", std::string())};
+          .toggles = j.value("toggles", std::string()),
+          .wrapper = j.value("wrapper", std::string())};
 }
 
 json ToJson(const MeasureOptions& o) {

@@ -43,4 +43,16 @@ std::vector<JobConfig> PlanJobs(const std::vector<std::string>& models,
   return jobs;
 }
 
+std::vector<JobConfig> WrapJobs(const std::vector<JobConfig>& jobs, const std::string& wrapper,
+                                bool compare) {
+  if (wrapper.empty()) return jobs;
+  std::vector<JobConfig> wrapped;
+  for (const JobConfig& job : jobs) {
+    if (compare) wrapped.push_back(job);
+    wrapped.push_back(job);
+    wrapped.back().wrapper = wrapper;
+  }
+  return wrapped;
+}
+
 }  // namespace edgebench::harness

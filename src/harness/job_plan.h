@@ -23,4 +23,10 @@ std::vector<JobConfig> PlanJobs(const std::vector<std::string>& models,
                                 const std::vector<std::string>& backends, const JobConfig& base,
                                 const std::vector<std::string>& toggle_sets = {});
 
+/// Every job started through `wrapper` (JobConfig::wrapper); with `compare`, every job
+/// twice in a row, bare then wrapped (ScheduleOptions::variants = 2 keeps each pair
+/// together). An empty `wrapper` leaves the jobs as they are.
+std::vector<JobConfig> WrapJobs(const std::vector<JobConfig>& jobs, const std::string& wrapper,
+                                bool compare);
+
 }  // namespace edgebench::harness

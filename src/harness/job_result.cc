@@ -37,6 +37,7 @@ std::string ConfigKey(const JobConfig& config) {
                                 EscapeKeyValue(config.precision), config.weight_seed);
   if (!config.input_shape.empty()) key += ";input_shape=" + EscapeKeyValue(config.input_shape);
   if (!config.toggles.empty()) key += ";toggles=" + EscapeKeyValue(config.toggles);
+  if (!config.wrapper.empty()) key += ";wrapper=" + EscapeKeyValue(config.wrapper);
   return key;
 }
 
@@ -49,7 +50,22 @@ std::string FormatToggles(std::vector<std::string> names) {
 std::string BackendLabel(const JobConfig& config) {
   std::string options = config.precision == "fp32" ? "" : config.precision;
   if (!config.toggles.empty()) options += (options.empty() ? "" : ",") + config.toggles;
-  return options.empty() ? config.backend : fmt::format("{} [{}]", config.backend, options);
+  std::string label =
+      options.empty() ? config.backend : fmt::format("{} [{}]", config.backend, options);
+  if (!config.wrapper.empty()) label += " via " + WrapperLabel(config.wrapper);
+  return label;
+}
+
+std::string WrapperLabel(const std::string& wrapper) {
+  if (wrapper.starts_with("container:")) return wrapper;
+  // The launcher's program name: the whole command would not fit a table cell.
+  const size_t start = wrapper.find_first_not_of(" \t");
+  if (start == std::string::npos) return wrapper;
+  std::string program = wrapper.substr(start, wrapper.find_first_of(" \t", start) - start);
+  program.erase(std::remove(program.begin(), program.end(), '\''), program.end());
+  program.erase(std::remove(program.begin(), program.end(), '"'), program.end());
+  const size_t slash = program.rfind('/');
+  return slash == std::string::npos ? program : program.substr(slash + 1);
 }
 
 std::string ModelLabel(const JobConfig& config) {

@@ -43,6 +43,11 @@ struct JobConfig {
   /// Optimization toggles asked of the backend (backends::OptimizationToggle names),
   /// canonical text: sorted, unique, comma-separated, e.g. "no-fusion"; empty = none.
   std::string toggles;
+  /// How the worker was started (harness/worker_wrapper.h): empty = directly; else the
+  /// launcher command it was started through (`--wrap`, e.g. "podman run --rm ...") or a
+  /// built-in container ("container:bwrap"). Part of the key, so wrapped and bare results
+  /// never pool.
+  std::string wrapper;
 };
 
 /// Canonical toggles text of `names` (sorted, duplicates dropped, comma-joined).
@@ -50,10 +55,10 @@ std::string FormatToggles(std::vector<std::string> names);
 
 /// Canonical text of the configuration --resume matches on, e.g.
 /// "model=resnet-18;backend=reference;threads=1;affinity=;precision=fp32;seed=2019", with
-/// ";input_shape=..." and then ";toggles=..." appended when the config has them (so keys of older
-/// results stay as they were, and results at different shapes never pool). '\\', ';' and '=' inside
-/// values are escaped with a backslash so distinct configs never share a key. The format is stored
-/// in databases: changing it breaks resuming old runs.
+/// ";input_shape=...", ";toggles=..." and then ";wrapper=..." appended when the config has them (so
+/// keys of older results stay as they were, and results at different shapes never pool). '\\', ';'
+/// and '=' inside values are escaped with a backslash so distinct configs never share a key. The
+/// format is stored in databases: changing it breaks resuming old runs.
 std::string ConfigKey(const JobConfig& config);
 
 /// How reports name the model of a job: the model id or file, with its input shapes in
@@ -61,8 +66,14 @@ std::string ConfigKey(const JobConfig& config);
 std::string ModelLabel(const JobConfig& config);
 
 /// How reports name the backend of a job: its id, with a precision other than fp32 and its
-/// toggles in brackets when it has any, e.g. "onednn [no-fusion]" or "onednn [int8,no-fusion]".
+/// toggles in brackets when it has any, and how its workers were wrapped, e.g.
+/// "onednn [no-fusion]", "onednn [int8,no-fusion]", "reference via container:bwrap",
+/// "reference via podman".
 std::string BackendLabel(const JobConfig& config);
+
+/// A short name for JobConfig::wrapper: "container:bwrap" as it is, else the launcher
+/// program's file name ("podman" for "/usr/bin/podman run --rm img").
+std::string WrapperLabel(const std::string& wrapper);
 
 /// Wall-clock seconds of each start-up phase, measured in the worker.
 struct PhaseTimes {
@@ -183,6 +194,15 @@ struct JobResult {
   /// 0 when nothing was measured; passed from the worker, not stored as job columns.
   double measure_start_s = 0;
   double measure_end_s = 0;
+  /// Evidence of where the worker ran, read by the worker itself: its PID as it sees it
+  /// (small inside a new PID namespace), and its namespaces as /proc/self/ns shows them
+  /// ("ipc:[4026532177] mnt:[...] net:[...] pid:[...] user:[...] uts:[...]").
+  int64_t worker_pid = 0;
+  std::string worker_namespaces;
+  /// The kinds among worker_namespaces that differ from the launching process's own,
+  /// comma-separated ("ipc,mnt,net,pid,user,uts" in the bwrap container; "" when bare).
+  /// Set by the parent.
+  std::string new_namespaces;
   /// Per-layer times (profile workers only; stored in its own table).
   std::optional<LayerProfile> layer_profile;
 };

@@ -13,11 +13,14 @@
 #include <cerrno>
 #include <cmath>
 #include <cstring>
+#include <filesystem>
+#include <vector>
 
 #include "common/json_text.h"
 #include "harness/memory_cap.h"
 #include "harness/monotonic_clock.h"
 #include "harness/worker.h"
+#include "harness/worker_wrapper.h"
 
 namespace edgebench::harness {
 namespace {
@@ -46,9 +49,14 @@ struct Pipe {
   }
 };
 
-// Runs in the forked child before exec: only async-signal-safe calls.
-[[noreturn]] void ExecWorker(const std::string& executable, const std::string& request,
-                             Pipe& result, Pipe& errors, std::optional<int64_t> rlimit_bytes,
+// The descriptor the worker writes its result to: fixed, so that a launcher passing on a
+// range of descriptors (podman run --preserve-fds=1 passes 3) passes this one.
+constexpr int kResultDescriptor = 3;
+
+// Runs in the forked child before exec: only async-signal-safe calls. `argv` is the whole
+// command line (a launcher's words, then the worker's), ready before the fork.
+[[noreturn]] void ExecWorker(const std::vector<char*>& argv, Pipe& result, Pipe& errors,
+                             Pipe& exec_status, std::optional<int64_t> rlimit_bytes,
                              const char* cgroup_procs, pid_t parent) {
   // A worker must not outlive a parent that was killed (e.g. kill -9 of the run); a
   // parent that died before the request took effect has made us an orphan already.
@@ -65,17 +73,22 @@ struct Pipe {
     setrlimit(RLIMIT_AS, &limit);
   }
   dup2(errors.write_end, STDERR_FILENO);
-  // The result pipe must survive exec: move it to a descriptor without O_CLOEXEC.
-  int result_fd = dup(result.write_end);
-  char fd_text[16];
-  int length = 0;
-  for (int value = result_fd; value > 0 || length == 0; value /= 10) {
-    fd_text[length++] = static_cast<char>('0' + value % 10);
+  // The result pipe must survive exec: at its fixed number, without O_CLOEXEC (dup2 clears
+  // it, but does nothing when the pipe already has that number).
+  if (result.write_end == kResultDescriptor) {
+    fcntl(kResultDescriptor, F_SETFD, 0);
+  } else if (exec_status.write_end == kResultDescriptor) {
+    // Moved aside first, or dup2 would close the channel that reports a failed exec.
+    exec_status.write_end = fcntl(kResultDescriptor, F_DUPFD_CLOEXEC, kResultDescriptor + 1);
+    dup2(result.write_end, kResultDescriptor);
+  } else {
+    dup2(result.write_end, kResultDescriptor);
   }
-  for (int i = 0; i < length / 2; ++i) std::swap(fd_text[i], fd_text[length - 1 - i]);
-  fd_text[length] = '\0';
-  const char* argv[] = {executable.c_str(), "__worker", request.c_str(), fd_text, nullptr};
-  execv(executable.c_str(), const_cast<char* const*>(argv));
+  execv(argv[0], argv.data());
+  // Only reached when exec failed: the parent reads errno from this pipe, which a
+  // successful exec closes (O_CLOEXEC).
+  const int error = errno;
+  (void)!write(exec_status.write_end, &error, sizeof error);
   _exit(127);
 }
 
@@ -144,11 +157,18 @@ JobResult RunJobInWorker(const WorkerRequest& request_in, const RunnerOptions& o
   if (options.memory_limit_bytes) {
     result.memory_limit_mode = cgroup ? "cgroup" : "rlimit";
   }
-  const std::string executable =
+  const bool wrapped = !request_in.config.wrapper.empty();
+  std::string executable =
       options.worker_executable.empty() ? "/proc/self/exe" : options.worker_executable;
+  // Through a launcher, /proc/self/exe would name the launcher.
+  if (wrapped && executable == "/proc/self/exe") {
+    std::error_code error;
+    executable = std::filesystem::read_symlink("/proc/self/exe", error).string();
+  }
   Pipe result_pipe;
   Pipe error_pipe;
-  if (!result_pipe.Open() || !error_pipe.Open()) {
+  Pipe exec_status;
+  if (!result_pipe.Open() || !error_pipe.Open() || !exec_status.Open()) {
     result.error = fmt::format("cannot create pipes: {}", std::strerror(errno));
     return result;
   }
@@ -156,6 +176,17 @@ JobResult RunJobInWorker(const WorkerRequest& request_in, const RunnerOptions& o
   request.spawn_time = MonotonicSeconds();
   request.memory_limit_bytes = options.memory_limit_bytes;
   const std::string request_text = JsonText(ToJson(request));
+  std::string launch_error;
+  const std::optional<std::vector<std::string>> command_line = WorkerCommandLine(
+      request, {executable, kWorkerArgument, request_text, std::to_string(kResultDescriptor)},
+      launch_error);
+  if (!command_line) {
+    result.error = launch_error;
+    return result;
+  }
+  std::vector<char*> argv;
+  for (const std::string& word : *command_line) argv.push_back(const_cast<char*>(word.c_str()));
+  argv.push_back(nullptr);
 
   const pid_t parent = getpid();
   const pid_t pid = fork();
@@ -164,12 +195,13 @@ JobResult RunJobInWorker(const WorkerRequest& request_in, const RunnerOptions& o
     return result;
   }
   if (pid == 0) {
-    ExecWorker(executable, request_text, result_pipe, error_pipe,
+    ExecWorker(argv, result_pipe, error_pipe, exec_status,
                cgroup ? std::nullopt : options.memory_limit_bytes,
                cgroup ? cgroup->procs_path().c_str() : nullptr, parent);
   }
   result_pipe.CloseWrite();
   error_pipe.CloseWrite();
+  exec_status.CloseWrite();
 
   // Non-blocking reads: a process the backend spawned may inherit the pipes and keep
   // them open after the worker is gone, so end of file cannot be what ends the wait.
@@ -227,8 +259,19 @@ JobResult RunJobInWorker(const WorkerRequest& request_in, const RunnerOptions& o
     r.peak_rss_bytes = result.peak_rss_bytes;
     r.memory_limit_bytes = result.memory_limit_bytes;
     r.memory_limit_mode = result.memory_limit_mode;
+    r.new_namespaces = DifferingNamespaces(r.worker_namespaces, OwnNamespaces());
     return r;
   };
+  int exec_errno = 0;
+  fcntl(exec_status.read_end, F_SETFL, O_NONBLOCK);
+  if (read(exec_status.read_end, &exec_errno, sizeof exec_errno) == sizeof exec_errno) {
+    result.status = JobStatus::kFailed;
+    result.exit_code = 127;
+    result.error =
+        fmt::format("cannot execute {} '{}': {}", wrapped ? "the launcher" : "the worker",
+                    argv.front(), std::strerror(exec_errno));
+    return result;
+  }
 
   if (timed_out) {
     result.status = JobStatus::kTimeout;
@@ -259,6 +302,14 @@ JobResult RunJobInWorker(const WorkerRequest& request_in, const RunnerOptions& o
     result.error = "the worker could not join its memory cgroup; stderr: " + stderr_tail;
     return result;
   }
+  const bool oom_killed = cgroup && cgroup->OomKilled();
+  if (wrapped && !started && !oom_killed) {
+    // The worker never ran: whatever failed is the launcher's (or what it started).
+    result.status = JobStatus::kFailed;
+    result.error = fmt::format("the launcher '{}' {} before the worker started; stderr: {}",
+                               request.config.wrapper, how, stderr_tail);
+    return result;
+  }
   if (memory_capped && !started) {
     // Died before main(): the loader could not map the binary or its libraries, or the
     // stack could not grow, under the cap.
@@ -269,7 +320,7 @@ JobResult RunJobInWorker(const WorkerRequest& request_in, const RunnerOptions& o
         *options.memory_limit_bytes, result.memory_limit_mode, how, stderr_tail);
     return result;
   }
-  const bool oom = (cgroup && cgroup->OomKilled()) ||
+  const bool oom = oom_killed ||
                    (result.exit_code && *result.exit_code == kWorkerOutOfMemoryExit) ||
                    (memory_capped && LooksLikeOutOfMemory(errors));
   if (oom) {

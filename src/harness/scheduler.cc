@@ -54,11 +54,24 @@ std::vector<ScheduledRun> InterleavedOrder(size_t job_count, int repetitions, ui
   return order;
 }
 
+std::vector<ScheduledRun> ScheduleOrder(size_t job_count, const ScheduleOptions& options) {
+  const size_t variants = std::max<size_t>(options.variants, 1);
+  if (variants == 1) return InterleavedOrder(job_count, options.repetitions, options.order_seed);
+  std::vector<ScheduledRun> order;
+  for (const ScheduledRun& group :
+       InterleavedOrder(job_count / variants, options.repetitions, options.order_seed)) {
+    const size_t first = static_cast<size_t>(group.repetition - 1) % variants;
+    for (size_t i = 0; i < variants; ++i) {
+      order.push_back({group.job * variants + (first + i) % variants, group.repetition});
+    }
+  }
+  return order;
+}
+
 ScheduleOutcome RunSchedule(const std::vector<JobConfig>& jobs, const ScheduleOptions& options,
                             const SchedulerHooks& hooks) {
   ScheduleOutcome outcome;
-  const std::vector<ScheduledRun> order =
-      InterleavedOrder(jobs.size(), options.repetitions, options.order_seed);
+  const std::vector<ScheduledRun> order = ScheduleOrder(jobs.size(), options);
   std::set<size_t> given_up;
   bool first = true;
   for (size_t slot = 0; slot < order.size(); ++slot) {

@@ -17,6 +17,10 @@ struct ScheduleOptions {
   uint64_t order_seed = 1;      // seeds the shuffle of every round
   double cooldown_seconds = 0;  // sleep between two worker processes
   ValidityRules rules;          // what each summary is judged by
+  /// Jobs come in groups of this many consecutive variants of one configuration (e.g. a
+  /// job bare, then wrapped: --compare-wrap) that run back to back in every round; see
+  /// ScheduleOrder. 1 = every job on its own.
+  size_t variants = 1;
 };
 
 /// One slot of the schedule: which job, which of its repetitions (1-based).
@@ -31,6 +35,15 @@ struct ScheduledRun {
 /// std::mt19937_64 (whose output the standard fixes), so a seed gives the same order on
 /// every platform and the order can be replayed from the stored seed.
 std::vector<ScheduledRun> InterleavedOrder(size_t job_count, int repetitions, uint64_t seed);
+
+/// The order RunSchedule runs `job_count` jobs in: InterleavedOrder when
+/// `options.variants` is 1. Otherwise the groups of `variants` consecutive jobs are
+/// shuffled as InterleavedOrder shuffles jobs, and a group's variants run back to back, the
+/// first variant of round r being variant (r - 1) mod `variants` (A B, B A, A B, ... for
+/// two): each variant is measured next to the other in every round, so drift between
+/// rounds hits both alike, and neither always runs first (a warm page cache would favour
+/// the second). `job_count` must be a multiple of `variants`.
+std::vector<ScheduledRun> ScheduleOrder(size_t job_count, const ScheduleOptions& options);
 
 /// What the scheduler asks of its caller; every hook but `run` may be empty.
 struct SchedulerHooks {

@@ -6,6 +6,7 @@
 #include <sched.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <chrono>
 #include <cstdio>
 #include <cstring>
@@ -30,6 +31,7 @@
 #include "harness/reference_cache.h"
 #include "harness/reference_outputs.h"
 #include "harness/verification.h"
+#include "harness/worker_wrapper.h"
 #include "ir/cost.h"
 #include "zoo/seeded_weights.h"
 
@@ -304,7 +306,13 @@ int WorkerMain(int argc, char** argv, const RegistryFactory& make_registry) {
   fcntl(result_fd, F_SETFD, FD_CLOEXEC);
   // One byte tells the parent the worker started: a death before it means the process
   // could not even start (e.g. under a memory cap too small to map the binary).
-  if (write(result_fd, " ", 1) != 1) return 3;
+  if (write(result_fd, " ", 1) != 1) {
+    fmt::print(stderr,
+               "worker: cannot write to result descriptor {}: {} (a launcher that closes "
+               "inherited descriptors must pass it on, e.g. podman run --preserve-fds=1)\n",
+               result_fd, std::strerror(errno));
+    return 3;
+  }
   WorkerRequest request;
   try {
     request = WorkerRequestFromJson(nlohmann::json::parse(argv[2]));
@@ -316,6 +324,9 @@ int WorkerMain(int argc, char** argv, const RegistryFactory& make_registry) {
   // listed, never those of a default directory.
   JobResult result = ExecuteJob(request, make_registry(request.plugin_dir));
   result.phases.process_start = main_time - request.spawn_time;
+  // Evidence of where this ran (a container's namespaces), read from inside.
+  result.worker_pid = getpid();
+  result.worker_namespaces = OwnNamespaces();
   const std::string text = JsonText(ToJson(result));
   size_t written = 0;
   while (written < text.size()) {

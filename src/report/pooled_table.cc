@@ -112,14 +112,19 @@ nlohmann::json PooledJobsJson(const std::vector<harness::PooledJob>& jobs,
     nlohmann::json entry = {{"processes", job.pooled.process_medians.size()},
                             {"process_medians_s", job.pooled.process_medians},
                             {"process_spread", job.pooled.process_spread}};
-    for (const char* key : {"model",        "backend",         "threads",
-                            "cpu_affinity", "precision",       "weight_seed",
-                            "input_shape",  "toggles",         "status",
-                            "sample_count", "min_s",           "p50_s",
-                            "p90_s",        "p95_s",           "p99_s",
-                            "max_s",        "mean_s",          "stddev_s",
-                            "cov",          "median_ci_low_s", "median_ci_high_s",
-                            "valid",        "verdict_reason",  "recommendation"}) {
+    for (const char* key : {"model",           "backend",
+                            "threads",         "cpu_affinity",
+                            "precision",       "weight_seed",
+                            "input_shape",     "toggles",
+                            "wrapper",         "status",
+                            "sample_count",    "min_s",
+                            "p50_s",           "p90_s",
+                            "p95_s",           "p99_s",
+                            "max_s",           "mean_s",
+                            "stddev_s",        "cov",
+                            "median_ci_low_s", "median_ci_high_s",
+                            "valid",           "verdict_reason",
+                            "recommendation"}) {
       entry[key] = fields.at(key);
     }
     nlohmann::json withheld = nlohmann::json::object();

@@ -290,6 +290,15 @@ CREATE TABLE tune_trials (
   PRIMARY KEY (run_id, trial_index)
 ) WITHOUT ROWID;
 )sql"},
+    // Version 9: how each worker was started (--wrap, --container; part of config_key, so
+    // wrapped and bare jobs never pool) and what the worker saw of its namespaces: its own
+    // PID, its /proc/self/ns ids, and which kinds differ from the launching process's.
+    {9, R"sql(
+ALTER TABLE jobs ADD COLUMN wrapper TEXT NOT NULL DEFAULT '';
+ALTER TABLE jobs ADD COLUMN worker_pid INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE jobs ADD COLUMN worker_namespaces TEXT NOT NULL DEFAULT '';
+ALTER TABLE jobs ADD COLUMN new_namespaces TEXT NOT NULL DEFAULT '';
+)sql"},
 };
 
 static_assert(std::size(kMigrations) == kSchemaVersion, "one migration per schema version");

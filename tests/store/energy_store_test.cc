@@ -189,6 +189,9 @@ TEST_F(EnergyStoreTest, SchemaFourFilesGainTheEnergyTables) {
   ASSERT_EQ(
       sqlite3_exec(
           db,
+          "ALTER TABLE jobs DROP COLUMN wrapper; ALTER TABLE jobs DROP COLUMN worker_pid; "
+          "ALTER TABLE jobs DROP COLUMN worker_namespaces; "
+          "ALTER TABLE jobs DROP COLUMN new_namespaces; "
           "DROP TABLE tune_trials; DROP TABLE tune_searches; "
           "DROP TABLE graph_passes; DROP TABLE layer_profile_rows; DROP TABLE layer_profiles; "
           "DROP TABLE job_energy; DROP TABLE job_thermal; DROP TABLE sensor_traces; "

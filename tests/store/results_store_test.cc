@@ -106,10 +106,14 @@ JobConfig Config(const std::string& model, int threads = 1) {
 }
 
 // A job with every field set to a distinct value.
-// What schema 8 added (tune searches), schema 7 (graph-pass results), schema 6 (per-layer
-// profiles) and schema 5 (energy): undone first by any older-schema fixture.
+// What schema 9 added (the worker's launcher and namespaces), schema 8 (tune searches),
+// schema 7 (graph-pass results), schema 6 (per-layer profiles) and schema 5 (energy):
+// undone first by any older-schema fixture.
 constexpr const char* kUndoSchemaEight = "DROP TABLE tune_trials; DROP TABLE tune_searches; ";
 constexpr const char* kUndoSchemaSeven = "DROP TABLE graph_passes; ";
+constexpr const char* kUndoSchemaNine =
+    "ALTER TABLE jobs DROP COLUMN wrapper; ALTER TABLE jobs DROP COLUMN worker_pid; "
+    "ALTER TABLE jobs DROP COLUMN worker_namespaces; ALTER TABLE jobs DROP COLUMN new_namespaces; ";
 constexpr const char* kUndoSchemaSix = "DROP TABLE layer_profile_rows; DROP TABLE layer_profiles; ";
 constexpr const char* kUndoSchemaFive =
     "DROP TABLE job_energy; DROP TABLE job_thermal; DROP TABLE sensor_traces; ";
@@ -333,8 +337,8 @@ TEST_F(ResultsStoreTest, SchemaTwoFilesGainTheInputShapeColumn) {
     store.RecordJob(store.BeginRun(SampleRunInfo()), FullResult());
   }
   // What a schema-2 build wrote: no input_shape column.
-  RawExec(path, std::string(kUndoSchemaEight) + kUndoSchemaSeven + kUndoSchemaSix +
-                    kUndoSchemaFive + kUndoSchemaFour +
+  RawExec(path, std::string(kUndoSchemaNine) + kUndoSchemaEight + kUndoSchemaSeven +
+                    kUndoSchemaSix + kUndoSchemaFive + kUndoSchemaFour +
                     "ALTER TABLE jobs DROP COLUMN input_shape; PRAGMA user_version = 2");
   {
     ResultsStore reader = ResultsStore::OpenReadOnly(path);  // upgraded in memory only
@@ -400,8 +404,8 @@ TEST_F(ResultsStoreTest, SchemaThreeFilesGainTogglesAndThePeakTable) {
     ResultsStore store = ResultsStore::Open(path);
     store.RecordJob(store.BeginRun(SampleRunInfo()), FullResult());
   }
-  RawExec(path, std::string(kUndoSchemaEight) + kUndoSchemaSeven + kUndoSchemaSix +
-                    kUndoSchemaFive + kUndoSchemaFour + "PRAGMA user_version = 3");
+  RawExec(path, std::string(kUndoSchemaNine) + kUndoSchemaEight + kUndoSchemaSeven +
+                    kUndoSchemaSix + kUndoSchemaFive + kUndoSchemaFour + "PRAGMA user_version = 3");
   {
     ResultsStore reader = ResultsStore::OpenReadOnly(path);
     ASSERT_EQ(reader.Jobs(std::nullopt).size(), 1u);
@@ -415,14 +419,44 @@ TEST_F(ResultsStoreTest, SchemaThreeFilesGainTogglesAndThePeakTable) {
   EXPECT_TRUE(store.HasCompletedJob(FullResult().config));
 }
 
+TEST_F(ResultsStoreTest, WrappedJobsKeepTheirLauncherAndNamespacesApartFromBareOnes) {
+  const std::string path = PathOf("results.db");
+  {
+    ResultsStore store = ResultsStore::Open(path);
+    store.RecordJob(store.BeginRun(SampleRunInfo()), FullResult());
+  }
+  // A schema-8 file gains the columns, empty for its jobs.
+  RawExec(path, std::string(kUndoSchemaNine) + "PRAGMA user_version = 8");
+  ResultsStore store = ResultsStore::Open(path);
+  EXPECT_EQ(
+      RawQuery(path, "SELECT wrapper || '|' || worker_pid || '|' || new_namespaces FROM jobs"),
+      "|0|");
+  JobResult wrapped = FullResult();
+  wrapped.config.wrapper = "container:bwrap";
+  wrapped.worker_pid = 2;
+  wrapped.worker_namespaces = "pid:[4026532181] user:[4026532177]";
+  wrapped.new_namespaces = "pid,user";
+  EXPECT_FALSE(store.HasCompletedJob(wrapped.config));  // the bare job does not stand in
+  store.RecordJob(store.BeginRun(SampleRunInfo()), wrapped);
+  EXPECT_TRUE(store.HasCompletedJob(wrapped.config));
+  const std::vector<StoredJob> jobs = store.Jobs(std::nullopt);
+  ASSERT_EQ(jobs.size(), 2u);
+  const JobResult& back = jobs[1].result;
+  EXPECT_EQ(back.config.wrapper, "container:bwrap");
+  EXPECT_EQ(back.worker_pid, 2);
+  EXPECT_EQ(back.worker_namespaces, "pid:[4026532181] user:[4026532177]");
+  EXPECT_EQ(back.new_namespaces, "pid,user");
+  EXPECT_EQ(RawQuery(path, "SELECT count(DISTINCT config_key) FROM jobs"), "2");
+}
+
 TEST_F(ResultsStoreTest, GraphPassRecordsAreStoredBesideTheirJob) {
   const std::string path = PathOf("results.db");
   {
     ResultsStore store = ResultsStore::Open(path);
     store.RecordJob(store.BeginRun(SampleRunInfo()), FullResult());
   }
-  RawExec(path, std::string(kUndoSchemaEight) + kUndoSchemaSeven + kUndoSchemaSix +
-                    kUndoSchemaFive + "PRAGMA user_version = 4");
+  RawExec(path, std::string(kUndoSchemaNine) + kUndoSchemaEight + kUndoSchemaSeven +
+                    kUndoSchemaSix + kUndoSchemaFive + "PRAGMA user_version = 4");
   ResultsStore store = ResultsStore::Open(path);
   EXPECT_EQ(RawQuery(path, "PRAGMA user_version"), std::to_string(kSchemaVersion));
   JobResult pruned = FullResult();
