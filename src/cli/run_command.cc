@@ -369,7 +369,7 @@ void AddCommonOptions(CLI::App* sub, RunOptions& options) {
   sub->add_option("--pin", options.pin,
                   "Pin workers to these CPUs, e.g. 0-3, or to the big or little cores of a "
                   "big.LITTLE CPU (available: " + AvailableCpusText() + ")")
-      ->check(AvailableCpuList());
+      ->transform(AvailableCpuList());
   sub->add_option("--timeout", options.timeout, "Per-job time-out in seconds")
       ->check(Seconds(/*positive=*/true))
       ->capture_default_str();
