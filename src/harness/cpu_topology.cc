@@ -40,20 +40,22 @@ struct Block {
   std::optional<unsigned> implementer, part;
 };
 
+// ARM ids name the core design even where the kernel also prints a "model name" (32-bit
+// ARM kernels: "ARMv7 Processor rev 4 (v7l)" on a Cortex-A53), so a known pair wins.
 CpuInfoProcessor ToProcessor(const Block& block) {
   CpuInfoProcessor processor{.cpu = *block.processor};
-  if (block.model_name) {
-    processor.name = block.model_name;
-  } else if (block.implementer && block.part) {
+  const bool arm = block.implementer && block.part;
+  if (arm) {
     processor.name = ArmCoreName(*block.implementer, *block.part);
-    if (!processor.name) {
-      processor.name =
-          fmt::format("{} part {:#05x}",
-                      ArmImplementerName(*block.implementer)
-                          .value_or(fmt::format("implementer {:#04x}", *block.implementer)),
-                      *block.part);
-    }
+    processor.named_by_arm_ids = processor.name.has_value();
     processor.efficiency_core = IsArmEfficiencyCore(*block.implementer, *block.part);
+  }
+  if (!processor.name) processor.name = block.model_name;
+  if (!processor.name && arm) {
+    const std::string vendor =
+        ArmImplementerName(*block.implementer)
+            .value_or(fmt::format("implementer {:#04x}", *block.implementer));
+    processor.name = fmt::format("{} part {:#05x}", vendor, *block.part);
   }
   return processor;
 }
@@ -134,32 +136,28 @@ CpuInfoSummary SummarizeCpuInfo(std::string_view cpuinfo) {
       break;
     }
   }
-  if (model_name) {
-    summary.model = std::move(model_name);
-    return summary;
-  }
-  // ARM: the cores named from their ids, when the table knows every one of them.
+  // ARM: the cores named from their ids, when the table knows every one of them; then
+  // x86's model name; then the board.
   std::map<std::string, int> counts;
   std::vector<std::string> order;
   bool all_known = true;
   for (const CpuInfoProcessor& processor : ParseCpuInfoProcessors(cpuinfo)) {
-    if (!processor.name || processor.name->find(" part 0x") != std::string::npos) {
+    if (!processor.named_by_arm_ids) {
       all_known = false;
       break;
     }
     if (counts[*processor.name]++ == 0) order.push_back(*processor.name);
   }
-  if (all_known && order.size() == 1) {
-    summary.model = order.front();
-  } else if (all_known && order.size() > 1) {
+  if (all_known && !order.empty()) {
     std::string text;
     for (const std::string& name : order) {
       if (!text.empty()) text += " + ";
-      text += fmt::format("{}x {}", counts[name], name);
+      text += order.size() == 1 ? name : fmt::format("{}x {}", counts[name], name);
     }
     summary.model = text;
+  } else {
+    summary.model = model_name ? model_name : summary.board;
   }
-  if (!summary.model) summary.model = summary.board;
   return summary;
 }
 

@@ -10,8 +10,8 @@ namespace edgebench::harness {
 
 /// What /proc/cpuinfo says of the CPU as a whole.
 struct CpuInfoSummary {
-  /// x86's "model name"; on ARM the cores named from their implementer/part ids
-  /// ("Cortex-A72", "4x Cortex-A53 + 2x Cortex-A72"); else the board ("Model", "Hardware").
+  /// The cores named from their ARM implementer/part ids ("Cortex-A72", "4x Cortex-A53 +
+  /// 2x Cortex-A72") when all are known; else "model name" (x86); else the board.
   std::optional<std::string> model;
   /// The board, where the kernel names it ("Model" on Raspberry Pi OS, "Hardware").
   std::optional<std::string> board;
@@ -23,6 +23,7 @@ struct CpuInfoProcessor {
   int cpu = 0;                      // the "processor" number
   std::optional<std::string> name;  // x86 "model name", or the ARM core's name
   bool efficiency_core = false;     // a known LITTLE design (Cortex-A53, ...)
+  bool named_by_arm_ids = false;    // `name` comes from a known implementer/part pair
 };
 
 /// CPUs of one kind: the same core design at the same top frequency.
@@ -35,9 +36,9 @@ struct CoreType {
   std::string role;
 };
 
-/// Per-processor records of /proc/cpuinfo text. ARM names come from "CPU implementer" and
-/// "CPU part" (unknown pairs read e.g. "ARM part 0xd99"); records without a "processor"
-/// line are ignored. Never throws.
+/// Per-processor records of /proc/cpuinfo text. A known "CPU implementer"/"CPU part" pair
+/// names the core; else "model name"; else the ids ("ARM part 0xd99"). Blocks without a
+/// numbered "processor" line are ignored. Never throws.
 std::vector<CpuInfoProcessor> ParseCpuInfoProcessors(std::string_view cpuinfo);
 
 /// Model, board and processor count of /proc/cpuinfo text.

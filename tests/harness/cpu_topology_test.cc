@@ -75,6 +75,32 @@ TEST(CpuTopologyTest, SummaryOfOneCoreTypeIsItsNameAndKeepsTheBoard) {
   EXPECT_EQ(summary.board, "Raspberry Pi 4 Model B Rev 1.1");
 }
 
+TEST(CpuTopologyTest, ArmIdsWinOverA32BitKernelsModelName) {
+  // Raspberry Pi 3 on a 32-bit kernel: "model name" says only the architecture.
+  std::string text;
+  for (int cpu = 0; cpu < 4; ++cpu) {
+    text += "processor\t: " + std::to_string(cpu) +
+            "\nmodel name\t: ARMv7 Processor rev 4 (v7l)\nBogoMIPS\t: 38.40\n"
+            "CPU implementer\t: 0x41\nCPU architecture: 7\nCPU part\t: 0xd03\n\n";
+  }
+  text += "Hardware\t: BCM2835\nModel\t: Raspberry Pi 3 Model B Rev 1.2\n";
+  const CpuInfoSummary summary = SummarizeCpuInfo(text);
+  EXPECT_EQ(summary.model, "Cortex-A53");
+  EXPECT_EQ(summary.board, "Raspberry Pi 3 Model B Rev 1.2");
+}
+
+TEST(CpuTopologyTest, X86ModelNameIsTheModel) {
+  const CpuInfoSummary summary = SummarizeCpuInfo(
+      "processor\t: 0\nvendor_id\t: GenuineIntel\nmodel name\t: Intel(R) Xeon(R) Gold 6230\n\n"
+      "processor\t: 1\nvendor_id\t: GenuineIntel\nmodel name\t: Intel(R) Xeon(R) Gold 6230\n");
+  EXPECT_EQ(summary.model, "Intel(R) Xeon(R) Gold 6230");
+  EXPECT_EQ(summary.processors, 2);
+  const auto processors =
+      ParseCpuInfoProcessors("processor\t: 0\nmodel name\t: Intel(R) Xeon(R) Gold 6230\n");
+  ASSERT_EQ(processors.size(), 1u);
+  EXPECT_FALSE(processors[0].named_by_arm_ids);
+}
+
 TEST(CpuTopologyTest, Rk3399HasLittleA53sAndBigA72s) {
   FixtureTree tree;
   WriteRk3399(tree);
