@@ -1,5 +1,5 @@
 # The two entry points of the README. Both install missing Debian packages first.
-.PHONY: run test deps release asan bench clean fuzz fuzz-build fuzz-smoke oracle
+.PHONY: run test test-arm64 deps release asan bench clean fuzz fuzz-build fuzz-smoke oracle
 
 deps:
 	scripts/install-deps
@@ -23,13 +23,25 @@ run: release
 	./build/release/edgebench report
 
 # Unit and CLI tests, in the release build and again under ASan + UBSan; then a short
-# fuzzing run of every fuzz target.
+# fuzzing run of every fuzz target; then the ARM64 leg.
 test: release
 	ctest --preset release -j2 -LE oracle
 	cmake --preset asan $(LAUNCHER)
 	cmake --build --preset asan
 	ctest --preset asan -LE slow -j2
 	$(MAKE) fuzz-smoke
+	$(MAKE) test-arm64
+
+# The core and its fast unit tests cross-built for aarch64 and run under qemu-aarch64, then
+# one emulated `edgebench run` (scripts/arm64-tests; skipped where qemu or the cross
+# compiler is missing). ARM64_TESTS=0 leaves it out.
+ARM64_TESTS ?= 1
+test-arm64: deps
+ifeq ($(ARM64_TESTS),0)
+	@echo "arm64 tests skipped (ARM64_TESTS=0)"
+else
+	scripts/arm64-tests
+endif
 
 # libFuzzer targets (fuzz/README.md), built with clang in build/fuzz. `make fuzz` runs each
 # for FUZZ_SECONDS; `make fuzz-smoke` (part of `make test`) for FUZZ_SMOKE_SECONDS. Both

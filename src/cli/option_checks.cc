@@ -15,9 +15,11 @@
 #include "formats/input_shapes.h"
 #include "formats/onnx.h"
 #include "harness/cpu_affinity.h"
+#include "harness/cpu_topology.h"
 #include "harness/job_result.h"
 #include "harness/precision_toggles.h"
 #include "passes/graph_pass_toggles.h"
+#include "sensors/sysfs_file.h"
 
 namespace edgebench::cli {
 namespace {
@@ -175,17 +177,7 @@ CLI::Validator Fraction() {
       "0..1");
 }
 
-std::string FormatCpuList(const std::vector<int>& cpus) {
-  std::string out;
-  for (size_t i = 0; i < cpus.size();) {
-    size_t j = i;
-    while (j + 1 < cpus.size() && cpus[j + 1] == cpus[j] + 1) ++j;
-    if (!out.empty()) out += ',';
-    out += j == i ? std::to_string(cpus[i]) : fmt::format("{}-{}", cpus[i], cpus[j]);
-    i = j + 1;
-  }
-  return out;
-}
+std::string FormatCpuList(const std::vector<int>& cpus) { return harness::FormatCpuList(cpus); }
 
 std::vector<int> AvailableCpus() {
   cpu_set_t set;
@@ -203,9 +195,16 @@ std::string AvailableCpusText() { return FormatCpuList(AvailableCpus()); }
 CLI::Validator AvailableCpuList() {
   return CLI::Validator(
       [](std::string& text) -> std::string {
+        // "big"/"little" become the CPUs of that role on this machine (cpuinfo and cpufreq
+        // under $EDGEBENCH_SYSFS_ROOT, else /), so jobs record the CPUs they ran on.
+        std::string role_error;
+        const auto resolved = harness::ResolvePinRole(
+            text, harness::ReadCoreTypes(sensors::DefaultSysfsRoot()), role_error);
+        if (!resolved) return role_error;
+        text = *resolved;
         std::vector<int> cpus;
         if (!harness::ParseCpuList(text, cpus)) {
-          return fmt::format("'{}' is not a CPU list (e.g. 0-3,6)", text);
+          return fmt::format("'{}' is not a CPU list (e.g. 0-3,6, big or little)", text);
         }
         const std::vector<int> available = AvailableCpus();
         std::vector<int> missing;

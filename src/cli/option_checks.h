@@ -43,7 +43,8 @@ CLI::Validator Seconds(bool positive);
 CLI::Validator Fraction();
 
 /// A CPU list ("0-3,6") whose every CPU this process may run on (sched_getaffinity),
-/// so a list that would fail in every worker is refused before any job starts.
+/// so a list that would fail in every worker is refused before any job starts. "big" and
+/// "little" are rewritten to the CPUs of that core type (harness::ResolvePinRole).
 CLI::Validator AvailableCpuList();
 
 /// The CPUs this process may run on (sched_getaffinity), ascending.

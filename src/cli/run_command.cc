@@ -342,6 +342,7 @@ int Orchestrate(RunOptions options, harness::WorkerRequest::Mode mode) {
         "\nrun {} stored in {} (device '{}'; {} worker processes, order seed {})\n", *run_id,
         options.db, options.device_label.empty() ? environment.hostname : options.device_label,
         outcome.ran, schedule.order_seed);
+    std::cout << harness::DescribeCpu(environment) << "\n";
     for (const std::string& warning : harness::EnvironmentWarnings(environment)) {
       std::cout << "WARNING: " << warning << "\n";
     }
@@ -388,8 +389,9 @@ void AddCommonOptions(CLI::App* sub, RunOptions& options) {
       ->transform(WholeNumber(1, 4096, "a thread count"))
       ->capture_default_str();
   sub->add_option("--pin", options.pin,
-                  "Pin workers to these CPUs, e.g. 0-3 (available: " + AvailableCpusText() + ")")
-      ->check(AvailableCpuList());
+                  "Pin workers to these CPUs, e.g. 0-3, or to the big or little cores of a "
+                  "big.LITTLE CPU (available: " + AvailableCpusText() + ")")
+      ->transform(AvailableCpuList());
   sub->add_option("--timeout", options.timeout, "Per-job time-out in seconds")
       ->check(Seconds(/*positive=*/true))
       ->capture_default_str();

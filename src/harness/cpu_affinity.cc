@@ -40,6 +40,18 @@ bool ParseCpuList(const std::string& text, std::vector<int>& cpus) {
   return !cpus.empty();
 }
 
+std::string FormatCpuList(const std::vector<int>& cpus) {
+  std::string out;
+  for (size_t i = 0; i < cpus.size();) {
+    size_t j = i;
+    while (j + 1 < cpus.size() && cpus[j + 1] == cpus[j] + 1) ++j;
+    if (!out.empty()) out += ',';
+    out += j == i ? std::to_string(cpus[i]) : fmt::format("{}-{}", cpus[i], cpus[j]);
+    i = j + 1;
+  }
+  return out;
+}
+
 bool PinCurrentProcess(const std::string& cpu_list, std::string& error) {
   std::vector<int> cpus;
   if (!ParseCpuList(cpu_list, cpus)) {

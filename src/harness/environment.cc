@@ -6,8 +6,8 @@
 
 #include <algorithm>
 #include <cerrno>
-#include <charconv>
 #include <chrono>
+#include <cstdlib>
 #include <ctime>
 #include <fstream>
 #include <iterator>
@@ -15,7 +15,10 @@
 #include <string_view>
 #include <system_error>
 
+#include "harness/cpu_topology.h"
+#include "harness/emulation.h"
 #include "harness/peak/cpu_features.h"
+#include "harness/proc_files.h"
 
 // The build description comes from CMake (src/harness/CMakeLists.txt); the fallbacks keep
 // this file compilable by other build systems.
@@ -36,102 +39,12 @@ namespace edgebench::harness {
 namespace {
 
 namespace fs = std::filesystem;
-
-std::string_view Trim(std::string_view text) {
-  const auto first = text.find_first_not_of(" \t\r\n");
-  if (first == std::string_view::npos) return {};
-  const auto last = text.find_last_not_of(" \t\r\n");
-  return text.substr(first, last - first + 1);
-}
-
-// Whole file, or nullopt when it cannot be opened or read (sysfs files can exist and still
-// fail on read, e.g. a thermal zone whose sensor is powered down).
-std::optional<std::string> ReadFile(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return std::nullopt;
-  std::ostringstream text;
-  text << in.rdbuf();
-  if (in.bad()) return std::nullopt;
-  return text.str();
-}
-
-// First line of a one-value sysfs/procfs file, trimmed; nullopt when missing or empty.
-std::optional<std::string> ReadValue(const fs::path& path) {
-  auto text = ReadFile(path);
-  if (!text) return std::nullopt;
-  std::string_view view = *text;
-  view = Trim(view.substr(0, view.find('\n')));
-  if (view.empty()) return std::nullopt;
-  return std::string(view);
-}
-
-template <typename Number>
-std::optional<Number> ParseNumber(std::string_view text) {
-  text = Trim(text);
-  Number value{};
-  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (error != std::errc() || end == text.data()) return std::nullopt;
-  return value;
-}
-
-std::optional<int64_t> ReadInteger(const fs::path& path) {
-  auto value = ReadValue(path);
-  if (!value) return std::nullopt;
-  return ParseNumber<int64_t>(*value);
-}
-
-// Entries of `dir` named prefix + a decimal number, sorted by that number; an unreadable
-// directory gives none. error_code overloads throughout: the iterator must never throw.
-std::vector<std::pair<int, fs::path>> NumberedEntries(const fs::path& dir,
-                                                      std::string_view prefix) {
-  std::vector<std::pair<int, fs::path>> entries;
-  std::error_code error;
-  fs::directory_iterator it(dir, error);
-  for (; !error && it != fs::directory_iterator(); it.increment(error)) {
-    const std::string name = it->path().filename().string();
-    if (name.size() <= prefix.size() || name.compare(0, prefix.size(), prefix) != 0) continue;
-    const std::string_view digits = std::string_view(name).substr(prefix.size());
-    if (!std::all_of(digits.begin(), digits.end(), [](char c) { return c >= '0' && c <= '9'; }))
-      continue;  // e.g. "cpufreq" and "cpuidle" beside "cpu0"
-    if (auto number = ParseNumber<int>(digits)) entries.emplace_back(*number, it->path());
-  }
-  std::sort(entries.begin(), entries.end());
-  return entries;
-}
-
-struct CpuInfo {
-  std::optional<std::string> model;
-  int processors = 0;
-};
-
-// x86 names the CPU in "model name"; ARM kernels often have no such line but name the
-// board ("Model" on Raspberry Pi OS, "Hardware" on older ARM kernels), which identifies the
-// CPU just as well. The first key in this order that is present wins.
-CpuInfo ParseCpuInfo(const std::string& text) {
-  static constexpr std::string_view kModelKeys[] = {"model name", "Model", "Hardware", "Processor",
-                                                    "cpu model"};
-  CpuInfo info;
-  std::optional<std::string> found[std::size(kModelKeys)];
-  std::istringstream lines(text);
-  std::string line;
-  while (std::getline(lines, line)) {
-    const auto colon = line.find(':');
-    if (colon == std::string::npos) continue;
-    const std::string_view key = Trim(std::string_view(line).substr(0, colon));
-    const std::string_view value = Trim(std::string_view(line).substr(colon + 1));
-    if (key == "processor") ++info.processors;
-    for (size_t i = 0; i < std::size(kModelKeys); ++i) {
-      if (key == kModelKeys[i] && !found[i] && !value.empty()) found[i] = std::string(value);
-    }
-  }
-  for (auto& candidate : found) {
-    if (candidate) {
-      info.model = std::move(candidate);
-      break;
-    }
-  }
-  return info;
-}
+using proc_files::NumberedEntries;
+using proc_files::ParseNumber;
+using proc_files::ReadFile;
+using proc_files::ReadInteger;
+using proc_files::ReadValue;
+using proc_files::Trim;
 
 std::optional<std::string> OsPrettyName(const fs::path& root) {
   // os-release(5): /etc/os-release, falling back to /usr/lib/os-release.
@@ -279,18 +192,21 @@ std::string SanitizerShortName(const std::string& name) {
 Environment CaptureEnvironment(const std::filesystem::path& root) {
   Environment env;
   if (auto cpuinfo = ReadFile(root / "proc/cpuinfo")) {
-    CpuInfo info = ParseCpuInfo(*cpuinfo);
+    CpuInfoSummary info = SummarizeCpuInfo(*cpuinfo);
     env.cpu_model = std::move(info.model);
+    env.board_model = std::move(info.board);
     env.logical_cpus = info.processors;
   }
-  if (!env.cpu_model) {
+  if (!env.board_model) {
     // Device-tree boards whose cpuinfo names nothing still name themselves here.
     if (auto model = ReadValue(root / "proc/device-tree/model")) {
       // The device tree stores a NUL-terminated string.
       model->erase(std::find(model->begin(), model->end(), '\0'), model->end());
-      if (!model->empty()) env.cpu_model = std::move(model);
+      if (!model->empty()) env.board_model = std::move(model);
     }
   }
+  if (!env.cpu_model) env.cpu_model = env.board_model;
+  env.cpu_core_types = ReadCoreTypes(root);
   if (env.logical_cpus == 0) {
     env.logical_cpus =
         static_cast<int>(NumberedEntries(root / "sys/devices/system/cpu", "cpu").size());
@@ -301,6 +217,8 @@ Environment CaptureEnvironment(const std::filesystem::path& root) {
   const peak::CpuFeatures features = peak::DetectCpuFeatures();
   env.cpu_simd_features = features.flags;
   env.widest_fma_isa = std::string(peak::FmaIsaName(features.runnable_isas.back()));
+  env.architecture = std::string(CompiledArchitecture());
+  env.emulated = DetectEmulation(root, std::getenv("EDGEBENCH_EMULATED"));
 
   utsname names{};
   if (uname(&names) == 0) {
@@ -333,6 +251,19 @@ nlohmann::json ToJson(const Environment& env) {
   json["cpus_used"] = env.cpus_used;
   json["cpu_simd_features"] = env.cpu_simd_features;
   json["widest_fma_isa"] = env.widest_fma_isa;
+  put("board_model", env.board_model);
+  nlohmann::json core_types = nlohmann::json::array();
+  for (const CoreType& type : env.cpu_core_types) {
+    nlohmann::json entry = {{"name", type.name}, {"cpus", type.cpus}};
+    if (type.max_mhz) entry["max_mhz"] = *type.max_mhz;
+    if (!type.role.empty()) entry["role"] = type.role;
+    core_types.push_back(std::move(entry));
+  }
+  json["cpu_core_types"] = std::move(core_types);
+  json["architecture"] = env.architecture;
+  // Always present, so a query can select native runs with emulated = false.
+  json["emulated"] = env.emulated.has_value();
+  put("emulation", env.emulated);
   nlohmann::json frequencies = nlohmann::json::array();
   for (const CpuFrequency& cpu : env.cpu_frequencies) {
     nlohmann::json entry = {{"cpu", cpu.cpu}};
@@ -366,8 +297,22 @@ nlohmann::json ToJson(const Environment& env) {
   return json;
 }
 
+std::string DescribeCpu(const Environment& env) {
+  std::string text = "CPU: " + env.cpu_model.value_or("unknown");
+  if (env.board_model && env.board_model != env.cpu_model) text += " on " + *env.board_model;
+  if (!env.cpu_core_types.empty()) text += "; cores: " + DescribeCoreTypes(env.cpu_core_types);
+  text += "; " + env.architecture;
+  if (env.emulated) text += " (emulated)";
+  return text;
+}
+
 std::vector<std::string> EnvironmentWarnings(const Environment& env) {
   std::vector<std::string> warnings;
+  if (env.emulated) {
+    warnings.push_back(
+        fmt::format("emulated CPU ({}): timings measure the emulator, not {} hardware",
+                    *env.emulated, env.architecture));
+  }
   if (env.build_type == "Debug") {
     warnings.push_back("debug build: timings are not representative");
   } else if (env.build_type.empty()) {

@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "harness/cpu_topology.h"
+
 namespace edgebench::harness {
 
 /// Frequency scaling state of one logical CPU (Linux cpufreq); each field is absent when
@@ -30,7 +32,13 @@ struct ThermalZone {
 /// vectors, when the file is missing: boards and containers expose very different subsets.
 struct Environment {
   // CPU.
-  std::optional<std::string> cpu_model;       // /proc/cpuinfo model name, board model on ARM
+  /// x86: /proc/cpuinfo's model name. ARM: the cores named from their implementer/part
+  /// ids ("Cortex-A72", "4x Cortex-A53 + 2x Cortex-A72"), else the board.
+  std::optional<std::string> cpu_model;
+  /// The board, where cpuinfo ("Model", "Hardware") or the device tree names it.
+  std::optional<std::string> board_model;
+  /// CPUs grouped by core design and top frequency, little to big (big.LITTLE, hybrid x86).
+  std::vector<CoreType> cpu_core_types;
   int logical_cpus = 0;                       // "processor" entries in /proc/cpuinfo
   int cpus_used = 0;                          // CPUs in this process's affinity mask
   std::vector<CpuFrequency> cpu_frequencies;  // CPUs with a cpufreq directory, by number
@@ -38,6 +46,10 @@ struct Environment {
   /// FMA ISA among them: which kernels the libraries can dispatch to on this machine.
   std::vector<std::string> cpu_simd_features;
   std::string widest_fma_isa;
+  /// What this binary was compiled for ("x86_64", "aarch64"), and why it is taken to run
+  /// under emulation (harness/emulation.h) when it is: then no timing is the CPU's.
+  std::string architecture;
+  std::optional<std::string> emulated;
 
   // Operating system.
   std::string kernel_release;                 // uname -r
@@ -69,10 +81,14 @@ Environment CaptureEnvironment(const std::filesystem::path& root = "/");
 /// optional fields are left out rather than written as null.
 nlohmann::json ToJson(const Environment& environment);
 
+/// One line for people: the CPU model, the board, the core types with their top
+/// frequencies, the architecture and whether it is emulated.
+std::string DescribeCpu(const Environment& environment);
+
 /// Reasons to distrust timings taken in this environment, one line each, in the spirit of
-/// google/benchmark's start-up warnings: debug or sanitizer builds, frequency scaling by a
-/// dynamic governor, and a 1-minute load average above 1 + 0.1 x logical CPUs (the 1 allows
-/// for edgebench itself and an idle desktop's background).
+/// google/benchmark's start-up warnings: emulation, debug or sanitizer builds, frequency scaling by
+/// a dynamic governor, and a 1-minute load average above 1 + 0.1 x logical CPUs (the 1 allows for
+/// edgebench itself and an idle desktop's background).
 std::vector<std::string> EnvironmentWarnings(const Environment& environment);
 
 }  // namespace edgebench::harness

@@ -18,12 +18,24 @@ constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
 double Ms(double seconds) { return std::isfinite(seconds) ? seconds * 1e3 : kNaN; }
 
+// The CPU as the report names a device's; a run under emulation (qemu-user, as the ARM64
+// tests run) says so, so its timings are never read as that CPU's.
 std::string CpuOf(const std::string& environment_json) {
   const nlohmann::json env = nlohmann::json::parse(environment_json, nullptr, false);
-  if (env.is_object() && env.contains("cpu_model") && env["cpu_model"].is_string()) {
-    return env["cpu_model"].get<std::string>();
+  if (!env.is_object()) return "";
+  std::string cpu;
+  if (env.contains("cpu_model") && env["cpu_model"].is_string()) {
+    cpu = env["cpu_model"].get<std::string>();
   }
-  return "";
+  const auto emulated = env.find("emulated");
+  if (emulated != env.end() && emulated->is_boolean() && emulated->get<bool>()) {
+    const std::string architecture = env.contains("architecture") && env["architecture"].is_string()
+                                         ? env["architecture"].get<std::string>()
+                                         : "another architecture";
+    cpu += (cpu.empty() ? "" : " ") +
+           ("(emulated " + architecture + ": timings are the emulator's, not the CPU's)");
+  }
+  return cpu;
 }
 
 ReportJob FromPooled(const harness::PooledJob& job, const std::string& device,

@@ -285,6 +285,15 @@ TEST(EnvironmentWarningsTest, DebugAndUnoptimizedBuilds) {
   EXPECT_TRUE(HasWarningContaining(EnvironmentWarnings(env), "unoptimized build"));
 }
 
+TEST(EnvironmentWarningsTest, EmulatedCpuIsNamed) {
+  Environment env = QuietEnvironment();
+  env.architecture = "aarch64";
+  env.emulated = "aarch64 binary on an x86_64 kernel";
+  EXPECT_EQ(EnvironmentWarnings(env),
+            std::vector<std::string>{"emulated CPU (aarch64 binary on an x86_64 kernel): timings "
+                                     "measure the emulator, not aarch64 hardware"});
+}
+
 TEST(EnvironmentWarningsTest, SanitizerBuild) {
   Environment env = QuietEnvironment();
   env.sanitizers = {"address", "undefined"};
@@ -300,6 +309,7 @@ TEST(EnvironmentWarningsTest, LoadAboveThreshold) {
   Environment env = CaptureEnvironment(tree.root());
   env.build_type = "Release";
   env.sanitizers.clear();
+  env.emulated.reset();  // an ARM build reads the x86 fixture as a sign of emulation
   EXPECT_EQ(EnvironmentWarnings(env),
             std::vector<std::string>{"machine loaded: 1-minute load average 3.50 on 4 CPUs"});
   env.load_1m = 1.4;

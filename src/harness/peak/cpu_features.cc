@@ -1,6 +1,12 @@
 #include "harness/peak/cpu_features.h"
 
 #include <algorithm>
+#include <utility>
+
+#if defined(__aarch64__)
+#include <asm/hwcap.h>
+#include <sys/auxv.h>
+#endif
 
 namespace edgebench::harness::peak {
 
@@ -61,8 +67,19 @@ CpuFeatures DetectCpuFeatures() {
   }
   if (features.Has("avx512f")) features.runnable_isas.push_back(FmaIsa::kAvx512);
 #elif defined(__aarch64__)
-  // Advanced SIMD is part of the AArch64 base architecture.
+  // Advanced SIMD is part of the AArch64 base architecture; the kernel reports the
+  // optional extensions (those the ML libraries dispatch on) in the auxiliary vector.
   features.flags.emplace_back("neon");
+  const unsigned long hwcap = getauxval(AT_HWCAP);
+  const unsigned long hwcap2 = getauxval(AT_HWCAP2);
+  const std::pair<const char*, bool> detected[] = {
+      {"fp16", (hwcap & HWCAP_ASIMDHP) != 0}, {"dotprod", (hwcap & HWCAP_ASIMDDP) != 0},
+      {"sve", (hwcap & HWCAP_SVE) != 0},      {"i8mm", (hwcap2 & HWCAP2_I8MM) != 0},
+      {"bf16", (hwcap2 & HWCAP2_BF16) != 0},
+  };
+  for (const auto& [name, present] : detected) {
+    if (present) features.flags.emplace_back(name);
+  }
   features.runnable_isas.push_back(FmaIsa::kNeon);
 #endif
   return features;

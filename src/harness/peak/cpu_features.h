@@ -31,7 +31,8 @@ std::optional<FmaIsa> ParseFmaIsa(std::string_view name);
 /// than of the compiler's target, which is baseline x86-64.
 struct CpuFeatures {
   /// Detected feature names in a fixed order, from: sse2 avx avx2 fma avx512f avx512_bf16
-  /// avx512_vnni (x86), neon (AArch64).
+  /// avx512_vnni (x86); neon fp16 dotprod sve i8mm bf16 (AArch64, from the kernel's
+  /// HWCAP bits).
   std::vector<std::string> flags;
   /// FMA kernels this CPU can run (and this build contains), narrowest first; never empty
   /// (kScalar runs anywhere).
