@@ -7,10 +7,20 @@ namespace edgebench::report {
 
 bool Measured(const ReportJob& j) { return j.status == "ok" && std::isfinite(j.p50_ms); }
 
+bool IsDefaultConfig(const ReportJob& j) {
+  return j.toggles.empty() && j.precision == "fp32" && j.wrapper.empty();
+}
+
+std::string OptimizationText(const ReportJob& j) {
+  std::string text = j.precision == "fp32" ? "" : j.precision;
+  if (!j.toggles.empty()) text += (text.empty() ? "" : ",") + j.toggles;
+  return text;
+}
+
 std::vector<const ReportJob*> YourDefaultJobs(const ReportData& data) {
   std::vector<const ReportJob*> jobs;
   for (const ReportJob& j : data.jobs) {
-    if (!j.paper && j.toggles.empty() && Measured(j)) jobs.push_back(&j);
+    if (!j.paper && IsDefaultConfig(j) && Measured(j)) jobs.push_back(&j);
   }
   return jobs;
 }

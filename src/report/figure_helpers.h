@@ -12,6 +12,11 @@ namespace edgebench::report {
 
 /// Measured: status ok with a finite median.
 bool Measured(const ReportJob& j);
+/// At the backend's defaults: fp32, no toggle, workers started bare.
+bool IsDefaultConfig(const ReportJob& j);
+/// The job's optimizations as text: its precision other than fp32, then its toggles, e.g.
+/// "int8,no-fusion"; "" at the defaults.
+std::string OptimizationText(const ReportJob& j);
 /// Your measured jobs (not the study's), at default optimization settings.
 std::vector<const ReportJob*> YourDefaultJobs(const ReportData& data);
 /// How many of the report's devices are yours (not the study's).

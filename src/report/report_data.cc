@@ -46,6 +46,8 @@ ReportJob FromPooled(const harness::PooledJob& job, const std::string& device,
   r.backend = harness::BackendLabel(job.config);
   r.backend_id = job.config.backend;
   r.toggles = job.config.toggles;
+  r.precision = job.config.precision;
+  r.wrapper = job.config.wrapper;
   r.threads = job.config.threads;
   r.status = harness::JobStatusName(job.status);
   const harness::SampleSummary& s = job.pooled.summary;

@@ -26,6 +26,8 @@ struct ReportJob {
   std::string backend;     // harness::BackendLabel (id, with toggles)
   std::string backend_id;  // the bare backend id
   std::string toggles;     // canonical toggles text; empty = defaults
+  std::string precision = "fp32";
+  std::string wrapper;  // how its workers were started (--wrap, --container); empty = bare
   int threads = 1;
   std::string status;  // harness::JobStatusName
   std::string detail;  // why it failed or is unsupported, or the INVALID verdict reason

@@ -10,6 +10,7 @@
 
 #include "ir/cost.h"
 #include "report/figure_helpers.h"
+#include "report/report_container_figure.h"
 #include "report/report_sensor_figures.h"
 #include "report/vega_specs.h"
 #include "zoo/model_zoo.h"
@@ -207,7 +208,7 @@ std::map<std::pair<std::string, std::string>, const ReportJob*> BestPerDevice(
     const ReportData& data) {
   std::map<std::pair<std::string, std::string>, const ReportJob*> best;
   for (const ReportJob& j : data.jobs) {
-    if (!Measured(j) || !j.toggles.empty()) continue;
+    if (!Measured(j) || !IsDefaultConfig(j)) continue;
     const auto key = std::make_pair(DeviceName(j), j.model);
     const auto found = best.find(key);
     if (found == best.end() || j.p50_ms < found->second->p50_ms) best[key] = &j;
@@ -541,20 +542,20 @@ Figure OptimizationFigure(const ReportData& data) {
                      {"speedup", "speed-up", true}};
   std::map<std::tuple<std::string, std::string, std::string, int>, double> defaults;
   for (const ReportJob& j : data.jobs) {
-    if (!j.paper && j.toggles.empty() && Measured(j)) {
+    if (!j.paper && IsDefaultConfig(j) && Measured(j)) {
       defaults[{j.device, j.model, j.backend_id, j.threads}] = j.p50_ms;
     }
   }
   std::vector<Bar> bars;
   for (const ReportJob& j : data.jobs) {
-    if (j.paper || j.toggles.empty() || !Measured(j)) continue;
+    if (j.paper || IsDefaultConfig(j) || !j.wrapper.empty() || !Measured(j)) continue;
     const auto base = defaults.find({j.device, j.model, j.backend_id, j.threads});
     if (base == defaults.end()) continue;
     const double speedup = base->second / j.p50_ms;
     bars.push_back({j.model, j.backend, speedup, kNaN, kNaN, ""});
     f.table.rows.push_back(
-        {TextCell(j.device), TextCell(j.model), TextCell(j.backend_id), TextCell(j.toggles),
-         NumberCell(speedup, 3),
+        {TextCell(j.device), TextCell(j.model), TextCell(j.backend_id),
+         TextCell(OptimizationText(j)), NumberCell(speedup, 3),
          std::isfinite(j.pass_deviation) ? NumberCell(j.pass_deviation, 4) : TextCell("-")});
   }
   if (bars.empty()) {
@@ -637,10 +638,7 @@ std::vector<Figure> BuildFigures(const ReportData& data, const FigureOptions& op
   figures.push_back(SoakFigure(data));
   figures.push_back(OptimizationFigure(data));
   figures.push_back(ProfileFigure(data));
-  figures.push_back(NoData("container", "Bare metal vs container",
-                           "Latency inside a container over bare metal, per model (x).",
-                           "no data: no containerized run stored; run edgebench inside a "
-                           "container on the same device and merge the databases"));
+  figures.push_back(ContainerFigure(data));
   figures.push_back(RooflineFigure(data));
   figures.push_back(DistributionFigure(data));
   figures.push_back(CompatibilityFigure(data));

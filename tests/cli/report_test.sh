@@ -77,6 +77,17 @@ for fig in energy:Millijoules power-latency:W power-temperature:seconds; do
   grep -q "no data" <<<"$section" && fail "sensors: figure $id says no data"
   grep -q "$unit" <<<"$section" || fail "sensors: figure $id does not state '$unit'"
 done
+# The container figure, where bubblewrap can make namespaces here: bare and bwrap pairs.
+if command -v bwrap >/dev/null && bwrap --unshare-all --ro-bind / / true 2>/dev/null; then
+  "$bin" run --models cifarnet --device-label board-w --compare-wrap --container bwrap \
+    "${quick[@]}" --db "$work/w.db" >"$work/runw" 2>&1 || fail "compare-wrap: $(tail -3 "$work/runw")"
+  "$bin" report --db "$work/w.db" -o "$work/wrapped" >/dev/null 2>&1 || fail "report of the wrapped run"
+  grep -q "container:bwrap" "$work/wrapped/tables/container.csv" 2>/dev/null ||
+    fail "no bare-vs-bwrap row in the container figure"
+  [ -s "$work/wrapped/figures/container.svg" ] || fail "figures/container.svg missing"
+else
+  echo "note: bubblewrap cannot make namespaces here; the container figure is not checked"
+fi
 grep -q "external-meter" "$work/sensors/tables/power-latency.csv" ||
   fail "power-latency does not name the meter's boundary: $(head -3 "$work/sensors/tables/power-latency.csv")"
 

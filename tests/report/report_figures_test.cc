@@ -194,6 +194,34 @@ TEST(ReportSoak, LinesAreBucketStatisticsOfTheStoredSamplesAndTraces) {
   EXPECT_EQ((*f.spec)["data"][0]["values"].size(), points);
 }
 
+// The virtualization figure: a wrapped job against its bare counterpart on the same
+// device; reduced-precision and wrapped jobs stay out of the default-configuration
+// figures.
+TEST(ReportFigures, ContainerOverheadIsTheWrappedMedianOverTheBareOne) {
+  ReportData data = TwoBackendsTwoModels();
+  ReportJob wrapped = Job("board", "resnet-18", "onednn via container:bwrap", 26);  // bare 25
+  wrapped.backend_id = "onednn";
+  wrapped.wrapper = "container:bwrap";
+  data.jobs.push_back(wrapped);
+  ReportJob quantized = Job("board", "resnet-18", "onednn [int8]", 10);
+  quantized.backend_id = "onednn";
+  quantized.precision = "int8";
+  data.jobs.push_back(quantized);
+  const std::vector<Figure> figures = BuildFigures(data, {});
+  const Figure& f = Find(figures, "container");
+  ASSERT_TRUE(f.spec.has_value()) << f.no_data;
+  ASSERT_EQ(f.table.rows.size(), 1u);
+  EXPECT_EQ(Cell(f, "overhead", {"resnet-18"}), "4.00");  // 26 / 25 - 1
+  // CIs: 25 +-1 %, 26 +-1 %: 25.74 / 25.25 - 1 and 26.26 / 24.75 - 1.
+  EXPECT_EQ(Cell(f, "low", {"resnet-18"}), "1.94");
+  EXPECT_EQ(Cell(f, "high", {"resnet-18"}), "6.10");
+  EXPECT_EQ(Cell(f, "verdict", {"resnet-18"}), "slower wrapped");
+  // The best backend is still onednn's fp32 bare 25 ms, not the int8 or wrapped job...
+  EXPECT_EQ(Cell(Find(figures, "best-backend"), "best", {"resnet-18"}), "onednn");
+  // ...and int8 is an optimization of onednn: 25 / 10.
+  EXPECT_EQ(Cell(Find(figures, "optimizations"), "speedup", {"resnet-18", "int8"}), "2.500");
+}
+
 TEST(ReportFigures, DeviceSpeedupIsTheGeometricMeanOverCommonModels) {
   ReportData data = TwoBackendsTwoModels();
   data.devices.push_back({"small-board", "s.db", "cpu", "{}", false, "yours"});
