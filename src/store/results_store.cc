@@ -299,6 +299,11 @@ ALTER TABLE jobs ADD COLUMN worker_pid INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE jobs ADD COLUMN worker_namespaces TEXT NOT NULL DEFAULT '';
 ALTER TABLE jobs ADD COLUMN new_namespaces TEXT NOT NULL DEFAULT '';
 )sql"},
+    // Version 10: the kernels the backend reported running (JobResult::kernels), so an int8
+    // or fp16 job's label can be checked against what really ran, from the database alone.
+    {10, R"sql(
+ALTER TABLE jobs ADD COLUMN kernels TEXT NOT NULL DEFAULT '';
+)sql"},
 };
 
 static_assert(std::size(kMigrations) == kSchemaVersion, "one migration per schema version");

@@ -18,7 +18,7 @@ namespace edgebench::store {
 
 /// Schema version this build writes and understands (stored in PRAGMA user_version).
 /// Each version has one migration step in results_store.cc.
-inline constexpr int kSchemaVersion = 9;
+inline constexpr int kSchemaVersion = 10;
 
 /// PRAGMA application_id of every edgebench results database ("EDGB" in ASCII), so a
 /// foreign SQLite file is recognised before anything is written to it.

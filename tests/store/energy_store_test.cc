@@ -189,6 +189,7 @@ TEST_F(EnergyStoreTest, SchemaFourFilesGainTheEnergyTables) {
   ASSERT_EQ(
       sqlite3_exec(
           db,
+          "ALTER TABLE jobs DROP COLUMN kernels; "
           "ALTER TABLE jobs DROP COLUMN wrapper; ALTER TABLE jobs DROP COLUMN worker_pid; "
           "ALTER TABLE jobs DROP COLUMN worker_namespaces; "
           "ALTER TABLE jobs DROP COLUMN new_namespaces; "
