@@ -12,7 +12,9 @@
 #include <filesystem>
 #include <mutex>
 
+#include "backends/libtorch/int8_plan.h"
 #include "backends/libtorch/lowering.h"
+#include "backends/libtorch/quantized_layers.h"
 #include "backends/libtorch/sessions.h"
 #include "backends/registry.h"
 
@@ -94,7 +96,8 @@ std::string LibTorchBackend::Version() const {
       "LibTorch {} ({}, {}; {} intra-op thread{}, {} inter-op; oneDNN {}, {}; BLAS {})",
       TORCH_VERSION, mode, device_.str(), threads, threads == 1 ? "" : "s",
       at::get_num_interop_threads(), at::hasMKLDNN() ? "on" : "off",
-      at::hasOpenMP() ? "OpenMP" : "native threads", BlasLibrary());
+      at::hasOpenMP() ? "OpenMP" : "native threads", BlasLibrary()) +
+         (int8_.empty() ? "" : fmt::format(" [{}]", int8_));
 }
 
 Support LibTorchBackend::Supports(const ir::Graph& graph, const ir::Node& node) const noexcept {
@@ -105,23 +108,40 @@ Support LibTorchBackend::Supports(const ir::Graph& graph, const ir::Node& node) 
   }
 }
 
+Status LibTorchBackend::PlanInt8Job(const ir::Graph& graph, std::optional<Int8Plan>& plan) {
+  if (mode_ == Mode::kEager) {
+    return Status::Error(
+        "int8 unsupported on this backend: libtorch-eager runs fp32 ATen operators node by node; "
+        "LibTorch's quantized operators are driven from libtorch-script only");
+  }
+  try {
+    const std::string engine = ChooseQuantizedEngine("");
+    if (engine.empty()) {
+      return Status::Error(
+          "int8 unsupported on this backend: this LibTorch build has no quantized engine "
+          "(neither onednn nor qnnpack)");
+    }
+    const bool seven_bit = engine == kOneDnnEngine && OneDnnNeedsSevenBitWeights();
+    plan = PlanInt8(graph, engine, seven_bit);
+    SelectQuantizedEngine(engine);
+    int8_ = fmt::format("int8 on the {} quantized engine{}", engine,
+                        seven_bit ? ", 7-bit weights (no VNNI)" : "");
+  } catch (const std::exception& error) {
+    return Status::Error(fmt::format("libtorch int8: {}", error.what()));
+  }
+  return Status::Ok();
+}
+
 Status LibTorchBackend::Prepare(const ir::Graph& graph, const BackendOptions& options,
                                 std::unique_ptr<Session>& session) noexcept {
+  std::optional<Int8Plan> int8;
   if (options.precision == "int8") {
-    // Named so the report says what a quantized path here would build on.
-    std::string engines;
-    for (const at::QEngine engine : at::globalContext().supportedQEngines()) {
-      engines += (engines.empty() ? "" : ", ") + c10::toString(engine);
-    }
-    return Status::Error(fmt::format(
-        "int8 unsupported on this backend: edgebench's LibTorch adapter lowers the IR to fp32 "
-        "ATen ops only; an int8 path through LibTorch's quantized engines ({}) is not written",
-        engines));
-  }
-  if (options.precision != "fp32") {
+    Status status = PlanInt8Job(graph, int8);
+    if (!status.ok) return status;
+  } else if (options.precision != "fp32") {
     return Status::Error(fmt::format(
         "{} unsupported on this backend: edgebench's LibTorch adapter lowers the IR to fp32 ATen "
-        "ops only",
+        "ops (and, for int8, LibTorch's quantized operators) only",
         options.precision));
   }
   if (options.threads < 1) {
@@ -147,7 +167,8 @@ Status LibTorchBackend::Prepare(const ir::Graph& graph, const BackendOptions& op
     return PrepareEagerSession(graph, device_, options.threads, session);
   }
   std::string passes;
-  Status status = PrepareScriptSession(graph, device_, options.threads, session, passes);
+  Status status = PrepareScriptSession(graph, device_, options.threads,
+                                       int8 ? &*int8 : nullptr, session, passes);
   if (status.ok) passes_ = passes;
   return status;
 }

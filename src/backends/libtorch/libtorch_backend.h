@@ -11,15 +11,17 @@
 #include <c10/core/Device.h>
 
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "backends/backend.h"
+#include "backends/libtorch/int8_plan.h"
 
 namespace edgebench::backends::libtorch {
 
 enum class Mode { kEager, kScript };
 
-/// LibTorch, fp32. Thread settings are process-wide in PyTorch: Prepare sets the intra-op
+/// LibTorch, fp32; libtorch-script also int8 (int8_plan.h). Thread settings are process-wide in PyTorch: Prepare sets the intra-op
 /// pool to options.threads and the inter-op pool to 1 (the IR is run sequentially).
 class LibTorchBackend final : public Backend {
  public:
@@ -39,9 +41,14 @@ class LibTorchBackend final : public Backend {
   bool SessionKeepsGraph() const noexcept override { return false; }
 
  private:
+  /// An int8 job's plan, with the quantized engine chosen and selected; a precision
+  /// refusal for the eager mode.
+  Status PlanInt8Job(const ir::Graph& graph, std::optional<Int8Plan>& plan);
+
   Mode mode_;
   c10::Device device_{c10::kCPU};                           // of the last Prepare
   std::string passes_ = "freeze + optimize_for_inference";  // script: as last run
+  std::string int8_;  // the int8 engine of the last int8 Prepare, "" before one
 };
 
 }  // namespace edgebench::backends::libtorch

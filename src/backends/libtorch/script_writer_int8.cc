@@ -1,0 +1,73 @@
+// The int8 layers of the TorchScript source (int8_plan.h). A layer reads its input as a
+// quint8 tensor -- the previous int8 layer's output as it is, or the fp32 value quantized
+// with its calibrated parameters -- and writes its output as a quint8 local "q<id>"; an
+// fp32 reader gets "v<id>" from one dequantize, written just before the first such reader.
+
+#include <fmt/format.h>
+
+#include "backends/libtorch/script_writer.h"
+
+namespace edgebench::backends::libtorch {
+namespace {
+
+// quantize_per_tensor's dtype argument is a ScalarType, which TorchScript passes as an
+// int; 13 is c10::ScalarType::QUInt8 (a stable serialized value).
+constexpr int kQUInt8 = 13;
+
+}  // namespace
+
+bool ScriptWriter::EmitInt8(ir::NodeId id) {
+  const int index = int8_->LayerOf(id);
+  if (index < 0) return false;
+  const Int8Layer& layer = int8_->layers[static_cast<size_t>(index)];
+  if (layer.node == id) EmitInt8Layer(layer);
+  return true;
+}
+
+void ScriptWriter::EnsureFloat(const ir::Node& reader, ir::ValueId value) {
+  const auto v = static_cast<size_t>(value);
+  if (float_[v]) return;
+  Line(reader, fmt::format("v{}", value), fmt::format("torch.dequantize(q{})", value));
+  float_[v] = true;
+}
+
+std::string ScriptWriter::QuantizedInput(const ir::Node& reader, const Int8Layer& layer) {
+  const auto v = static_cast<size_t>(layer.input);
+  const std::string name = fmt::format("q{}", layer.input);
+  if (quantized_[v]) return name;
+  EnsureFloat(reader, layer.input);
+  Line(reader, name,
+       fmt::format("torch.quantize_per_tensor({}, {}, {}, {})", Name(layer.input),
+                   FloatLiteral(layer.input_quant.scale), layer.input_quant.zero_point, kQUInt8));
+  quantized_[v] = true;
+  return name;
+}
+
+void ScriptWriter::EmitInt8Layer(const Int8Layer& layer) {
+  const ir::Node& node = graph_.node(layer.node);
+  std::string input;
+  if (layer.explicit_pad.empty()) {
+    input = QuantizedInput(node, layer);
+  } else {
+    // The asymmetric part of the padding is added to the fp32 input (zeros quantize to
+    // the zero point exactly), so this layer quantizes its own padded copy.
+    EnsureFloat(node, layer.input);
+    input = fmt::format("t{}", layer.output);
+    Line(node, input,
+         fmt::format("torch.constant_pad_nd({}, {}, 0.0)", Name(layer.input),
+                     IntList(layer.explicit_pad)));
+    Line(node, input,
+         fmt::format("torch.quantize_per_tensor({}, {}, {}, {})", input,
+                     FloatLiteral(layer.input_quant.scale), layer.input_quant.zero_point,
+                     kQUInt8));
+  }
+  const char* op = node.op == ir::OpKind::kConv ? "conv2d" : "linear";
+  const char* relu = layer.activation != ir::kNoId ? "_relu" : "";
+  Line(node, fmt::format("q{}", layer.output),
+       fmt::format("quantized.{}{}({}, self.{}, {}, {})", op, relu, input, layer.packed_name,
+                   FloatLiteral(layer.output_quant.scale), layer.output_quant.zero_point));
+  quantized_[static_cast<size_t>(layer.output)] = true;
+  float_[static_cast<size_t>(layer.output)] = false;
+}
+
+}  // namespace edgebench::backends::libtorch
