@@ -34,11 +34,11 @@ struct ActivationQuant {
 
 /// One convolution or fully connected layer that runs int8.
 struct Int8Layer {
-  ir::NodeId node = ir::kNoId;         // the conv / fully connected node
-  ir::NodeId batch_norm = ir::kNoId;   // folded into the weights, or kNoId
-  ir::NodeId activation = ir::kNoId;   // run inside the layer, or kNoId
-  ir::ValueId input = ir::kNoId;       // the layer's activation input
-  ir::ValueId output = ir::kNoId;      // what the layer produces (after BN / activation)
+  ir::NodeId node = ir::kNoId;        // the conv / fully connected node
+  ir::NodeId batch_norm = ir::kNoId;  // folded into the weights, or kNoId
+  ir::NodeId activation = ir::kNoId;  // run inside the layer, or kNoId
+  ir::ValueId input = ir::kNoId;      // the layer's activation input
+  ir::ValueId output = ir::kNoId;     // what the layer produces (after BN / activation)
   ActivationQuant input_quant;
   ActivationQuant output_quant;
   // Convolutions: as quantized::conv2d_prepack takes them (lowering.h splits the padding
@@ -46,8 +46,8 @@ struct Int8Layer {
   std::vector<int64_t> strides, padding, explicit_pad, dilations;
   int64_t groups = 1;
   ir::Shape weight_shape;
-  std::vector<float> weights;        // as run: BatchNorm folded in when batch_norm is set
-  std::vector<float> bias;           // empty: none
+  std::vector<float> weights;         // as run: BatchNorm folded in when batch_norm is set
+  std::vector<float> bias;            // empty: none
   std::vector<double> weight_scales;  // one per output channel, zero points all 0
   /// The module attribute holding the packed weights, e.g. "p12".
   std::string packed_name;
@@ -55,7 +55,7 @@ struct Int8Layer {
 
 /// The int8 plan of a graph.
 struct Int8Plan {
-  std::string engine;           // kOneDnnEngine or kQnnpackEngine
+  std::string engine;             // kOneDnnEngine or kQnnpackEngine
   std::vector<Int8Layer> layers;  // in graph node order
   /// Per node id: the index in `layers` of the int8 layer that computes this node (the
   /// layer itself, its folded BatchNorm, its fused activation), or -1.

@@ -93,10 +93,10 @@ std::string LibTorchBackend::Version() const {
   const std::string mode = mode_ == Mode::kEager ? "eager" : fmt::format("TorchScript {}", passes_);
   const int threads = at::get_num_threads();
   return fmt::format(
-      "LibTorch {} ({}, {}; {} intra-op thread{}, {} inter-op; oneDNN {}, {}; BLAS {})",
-      TORCH_VERSION, mode, device_.str(), threads, threads == 1 ? "" : "s",
-      at::get_num_interop_threads(), at::hasMKLDNN() ? "on" : "off",
-      at::hasOpenMP() ? "OpenMP" : "native threads", BlasLibrary()) +
+             "LibTorch {} ({}, {}; {} intra-op thread{}, {} inter-op; oneDNN {}, {}; BLAS {})",
+             TORCH_VERSION, mode, device_.str(), threads, threads == 1 ? "" : "s",
+             at::get_num_interop_threads(), at::hasMKLDNN() ? "on" : "off",
+             at::hasOpenMP() ? "OpenMP" : "native threads", BlasLibrary()) +
          (int8_.empty() ? "" : fmt::format(" [{}]", int8_));
 }
 
@@ -167,8 +167,8 @@ Status LibTorchBackend::Prepare(const ir::Graph& graph, const BackendOptions& op
     return PrepareEagerSession(graph, device_, options.threads, session);
   }
   std::string passes;
-  Status status = PrepareScriptSession(graph, device_, options.threads,
-                                       int8 ? &*int8 : nullptr, session, passes);
+  Status status = PrepareScriptSession(graph, device_, options.threads, int8 ? &*int8 : nullptr,
+                                       session, passes);
   if (status.ok) passes_ = passes;
   return status;
 }

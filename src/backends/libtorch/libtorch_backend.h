@@ -21,8 +21,9 @@ namespace edgebench::backends::libtorch {
 
 enum class Mode { kEager, kScript };
 
-/// LibTorch, fp32; libtorch-script also int8 (int8_plan.h). Thread settings are process-wide in PyTorch: Prepare sets the intra-op
-/// pool to options.threads and the inter-op pool to 1 (the IR is run sequentially).
+/// LibTorch, fp32; libtorch-script also int8 (int8_plan.h). Thread settings are process-wide in
+/// PyTorch: Prepare sets the intra-op pool to options.threads and the inter-op pool to 1 (the IR is
+/// run sequentially).
 class LibTorchBackend final : public Backend {
  public:
   explicit LibTorchBackend(Mode mode) : mode_(mode) {}

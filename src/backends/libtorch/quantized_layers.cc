@@ -31,10 +31,9 @@ at::Tensor HostTensor(const std::vector<float>& data, const ir::Shape& shape) {
 
 c10::IValue Pack(const ir::Graph& graph, const Int8Layer& layer) {
   const int64_t channels = layer.weight_shape.front();
-  const at::Tensor scales =
-      at::from_blob(const_cast<double*>(layer.weight_scales.data()), {channels},
-                    at::TensorOptions().dtype(at::kDouble))
-          .clone();
+  const at::Tensor scales = at::from_blob(const_cast<double*>(layer.weight_scales.data()),
+                                          {channels}, at::TensorOptions().dtype(at::kDouble))
+                                .clone();
   const at::Tensor weights =
       at::quantize_per_channel(HostTensor(layer.weights, layer.weight_shape), scales,
                                at::zeros({channels}, at::kLong), /*axis=*/0, at::kQInt8);

@@ -58,8 +58,7 @@ void ScriptWriter::EmitInt8Layer(const Int8Layer& layer) {
                      IntList(layer.explicit_pad)));
     Line(node, input,
          fmt::format("torch.quantize_per_tensor({}, {}, {}, {})", input,
-                     FloatLiteral(layer.input_quant.scale), layer.input_quant.zero_point,
-                     kQUInt8));
+                     FloatLiteral(layer.input_quant.scale), layer.input_quant.zero_point, kQUInt8));
   }
   const char* op = node.op == ir::OpKind::kConv ? "conv2d" : "linear";
   const char* relu = layer.activation != ir::kNoId ? "_relu" : "";

@@ -84,9 +84,9 @@ std::vector<std::vector<std::string>> KindsByLine(const torch::jit::Graph& graph
 // native resolver knows only `torch`, i.e. aten::); everything else as the native one.
 class QuantizedOpsResolver final : public torch::jit::Resolver {
  public:
-  std::shared_ptr<torch::jit::SugaredValue> resolveValue(const std::string& name,
-                                                         torch::jit::GraphFunction& function,
-                                                         const torch::jit::SourceRange& loc) override {
+  std::shared_ptr<torch::jit::SugaredValue> resolveValue(
+      const std::string& name, torch::jit::GraphFunction& function,
+      const torch::jit::SourceRange& loc) override {
     if (name == "quantized") return std::make_shared<torch::jit::BuiltinModule>("quantized");
     return native_->resolveValue(name, function, loc);
   }
