@@ -8,8 +8,10 @@
 //    point (or, when an int8 layer produced it, stays quantized: it already carries them);
 //  * weights are qint8 per output channel with the calibrated scales (recomputed by the
 //    IR's rule, max |w| / 127, when a following BatchNorm is folded into them);
-//  * the layer's output is quantized with its value's calibrated parameters and
-//    dequantized only where an fp32 node reads it.
+//  * the layer's output is quantized with its value's calibrated parameters (with some
+//    headroom where an fp32 node reads it, see PlanInt8) and stays quantized for the
+//    int8 layers that read it; a fully connected layer read in fp32 writes fp32
+//    (Int8Layer::fp32_output).
 // A following ReLU (or ReLU6 / Clip from 0, see PlanInt8) runs inside the layer
 // (quantized::conv2d_relu / linear_relu). Every other layer stays fp32.
 
@@ -40,7 +42,11 @@ struct Int8Layer {
   ir::ValueId input = ir::kNoId;      // the layer's activation input
   ir::ValueId output = ir::kNoId;     // what the layer produces (after BN / activation)
   ActivationQuant input_quant;
-  ActivationQuant output_quant;
+  ActivationQuant output_quant;  // of a static layer
+  /// A fully connected layer whose output an fp32 node reads writes fp32 through
+  /// quantized::linear_dynamic, which quantizes its fp32 input to u8 with the input's own
+  /// range at run time rather than the calibrated one.
+  bool fp32_output = false;
   // Convolutions: as quantized::conv2d_prepack takes them (lowering.h splits the padding
   // into its symmetric part and an explicit pad of the fp32 input).
   std::vector<int64_t> strides, padding, explicit_pad, dilations;

@@ -45,6 +45,21 @@ std::string ScriptWriter::QuantizedInput(const ir::Node& reader, const Int8Layer
 
 void ScriptWriter::EmitInt8Layer(const Int8Layer& layer) {
   const ir::Node& node = graph_.node(layer.node);
+  const char* op = node.op == ir::OpKind::kConv ? "conv2d" : "linear";
+  if (layer.fp32_output) {
+    EnsureFloat(node, layer.input);
+    std::string input = Name(layer.input);
+    const std::string output = fmt::format("v{}", layer.output);
+    if (!layer.explicit_pad.empty()) {
+      Line(node, output,
+           fmt::format("torch.constant_pad_nd({}, {}, 0.0)", input, IntList(layer.explicit_pad)));
+      input = output;
+    }
+    // reduce_range=False: full u8 inputs (7-bit weights are the plan's answer to overflow).
+    Line(node, output,
+         fmt::format("quantized.{}_dynamic({}, self.{}, False)", op, input, layer.packed_name));
+    return;
+  }
   std::string input;
   if (layer.explicit_pad.empty()) {
     input = QuantizedInput(node, layer);
@@ -60,7 +75,6 @@ void ScriptWriter::EmitInt8Layer(const Int8Layer& layer) {
          fmt::format("torch.quantize_per_tensor({}, {}, {}, {})", input,
                      FloatLiteral(layer.input_quant.scale), layer.input_quant.zero_point, kQUInt8));
   }
-  const char* op = node.op == ir::OpKind::kConv ? "conv2d" : "linear";
   const char* relu = layer.activation != ir::kNoId ? "_relu" : "";
   Line(node, fmt::format("q{}", layer.output),
        fmt::format("quantized.{}{}({}, self.{}, {}, {})", op, relu, input, layer.packed_name,
