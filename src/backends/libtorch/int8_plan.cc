@@ -130,7 +130,13 @@ class Planner {
       // do; a quarter more headroom (same zero point, so 0 stays exact) kept ResNet-18
       // within the int8 bound on every seed tried (x1: up to 0.12 rel L2; x2 costs
       // MobileNet-v2 resolution instead).
-      if (fp32_reads) layer.output_quant.scale *= 1.25;
+      // A fused ReLU6 / Clip clamps through this range's top (see FuseFollowingActivation):
+      // the headroom stops at the clip.
+      if (fp32_reads) {
+        layer.output_quant.scale =
+            std::max(layer.output_quant.scale,
+                     std::min(layer.output_quant.scale * 1.25, layer.activation_max / 255.0));
+      }
     }
     if (layer.batch_norm == ir::kNoId) {
       layer.weight_scales.assign(weight.quant->scales.begin(), weight.quant->scales.end());
@@ -214,6 +220,7 @@ class Planner {
     // whose 255 steps may overshoot 6 by an ulp: still the same codes.
     if (!quant || quant->zero_point != 0 || quant->scale * 255.0 > clip_max * (1 + 1e-6)) return;
     layer.activation = IdOf(*next);
+    layer.activation_max = clip_max;
     layer.output = next->outputs.front();
   }
 

@@ -16,6 +16,7 @@
 // (quantized::conv2d_relu / linear_relu). Every other layer stays fp32.
 
 #include <cstdint>
+#include <limits>
 #include <string>
 #include <vector>
 
@@ -39,8 +40,9 @@ struct Int8Layer {
   ir::NodeId node = ir::kNoId;        // the conv / fully connected node
   ir::NodeId batch_norm = ir::kNoId;  // folded into the weights, or kNoId
   ir::NodeId activation = ir::kNoId;  // run inside the layer, or kNoId
-  ir::ValueId input = ir::kNoId;      // the layer's activation input
-  ir::ValueId output = ir::kNoId;     // what the layer produces (after BN / activation)
+  double activation_max = std::numeric_limits<double>::infinity();  // its clip, if any
+  ir::ValueId input = ir::kNoId;                                    // the layer's activation input
+  ir::ValueId output = ir::kNoId;  // what the layer produces (after BN / activation)
   ActivationQuant input_quant;
   ActivationQuant output_quant;  // of a static layer
   /// A fully connected layer whose output an fp32 node reads writes fp32 through
