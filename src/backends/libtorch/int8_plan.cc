@@ -69,6 +69,34 @@ class Planner {
     return true;
   }
 
+  // A residual Add of two activations of its own shape whose ranges are calibrated runs
+  // on quantized tensors (the convolutions around it read and write them), with a
+  // following ReLU inside it as for a layer; otherwise it stays fp32.
+  std::optional<Int8Layer> PlanAdd(const ir::Node& node) const {
+    if (node.inputs.size() != 2 || node.inputs[0] == node.inputs[1]) return std::nullopt;
+    const ir::Shape& shape = graph_.value(node.outputs.front()).shape;
+    std::optional<ActivationQuant> quants[2];
+    for (size_t i = 0; i < 2; ++i) {
+      const ir::Value& input = graph_.value(node.inputs[i]);
+      if (input.kind == ir::ValueKind::kConstant || input.shape != shape) return std::nullopt;
+      quants[i] = ActivationQuantOf(input);
+      if (!quants[i]) return std::nullopt;
+    }
+    Int8Layer add;
+    add.node = IdOf(node);
+    add.input = node.inputs[0];
+    add.second_input = node.inputs[1];
+    add.input_quant = *quants[0];
+    add.second_quant = *quants[1];
+    add.output = node.outputs.front();
+    FuseFollowingActivation(add);
+    const std::optional<ActivationQuant> output_quant = ActivationQuantOf(graph_.value(add.output));
+    if (!output_quant) return std::nullopt;
+    add.output_quant = *output_quant;
+    AddHeadroom(add);
+    return add;
+  }
+
   // The int8 layer `node` runs as, or nullopt when it stays fp32.
   std::optional<Int8Layer> Plan(const ir::Node& node) const {
     if (node.inputs.size() < 2) return std::nullopt;
@@ -122,21 +150,7 @@ class Planner {
           ActivationQuantOf(graph_.value(layer.output));
       if (!output_quant) return std::nullopt;
       layer.output_quant = *output_quant;
-      // A convolution whose output an fp32 node reads (a residual add, a pooling) is
-      // quantized only because LibTorch's static quantized convolutions cannot write
-      // fp32 (quantized::conv2d_dynamic can, but its onednn kernel missed the int8
-      // bound by far: 0.39 rel L2 on ResNet-18). The range, calibrated on a few inputs,
-      // clips other inputs' larger values, which the other backends' fp32 outputs never
-      // do; a quarter more headroom (same zero point, so 0 stays exact) kept ResNet-18
-      // within the int8 bound on every seed tried (x1: up to 0.12 rel L2; x2 costs
-      // MobileNet-v2 resolution instead).
-      // A fused ReLU6 / Clip clamps through this range's top (see FuseFollowingActivation):
-      // the headroom stops at the clip.
-      if (fp32_reads) {
-        layer.output_quant.scale =
-            std::max(layer.output_quant.scale,
-                     std::min(layer.output_quant.scale * 1.25, layer.activation_max / 255.0));
-      }
+      AddHeadroom(layer);
     }
     if (layer.batch_norm == ir::kNoId) {
       layer.weight_scales.assign(weight.quant->scales.begin(), weight.quant->scales.end());
@@ -151,6 +165,21 @@ class Planner {
   }
 
  private:
+  // An output a non-layer node reads (a residual add, a pooling) is quantized only
+  // because LibTorch's static quantized operators cannot write fp32 (conv2d_dynamic
+  // can, but its onednn kernel missed the int8 bound by far: 0.39 rel L2 on ResNet-18),
+  // where the other backends' layers write fp32. The range, calibrated on a few inputs,
+  // clips other inputs' larger values; a quarter more headroom (same zero point, so 0
+  // stays exact) kept ResNet-18 at 64x64 within the int8 bound on the seeds tried (x1: up
+  // to 0.12 rel L2). A fused ReLU6 / Clip clamps through the range's top (see
+  // FuseFollowingActivation): the headroom stops at the clip.
+  void AddHeadroom(Int8Layer& layer) const {
+    if (FeedsOnlyInt8Layers(layer.output)) return;
+    layer.output_quant.scale =
+        std::max(layer.output_quant.scale,
+                 std::min(layer.output_quant.scale * 1.25, layer.activation_max / 255.0));
+  }
+
   // The IR's weight rule on folded weights: max |w| / 127 per output channel (1 for an
   // all-zero channel, so a scale is never 0).
   static std::vector<double> MaxAbsScales(const std::vector<float>& weights, int64_t channels) {
@@ -247,6 +276,17 @@ Int8Plan PlanInt8(const ir::Graph& graph, const std::string& engine, bool seven_
   Planner planner(graph, seven_bit_weights);
   for (ir::NodeId id : graph.ExecutionOrder()) {
     const ir::Node& node = graph.node(id);
+    if (plan.LayerOf(id) >= 0) continue;  // an activation fused into an Add before it
+    if (node.op == ir::OpKind::kAdd) {
+      if (std::optional<Int8Layer> add = planner.PlanAdd(node)) {
+        const int index = static_cast<int>(plan.layers.size());
+        for (ir::NodeId part : {add->node, add->activation}) {
+          if (part != ir::kNoId) plan.layer_of_node[static_cast<size_t>(part)] = index;
+        }
+        plan.layers.push_back(std::move(*add));
+      }
+      continue;
+    }
     const bool conv = node.op == ir::OpKind::kConv;
     if (!conv && node.op != ir::OpKind::kFullyConnected) continue;
     const char* op = conv ? "conv" : "fully_connected";

@@ -35,15 +35,18 @@ struct ActivationQuant {
   int64_t zero_point = 0;
 };
 
-/// One convolution or fully connected layer that runs int8.
+/// One convolution or fully connected layer that runs int8 -- or a residual Add of two
+/// quantized tensors (quantized::add / add_relu: no weights, `second_input` set).
 struct Int8Layer {
-  ir::NodeId node = ir::kNoId;        // the conv / fully connected node
+  ir::NodeId node = ir::kNoId;        // the conv / fully connected / add node
   ir::NodeId batch_norm = ir::kNoId;  // folded into the weights, or kNoId
   ir::NodeId activation = ir::kNoId;  // run inside the layer, or kNoId
   double activation_max = std::numeric_limits<double>::infinity();  // its clip, if any
   ir::ValueId input = ir::kNoId;                                    // the layer's activation input
   ir::ValueId output = ir::kNoId;  // what the layer produces (after BN / activation)
   ActivationQuant input_quant;
+  ir::ValueId second_input = ir::kNoId;  // an Add's other operand
+  ActivationQuant second_quant;
   ActivationQuant output_quant;  // of a static layer
   /// A fully connected layer whose output an fp32 node reads writes fp32 through
   /// quantized::linear_dynamic, which quantizes its fp32 input to u8 with the input's own
@@ -57,14 +60,16 @@ struct Int8Layer {
   std::vector<float> weights;         // as run: BatchNorm folded in when batch_norm is set
   std::vector<float> bias;            // empty: none
   std::vector<double> weight_scales;  // one per output channel, zero points all 0
-  /// The module attribute holding the packed weights, e.g. "p12".
+  /// The module attribute holding the packed weights, e.g. "p12"; "" for an Add.
   std::string packed_name;
+
+  bool IsAdd() const { return second_input != ir::kNoId; }
 };
 
 /// The int8 plan of a graph.
 struct Int8Plan {
   std::string engine;             // kOneDnnEngine or kQnnpackEngine
-  std::vector<Int8Layer> layers;  // in graph node order
+  std::vector<Int8Layer> layers;  // in execution order
   /// Per node id: the index in `layers` of the int8 layer that computes this node (the
   /// layer itself, its folded BatchNorm, its fused activation), or -1.
   std::vector<int> layer_of_node;

@@ -91,7 +91,9 @@ void SelectQuantizedEngine(const std::string& engine) {
 std::vector<c10::IValue> PackInt8Layers(const ir::Graph& graph, const Int8Plan& plan) {
   std::vector<c10::IValue> packed;
   packed.reserve(plan.layers.size());
-  for (const Int8Layer& layer : plan.layers) packed.push_back(Pack(graph, layer));
+  for (const Int8Layer& layer : plan.layers) {
+    packed.push_back(layer.IsAdd() ? c10::IValue() : Pack(graph, layer));
+  }
   return packed;
 }
 

@@ -30,7 +30,8 @@ void SelectQuantizedEngine(const std::string& engine);
 
 /// Each layer's weights as qint8 per output channel (zero points 0), packed with its bias
 /// by quantized::conv2d_prepack / linear_prepack for the selected engine: one custom-class
-/// object (Conv2dPackedParamsBase / LinearPackedParamsBase) per layer of `plan`.
+/// object (Conv2dPackedParamsBase / LinearPackedParamsBase) per layer of `plan` (None for
+/// an Add).
 std::vector<c10::IValue> PackInt8Layers(const ir::Graph& graph, const Int8Plan& plan);
 
 }  // namespace edgebench::backends::libtorch

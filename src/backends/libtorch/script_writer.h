@@ -80,8 +80,9 @@ class ScriptWriter {
   bool EmitInt8(ir::NodeId id);
   void EmitInt8Layer(const Int8Layer& layer);
   /// The quint8 form of `value` for `reader`: an int8 layer's own output, or a
-  /// quantize_per_tensor of the fp32 value with its calibrated parameters (once).
-  std::string QuantizedInput(const ir::Node& reader, const Int8Layer& layer);
+  /// quantize_per_tensor of the fp32 value with `quant`, its calibrated parameters (once).
+  std::string QuantizedInput(const ir::Node& reader, ir::ValueId value,
+                             const ActivationQuant& quant);
   /// Makes the fp32 local of an int8 layer's output exist before `reader` reads it.
   void EnsureFloat(const ir::Node& reader, ir::ValueId value);
 

@@ -31,20 +31,32 @@ void ScriptWriter::EnsureFloat(const ir::Node& reader, ir::ValueId value) {
   float_[v] = true;
 }
 
-std::string ScriptWriter::QuantizedInput(const ir::Node& reader, const Int8Layer& layer) {
-  const auto v = static_cast<size_t>(layer.input);
-  const std::string name = fmt::format("q{}", layer.input);
+std::string ScriptWriter::QuantizedInput(const ir::Node& reader, ir::ValueId value,
+                                         const ActivationQuant& quant) {
+  const auto v = static_cast<size_t>(value);
+  const std::string name = fmt::format("q{}", value);
   if (quantized_[v]) return name;
-  EnsureFloat(reader, layer.input);
+  EnsureFloat(reader, value);
   Line(reader, name,
-       fmt::format("torch.quantize_per_tensor({}, {}, {}, {})", Name(layer.input),
-                   FloatLiteral(layer.input_quant.scale), layer.input_quant.zero_point, kQUInt8));
+       fmt::format("torch.quantize_per_tensor({}, {}, {}, {})", Name(value),
+                   FloatLiteral(quant.scale), quant.zero_point, kQUInt8));
   quantized_[v] = true;
   return name;
 }
 
 void ScriptWriter::EmitInt8Layer(const Int8Layer& layer) {
   const ir::Node& node = graph_.node(layer.node);
+  if (layer.IsAdd()) {
+    const std::string a = QuantizedInput(node, layer.input, layer.input_quant);
+    const std::string b = QuantizedInput(node, layer.second_input, layer.second_quant);
+    Line(
+        node, fmt::format("q{}", layer.output),
+        fmt::format("quantized.add{}({}, {}, {}, {})", layer.activation != ir::kNoId ? "_relu" : "",
+                    a, b, FloatLiteral(layer.output_quant.scale), layer.output_quant.zero_point));
+    quantized_[static_cast<size_t>(layer.output)] = true;
+    float_[static_cast<size_t>(layer.output)] = false;
+    return;
+  }
   const char* op = node.op == ir::OpKind::kConv ? "conv2d" : "linear";
   if (layer.fp32_output) {
     EnsureFloat(node, layer.input);
@@ -62,7 +74,7 @@ void ScriptWriter::EmitInt8Layer(const Int8Layer& layer) {
   }
   std::string input;
   if (layer.explicit_pad.empty()) {
-    input = QuantizedInput(node, layer);
+    input = QuantizedInput(node, layer.input, layer.input_quant);
   } else {
     // The asymmetric part of the padding is added to the fp32 input (zeros quantize to
     // the zero point exactly), so this layer quantizes its own padded copy.

@@ -206,6 +206,7 @@ Status PrepareScriptSession(const ir::Graph& graph, const c10::Device& device, i
     if (int8 != nullptr) {
       const std::vector<c10::IValue> packed = PackInt8Layers(graph, *int8);
       for (size_t i = 0; i < packed.size(); ++i) {
+        if (int8->layers[i].IsAdd()) continue;
         module.register_attribute(int8->layers[i].packed_name, packed[i].type(), packed[i]);
       }
     }
