@@ -57,14 +57,18 @@ class Planner {
     return static_cast<ir::NodeId>(&node - graph_.nodes().data());
   }
 
-  // Whether only convolutions and fully connected layers read `value` (it is not an
-  // output) -- whether it can stay quantized; a layer of those that stays fp32 reads it
-  // dequantized, but its range was calibrated on the same data.
+  // Whether only convolutions, fully connected layers and max poolings read `value` (it
+  // is not an output) -- whether it can stay quantized; one of those that runs fp32
+  // reads it dequantized, but its range was calibrated on the same data.
   bool FeedsOnlyInt8Layers(ir::ValueId value) const {
     if (outputs_.count(value) != 0) return false;
     for (const ir::Node& node : graph_.nodes()) {
       if (std::find(node.inputs.begin(), node.inputs.end(), value) == node.inputs.end()) continue;
-      if (node.op != ir::OpKind::kConv && node.op != ir::OpKind::kFullyConnected) return false;
+      // A max pooling passes quantized values through (ScriptWriter runs it on them).
+      if (node.op != ir::OpKind::kConv && node.op != ir::OpKind::kFullyConnected &&
+          node.op != ir::OpKind::kMaxPool) {
+        return false;
+      }
     }
     return true;
   }

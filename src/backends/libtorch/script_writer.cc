@@ -49,7 +49,7 @@ std::string ScriptWriter::Write() {
   quantized_.assign(graph_.values().size(), false);
   float_.assign(graph_.values().size(), true);
   for (ir::NodeId id : graph_.ExecutionOrder()) {
-    if (int8_ != nullptr && EmitInt8(id)) continue;
+    if (int8_ != nullptr && (EmitInt8(id) || EmitQuantizedMaxPool(id))) continue;
     const ir::Node& node = graph_.node(id);
     for (ir::ValueId input : node.inputs) EnsureFloat(node, input);
     Emit(node);

@@ -79,6 +79,10 @@ class ScriptWriter {
   /// or activation it absorbed) and says whether it did.
   bool EmitInt8(ir::NodeId id);
   void EmitInt8Layer(const Int8Layer& layer);
+  /// Writes a 2-D max pooling with native padding on the quantized form of its input
+  /// when one exists (the maxima of quantized values, in their parameters: exact), and
+  /// says whether it did.
+  bool EmitQuantizedMaxPool(ir::NodeId id);
   /// The quint8 form of `value` for `reader`: an int8 layer's own output, or a
   /// quantize_per_tensor of the fp32 value with `quant`, its calibrated parameters (once).
   std::string QuantizedInput(const ir::Node& reader, ir::ValueId value,

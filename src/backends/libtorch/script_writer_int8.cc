@@ -5,6 +5,10 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <variant>
+
+#include "backends/libtorch/lowering.h"
 #include "backends/libtorch/script_writer.h"
 
 namespace edgebench::backends::libtorch {
@@ -21,6 +25,27 @@ bool ScriptWriter::EmitInt8(ir::NodeId id) {
   if (index < 0) return false;
   const Int8Layer& layer = int8_->layers[static_cast<size_t>(index)];
   if (layer.node == id) EmitInt8Layer(layer);
+  return true;
+}
+
+bool ScriptWriter::EmitQuantizedMaxPool(ir::NodeId id) {
+  const ir::Node& node = graph_.node(id);
+  if (node.op != ir::OpKind::kMaxPool || node.inputs.size() != 1) return false;
+  const ir::ValueId input = node.inputs.front();
+  if (!quantized_[static_cast<size_t>(input)] || SpatialRank(node) != 2) return false;
+  const auto& attrs = std::get<ir::PoolAttrs>(node.attrs);
+  const PoolLowering lowering =
+      LowerPool(attrs, /*average=*/false, InputShape(node), OutputShape(node));
+  const bool native =
+      lowering.explicit_pad.empty() && std::all_of(lowering.trim.begin(), lowering.trim.end(),
+                                                   [](int64_t extent) { return extent < 0; });
+  if (!native) return false;
+  const ir::ValueId output = node.outputs.front();
+  Line(node, fmt::format("q{}", output),
+       fmt::format("torch.max_pool2d(q{}, {}, {}, {}, [1, 1], {})", input, IntList(attrs.kernel),
+                   IntList(attrs.strides), IntList(lowering.padding), Bool(attrs.ceil_mode)));
+  quantized_[static_cast<size_t>(output)] = true;
+  float_[static_cast<size_t>(output)] = false;
   return true;
 }
 
