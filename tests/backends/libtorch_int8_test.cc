@@ -136,6 +136,25 @@ TEST(LibTorchInt8Test, ALayerWithoutRangesStaysFp32AndIsReportedSo) {
   EXPECT_EQ(run.kernels[3].precision, "int8") << run.kernels[3].kernel;
 }
 
+// The ARM default engine, chosen by toggle on any CPU.
+TEST(LibTorchInt8Test, QnnpackToggleRunsTheLayersOnQnnpack) {
+  const ir::Graph graph = testing::SmallQuantizableModel(/*calibrate=*/true);
+  const testing::PrecisionRun run = testing::RunAtPrecision(
+      Torch("libtorch-script"), graph, {.threads = 1, .precision = "int8", .toggles = {"qnnpack"}});
+  ASSERT_TRUE(run.prepared.ok) << run.prepared.message;
+  EXPECT_LE(run.rel_l2, harness::ToleranceFor("int8"));
+  EXPECT_GT(run.rel_l2, 1e-5);
+  testing::ExpectKernelsAt(run, "int8", 4);
+  for (const KernelUse& kernel : run.kernels) {
+    EXPECT_NE(kernel.kernel.find("(qnnpack)"), std::string::npos) << kernel.kernel;
+  }
+  std::unique_ptr<Session> session;
+  const Status fp32 =
+      Torch("libtorch-script").Prepare(graph, {.threads = 1, .toggles = {"qnnpack"}}, session);
+  EXPECT_FALSE(fp32.ok);
+  EXPECT_NE(fp32.message.find("int8"), std::string::npos) << fp32.message;
+}
+
 TEST(LibTorchInt8Test, RefusesUncalibratedGraphsAndTheEagerMode) {
   const ir::Graph uncalibrated = testing::SmallQuantizableModel(/*calibrate=*/false);
   std::unique_ptr<Session> session;

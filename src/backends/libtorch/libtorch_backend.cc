@@ -108,18 +108,26 @@ Support LibTorchBackend::Supports(const ir::Graph& graph, const ir::Node& node) 
   }
 }
 
-Status LibTorchBackend::PlanInt8Job(const ir::Graph& graph, std::optional<Int8Plan>& plan) {
+std::vector<OptimizationToggle> LibTorchBackend::Toggles() const {
+  if (mode_ == Mode::kEager) return {};
+  return {{kQnnpackEngine,
+           "int8 layers run on LibTorch's QNNPACK engine (the ARM default) instead of oneDNN's"}};
+}
+
+Status LibTorchBackend::PlanInt8Job(const ir::Graph& graph, const BackendOptions& options,
+                                    std::optional<Int8Plan>& plan) {
   if (mode_ == Mode::kEager) {
     return Status::Error(
         "int8 unsupported on this backend: libtorch-eager runs fp32 ATen operators node by node; "
         "LibTorch's quantized operators are driven from libtorch-script only");
   }
   try {
-    const std::string engine = ChooseQuantizedEngine("");
+    const std::string preferred = options.Has(kQnnpackEngine) ? kQnnpackEngine : "";
+    const std::string engine = ChooseQuantizedEngine(preferred);
     if (engine.empty()) {
-      return Status::Error(
-          "int8 unsupported on this backend: this LibTorch build has no quantized engine "
-          "(neither onednn nor qnnpack)");
+      return Status::Error(fmt::format(
+          "int8 unsupported on this backend: this LibTorch build has no {} quantized engine",
+          preferred.empty() ? "onednn or qnnpack" : preferred));
     }
     const bool seven_bit = engine == kOneDnnEngine && OneDnnNeedsSevenBitWeights();
     plan = PlanInt8(graph, engine, seven_bit);
@@ -136,8 +144,12 @@ Status LibTorchBackend::Prepare(const ir::Graph& graph, const BackendOptions& op
                                 std::unique_ptr<Session>& session) noexcept {
   std::optional<Int8Plan> int8;
   if (options.precision == "int8") {
-    Status status = PlanInt8Job(graph, int8);
+    Status status = PlanInt8Job(graph, options, int8);
     if (!status.ok) return status;
+  } else if (options.Has(kQnnpackEngine)) {
+    return Status::Error(fmt::format(
+        "the {} toggle picks the engine of int8 layers; this job is {}, which runs none",
+        kQnnpackEngine, options.precision));
   } else if (options.precision != "fp32") {
     return Status::Error(fmt::format(
         "{} unsupported on this backend: edgebench's LibTorch adapter lowers the IR to fp32 ATen "

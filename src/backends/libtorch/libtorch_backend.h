@@ -13,6 +13,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "backends/backend.h"
 #include "backends/libtorch/int8_plan.h"
@@ -38,13 +39,17 @@ class LibTorchBackend final : public Backend {
   /// module). The session keeps its own copies; the graph may go away afterwards.
   Status Prepare(const ir::Graph& graph, const BackendOptions& options,
                  std::unique_ptr<Session>& session) noexcept override;
+  /// libtorch-script: "qnnpack", an int8 job's layers on LibTorch's QNNPACK engine (the
+  /// ARM default) instead of oneDNN's.
+  std::vector<OptimizationToggle> Toggles() const override;
   /// The session holds its own copy of the weights (packed into framework tensors).
   bool SessionKeepsGraph() const noexcept override { return false; }
 
  private:
   /// An int8 job's plan, with the quantized engine chosen and selected; a precision
   /// refusal for the eager mode.
-  Status PlanInt8Job(const ir::Graph& graph, std::optional<Int8Plan>& plan);
+  Status PlanInt8Job(const ir::Graph& graph, const BackendOptions& options,
+                     std::optional<Int8Plan>& plan);
 
   Mode mode_;
   c10::Device device_{c10::kCPU};                           // of the last Prepare
