@@ -204,6 +204,10 @@ Status PrepareScriptSession(const ir::Graph& graph, const c10::Device& device, i
                                               : TensorFromHost(buffer.data, buffer.shape, device));
     }
     if (int8 != nullptr) {
+      // The packed weights are attributes of the quantized-params class types, which
+      // freeze() folds into constants like the fp32 weights; optimize_for_inference leaves
+      // the quantized:: calls alone (LibTorch 1.13: both passes run on these graphs, and
+      // a failing one is skipped below and named in the version string).
       const std::vector<c10::IValue> packed = PackInt8Layers(graph, *int8);
       for (size_t i = 0; i < packed.size(); ++i) {
         if (int8->layers[i].IsAdd()) continue;
