@@ -4,6 +4,7 @@
 // must show the quantized operators.
 #include <gtest/gtest.h>
 
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -66,8 +67,12 @@ TEST(LibTorchInt8Test, SmallModelRunsQuantizedOperatorsWithinTheInt8Bound) {
 }
 
 // Calibrated over `inputs` seeded inputs (a job uses harness::kCalibrationInputCount = 8;
-// fewer keep the slower models' calibration in the reference engine short).
-ir::Graph CalibratedZooModel(const std::string& request, uint64_t inputs) {
+// fewer keep the slower models' calibration in the reference engine short). Built once
+// per request for the whole binary.
+const ir::Graph& CalibratedZooModel(const std::string& request, uint64_t inputs) {
+  static auto* cache = new std::map<std::pair<std::string, uint64_t>, ir::Graph>();
+  auto found = cache->find({request, inputs});
+  if (found != cache->end()) return found->second;
   ir::Graph graph = zoo::BuildModel(request);
   zoo::MaterializeWeights(graph);
   std::vector<std::vector<HostTensor>> sets;
@@ -75,7 +80,7 @@ ir::Graph CalibratedZooModel(const std::string& request, uint64_t inputs) {
     sets.push_back(testing::SeededInputsOf(graph, seed));
   }
   passes::CalibrateInt8(graph, sets);
-  return graph;
+  return cache->emplace(std::make_pair(request, inputs), std::move(graph)).first->second;
 }
 
 void ExpectOnlyQuantizedKernels(const testing::PrecisionRun& run) {
@@ -90,7 +95,7 @@ void ExpectOnlyQuantizedKernels(const testing::PrecisionRun& run) {
 // BatchNorm folding, strided and 1x1 convolutions, residual adds read in fp32 between
 // quantized layers.
 TEST(LibTorchInt8Test, ResNet18RunsInt8WithinTheInt8Bound) {
-  const ir::Graph graph = CalibratedZooModel("resnet-18@64", 4);
+  const ir::Graph& graph = CalibratedZooModel("resnet-18@64", 4);
   const testing::PrecisionRun run =
       testing::RunAtPrecision(Torch("libtorch-script"), graph, {.threads = 1, .precision = "int8"});
   ASSERT_TRUE(run.prepared.ok) << run.prepared.message;
@@ -106,7 +111,7 @@ TEST(LibTorchInt8Test, ResNet18RunsInt8WithinTheInt8Bound) {
 // 0.029, 0.154, 0.075, 0.086 (at 224x224: 0.022 and 0.024). So only gross errors (a
 // clip or scale gone wrong gives 0.15 to 0.9 here) are checked.
 TEST(LibTorchInt8Test, MobileNetV2RunsDepthwiseAndRelu6Int8) {
-  const ir::Graph graph = CalibratedZooModel("mobilenet-v2@64", 8);
+  const ir::Graph& graph = CalibratedZooModel("mobilenet-v2@64", 8);
   const testing::PrecisionRun run =
       testing::RunAtPrecision(Torch("libtorch-script"), graph, {.threads = 1, .precision = "int8"});
   ASSERT_TRUE(run.prepared.ok) << run.prepared.message;
@@ -156,19 +161,30 @@ TEST(LibTorchInt8Test, QnnpackToggleRunsTheLayersOnQnnpack) {
   EXPECT_NE(fp32.message.find("int8"), std::string::npos) << fp32.message;
 }
 
-TEST(LibTorchInt8Test, RefusesUncalibratedGraphsAndTheEagerMode) {
+TEST(LibTorchInt8Test, RefusesUncalibratedGraphs) {
   const ir::Graph uncalibrated = testing::SmallQuantizableModel(/*calibrate=*/false);
-  std::unique_ptr<Session> session;
-  const Status status =
-      Torch("libtorch-script").Prepare(uncalibrated, {.threads = 1, .precision = "int8"}, session);
-  EXPECT_FALSE(status.ok);
-  EXPECT_NE(status.message.find("CalibrateInt8"), std::string::npos) << status.message;
-  const ir::Graph calibrated = testing::SmallQuantizableModel(/*calibrate=*/true);
-  const Status eager =
-      Torch("libtorch-eager").Prepare(calibrated, {.threads = 1, .precision = "int8"}, session);
-  EXPECT_FALSE(eager.ok);
-  EXPECT_NE(eager.message.find("int8 unsupported on this backend"), std::string::npos)
-      << eager.message;
+  for (const char* mode : {"libtorch-eager", "libtorch-script"}) {
+    std::unique_ptr<Session> session;
+    const Status status =
+        Torch(mode).Prepare(uncalibrated, {.threads = 1, .precision = "int8"}, session);
+    EXPECT_FALSE(status.ok) << mode;
+    EXPECT_NE(status.message.find("CalibrateInt8"), std::string::npos) << status.message;
+  }
+}
+
+// The eager interpreter runs the same plan through the dispatcher, node by node.
+TEST(LibTorchInt8Test, EagerRunsTheQuantizedLayersToo) {
+  for (const char* request : {"small", "resnet-18@64"}) {
+    const ir::Graph small = testing::SmallQuantizableModel(/*calibrate=*/true);
+    const ir::Graph& graph =
+        std::string(request) == "small" ? small : CalibratedZooModel(request, 4);
+    const testing::PrecisionRun run = testing::RunAtPrecision(Torch("libtorch-eager"), graph,
+                                                              {.threads = 1, .precision = "int8"});
+    ASSERT_TRUE(run.prepared.ok) << request << ": " << run.prepared.message;
+    EXPECT_LE(run.rel_l2, harness::ToleranceFor("int8")) << request;
+    EXPECT_GT(run.rel_l2, 1e-5) << request;
+    ExpectOnlyQuantizedKernels(run);
+  }
 }
 
 // An fp32 session of the same backend after an int8 one is plain fp32 again.

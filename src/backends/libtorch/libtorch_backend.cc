@@ -109,18 +109,12 @@ Support LibTorchBackend::Supports(const ir::Graph& graph, const ir::Node& node) 
 }
 
 std::vector<OptimizationToggle> LibTorchBackend::Toggles() const {
-  if (mode_ == Mode::kEager) return {};
   return {{kQnnpackEngine,
            "int8 layers run on LibTorch's QNNPACK engine (the ARM default) instead of oneDNN's"}};
 }
 
 Status LibTorchBackend::PlanInt8Job(const ir::Graph& graph, const BackendOptions& options,
                                     std::optional<Int8Plan>& plan) {
-  if (mode_ == Mode::kEager) {
-    return Status::Error(
-        "int8 unsupported on this backend: libtorch-eager runs fp32 ATen operators node by node; "
-        "LibTorch's quantized operators are driven from libtorch-script only");
-  }
   try {
     const std::string preferred = options.Has(kQnnpackEngine) ? kQnnpackEngine : "";
     const std::string engine = ChooseQuantizedEngine(preferred);
@@ -176,7 +170,7 @@ Status LibTorchBackend::Prepare(const ir::Graph& graph, const BackendOptions& op
     return Status::Error(fmt::format("libtorch: {}", error.what()));
   }
   if (mode_ == Mode::kEager) {
-    return PrepareEagerSession(graph, device_, options.threads, session);
+    return PrepareEagerSession(graph, device_, options.threads, int8 ? &*int8 : nullptr, session);
   }
   std::string passes;
   Status status = PrepareScriptSession(graph, device_, options.threads, int8 ? &*int8 : nullptr,

@@ -22,7 +22,7 @@ namespace edgebench::backends::libtorch {
 
 enum class Mode { kEager, kScript };
 
-/// LibTorch, fp32; libtorch-script also int8 (int8_plan.h). Thread settings are process-wide in
+/// LibTorch, fp32 and int8 (int8_plan.h). Thread settings are process-wide in
 /// PyTorch: Prepare sets the intra-op pool to options.threads and the inter-op pool to 1 (the IR is
 /// run sequentially).
 class LibTorchBackend final : public Backend {
@@ -39,15 +39,14 @@ class LibTorchBackend final : public Backend {
   /// module). The session keeps its own copies; the graph may go away afterwards.
   Status Prepare(const ir::Graph& graph, const BackendOptions& options,
                  std::unique_ptr<Session>& session) noexcept override;
-  /// libtorch-script: "qnnpack", an int8 job's layers on LibTorch's QNNPACK engine (the
+  /// "qnnpack": an int8 job's layers on LibTorch's QNNPACK engine (the
   /// ARM default) instead of oneDNN's.
   std::vector<OptimizationToggle> Toggles() const override;
   /// The session holds its own copy of the weights (packed into framework tensors).
   bool SessionKeepsGraph() const noexcept override { return false; }
 
  private:
-  /// An int8 job's plan, with the quantized engine chosen and selected; a precision
-  /// refusal for the eager mode.
+  /// An int8 job's plan, with the quantized engine chosen and selected.
   Status PlanInt8Job(const ir::Graph& graph, const BackendOptions& options,
                      std::optional<Int8Plan>& plan);
 

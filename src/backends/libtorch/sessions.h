@@ -17,8 +17,9 @@ namespace edgebench::backends::libtorch {
 /// PyTorch's dynamic graph: weights become device tensors once; every Run walks the IR
 /// node by node, one ATen call (or a short fixed sequence, see lowering.h) per node. The
 /// session keeps copies of what it needs; the graph may go away after Prepare.
+/// With an `int8` plan its layers run on LibTorch's quantized operators (eager_int8.h).
 Status PrepareEagerSession(const ir::Graph& graph, const c10::Device& device, int threads,
-                           std::unique_ptr<Session>& session) noexcept;
+                           const Int8Plan* int8, std::unique_ptr<Session>& session) noexcept;
 
 /// PyTorch's static graph: the IR becomes TorchScript source defining forward() of a
 /// torch::jit::Module whose parameters are the weights; the module is frozen and passed
