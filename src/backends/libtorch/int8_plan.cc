@@ -310,7 +310,8 @@ Int8Plan PlanInt8(const ir::Graph& graph, const std::string& engine, bool seven_
                           : layer->activation != ir::kNoId ? "_relu"
                                                            : "";
     const std::string kernel =
-        fmt::format("quantized::{}{}({})", conv ? "conv2d" : "linear", variant, engine);
+        fmt::format("quantized::{}{}({}{})", conv ? "conv2d" : "linear", variant, engine,
+                    seven_bit_weights ? ", 7-bit weights: no VNNI" : "");
     plan.kernels.push_back({op, kernel, "int8"});
     plan.layers.push_back(std::move(*layer));
   }

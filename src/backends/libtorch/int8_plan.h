@@ -74,7 +74,8 @@ struct Int8Plan {
   /// layer itself, its folded BatchNorm, its fused activation), or -1.
   std::vector<int> layer_of_node;
   /// One entry per conv / fully connected node of the graph, in execution order: the
-  /// quantized operator and engine it runs on, or the fp32 ATen operator.
+  /// quantized operator and engine it runs on (e.g. "quantized::conv2d_relu(onednn)", with
+  /// ", 7-bit weights: no VNNI" when so), or the fp32 ATen operator.
   std::vector<KernelUse> kernels;
 
   int LayerOf(ir::NodeId node) const {
