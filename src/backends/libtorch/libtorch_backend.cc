@@ -137,18 +137,18 @@ Status LibTorchBackend::PlanInt8Job(const ir::Graph& graph, const BackendOptions
 Status LibTorchBackend::Prepare(const ir::Graph& graph, const BackendOptions& options,
                                 std::unique_ptr<Session>& session) noexcept {
   std::optional<Int8Plan> int8;
+  int8_.clear();
   if (options.precision == "int8") {
     Status status = PlanInt8Job(graph, options, int8);
     if (!status.ok) return status;
-  } else if (options.Has(kQnnpackEngine)) {
-    return Status::Error(fmt::format(
-        "the {} toggle picks the engine of int8 layers; this job is {}, which runs none",
-        kQnnpackEngine, options.precision));
   } else if (options.precision != "fp32") {
     return Status::Error(fmt::format(
         "{} unsupported on this backend: edgebench's LibTorch adapter lowers the IR to fp32 ATen "
         "ops (and, for int8, LibTorch's quantized operators) only",
         options.precision));
+  } else if (options.Has(kQnnpackEngine)) {
+    return Status::Error(fmt::format(
+        "the {} toggle picks the engine of int8 layers; an fp32 job runs none", kQnnpackEngine));
   }
   if (options.threads < 1) {
     return Status::Error(fmt::format("thread count must be at least 1, got {}", options.threads));

@@ -22,9 +22,9 @@ namespace edgebench::backends::libtorch {
 
 enum class Mode { kEager, kScript };
 
-/// LibTorch, fp32 and int8 (int8_plan.h). Thread settings are process-wide in
-/// PyTorch: Prepare sets the intra-op pool to options.threads and the inter-op pool to 1 (the IR is
-/// run sequentially).
+/// LibTorch, fp32 and int8 (int8_plan.h). Thread settings are process-wide in PyTorch:
+/// Prepare sets the intra-op pool to options.threads and the inter-op pool to 1 (the IR
+/// is run sequentially).
 class LibTorchBackend final : public Backend {
  public:
   explicit LibTorchBackend(Mode mode) : mode_(mode) {}
@@ -53,7 +53,7 @@ class LibTorchBackend final : public Backend {
   Mode mode_;
   c10::Device device_{c10::kCPU};                           // of the last Prepare
   std::string passes_ = "freeze + optimize_for_inference";  // script: as last run
-  std::string int8_;  // the int8 engine of the last int8 Prepare, "" before one
+  std::string int8_;  // the int8 engine of the last Prepare, "" when it was not int8
 };
 
 }  // namespace edgebench::backends::libtorch
