@@ -92,17 +92,20 @@ void ExpectOnlyQuantizedKernels(const testing::PrecisionRun& run) {
   }
 }
 
-// BatchNorm folding, strided and 1x1 convolutions, residual adds read in fp32 between
-// quantized layers.
+// BatchNorm folding, strided and 1x1 convolutions, max pooling and residual adds on
+// quantized tensors; both modes (the eager interpreter runs the same plan through the
+// dispatcher, node by node).
 TEST(LibTorchInt8Test, ResNet18RunsInt8WithinTheInt8Bound) {
   const ir::Graph& graph = CalibratedZooModel("resnet-18@64", 4);
-  const testing::PrecisionRun run =
-      testing::RunAtPrecision(Torch("libtorch-script"), graph, {.threads = 1, .precision = "int8"});
-  ASSERT_TRUE(run.prepared.ok) << run.prepared.message;
-  EXPECT_LE(run.rel_l2, harness::ToleranceFor("int8"));
-  EXPECT_GT(run.rel_l2, 1e-5);
-  ExpectOnlyQuantizedKernels(run);
-  testing::ExpectKernelsAt(run, "int8", 21);  // 20 convolutions + the classifier
+  for (const char* mode : {"libtorch-script", "libtorch-eager"}) {
+    const testing::PrecisionRun run =
+        testing::RunAtPrecision(Torch(mode), graph, {.threads = 1, .precision = "int8"});
+    ASSERT_TRUE(run.prepared.ok) << mode << ": " << run.prepared.message;
+    EXPECT_LE(run.rel_l2, harness::ToleranceFor("int8")) << mode;
+    EXPECT_GT(run.rel_l2, 1e-5) << mode;
+    ExpectOnlyQuantizedKernels(run);
+    testing::ExpectKernelsAt(run, "int8", 21);  // 20 convolutions + the classifier
+  }
 }
 
 // Depthwise convolutions and ReLU6 inside the quantized layers. MobileNet-v2 with seeded
@@ -173,19 +176,15 @@ TEST(LibTorchInt8Test, RefusesUncalibratedGraphs) {
   }
 }
 
-// The eager interpreter runs the same plan through the dispatcher, node by node.
-TEST(LibTorchInt8Test, EagerRunsTheQuantizedLayersToo) {
-  for (const char* request : {"small", "resnet-18@64"}) {
-    const ir::Graph small = testing::SmallQuantizableModel(/*calibrate=*/true);
-    const ir::Graph& graph =
-        std::string(request) == "small" ? small : CalibratedZooModel(request, 4);
-    const testing::PrecisionRun run = testing::RunAtPrecision(Torch("libtorch-eager"), graph,
-                                                              {.threads = 1, .precision = "int8"});
-    ASSERT_TRUE(run.prepared.ok) << request << ": " << run.prepared.message;
-    EXPECT_LE(run.rel_l2, harness::ToleranceFor("int8")) << request;
-    EXPECT_GT(run.rel_l2, 1e-5) << request;
-    ExpectOnlyQuantizedKernels(run);
-  }
+TEST(LibTorchInt8Test, EagerRunsTheSmallModelQuantized) {
+  const ir::Graph graph = testing::SmallQuantizableModel(/*calibrate=*/true);
+  const testing::PrecisionRun run =
+      testing::RunAtPrecision(Torch("libtorch-eager"), graph, {.threads = 1, .precision = "int8"});
+  ASSERT_TRUE(run.prepared.ok) << run.prepared.message;
+  EXPECT_LE(run.rel_l2, harness::ToleranceFor("int8"));
+  EXPECT_GT(run.rel_l2, 1e-5);
+  testing::ExpectKernelsAt(run, "int8", 4);
+  ExpectOnlyQuantizedKernels(run);
 }
 
 // An fp32 session of the same backend after an int8 one is plain fp32 again.
