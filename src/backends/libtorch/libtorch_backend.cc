@@ -12,7 +12,9 @@
 #include <filesystem>
 #include <mutex>
 
+#include "backends/libtorch/int8_plan.h"
 #include "backends/libtorch/lowering.h"
+#include "backends/libtorch/quantized_layers.h"
 #include "backends/libtorch/sessions.h"
 #include "backends/registry.h"
 
@@ -91,10 +93,11 @@ std::string LibTorchBackend::Version() const {
   const std::string mode = mode_ == Mode::kEager ? "eager" : fmt::format("TorchScript {}", passes_);
   const int threads = at::get_num_threads();
   return fmt::format(
-      "LibTorch {} ({}, {}; {} intra-op thread{}, {} inter-op; oneDNN {}, {}; BLAS {})",
-      TORCH_VERSION, mode, device_.str(), threads, threads == 1 ? "" : "s",
-      at::get_num_interop_threads(), at::hasMKLDNN() ? "on" : "off",
-      at::hasOpenMP() ? "OpenMP" : "native threads", BlasLibrary());
+             "LibTorch {} ({}, {}; {} intra-op thread{}, {} inter-op; oneDNN {}, {}; BLAS {})",
+             TORCH_VERSION, mode, device_.str(), threads, threads == 1 ? "" : "s",
+             at::get_num_interop_threads(), at::hasMKLDNN() ? "on" : "off",
+             at::hasOpenMP() ? "OpenMP" : "native threads", BlasLibrary()) +
+         (int8_.empty() ? "" : fmt::format(" [{}]", int8_));
 }
 
 Support LibTorchBackend::Supports(const ir::Graph& graph, const ir::Node& node) const noexcept {
@@ -105,24 +108,47 @@ Support LibTorchBackend::Supports(const ir::Graph& graph, const ir::Node& node) 
   }
 }
 
+std::vector<OptimizationToggle> LibTorchBackend::Toggles() const {
+  return {{kQnnpackEngine,
+           "int8 layers run on LibTorch's QNNPACK engine (the ARM default) instead of oneDNN's"}};
+}
+
+Status LibTorchBackend::PlanInt8Job(const ir::Graph& graph, const BackendOptions& options,
+                                    std::optional<Int8Plan>& plan) {
+  try {
+    const std::string preferred = options.Has(kQnnpackEngine) ? kQnnpackEngine : "";
+    const std::string engine = ChooseQuantizedEngine(preferred);
+    if (engine.empty()) {
+      return Status::Error(fmt::format(
+          "int8 unsupported on this backend: this LibTorch build has no {} quantized engine",
+          preferred.empty() ? "onednn or qnnpack" : preferred));
+    }
+    const bool seven_bit = engine == kOneDnnEngine && OneDnnNeedsSevenBitWeights();
+    plan = PlanInt8(graph, engine, seven_bit);
+    SelectQuantizedEngine(engine);
+    int8_ = fmt::format("int8 on the {} quantized engine{}", engine,
+                        seven_bit ? ", 7-bit weights (no VNNI)" : "");
+  } catch (const std::exception& error) {
+    return Status::Error(fmt::format("libtorch int8: {}", error.what()));
+  }
+  return Status::Ok();
+}
+
 Status LibTorchBackend::Prepare(const ir::Graph& graph, const BackendOptions& options,
                                 std::unique_ptr<Session>& session) noexcept {
+  std::optional<Int8Plan> int8;
+  int8_.clear();
   if (options.precision == "int8") {
-    // Named so the report says what a quantized path here would build on.
-    std::string engines;
-    for (const at::QEngine engine : at::globalContext().supportedQEngines()) {
-      engines += (engines.empty() ? "" : ", ") + c10::toString(engine);
-    }
-    return Status::Error(fmt::format(
-        "int8 unsupported on this backend: edgebench's LibTorch adapter lowers the IR to fp32 "
-        "ATen ops only; an int8 path through LibTorch's quantized engines ({}) is not written",
-        engines));
-  }
-  if (options.precision != "fp32") {
+    Status status = PlanInt8Job(graph, options, int8);
+    if (!status.ok) return status;
+  } else if (options.precision != "fp32") {
     return Status::Error(fmt::format(
         "{} unsupported on this backend: edgebench's LibTorch adapter lowers the IR to fp32 ATen "
-        "ops only",
+        "ops (and, for int8, LibTorch's quantized operators) only",
         options.precision));
+  } else if (options.Has(kQnnpackEngine)) {
+    return Status::Error(fmt::format(
+        "the {} toggle picks the engine of int8 layers; an fp32 job runs none", kQnnpackEngine));
   }
   if (options.threads < 1) {
     return Status::Error(fmt::format("thread count must be at least 1, got {}", options.threads));
@@ -144,10 +170,11 @@ Status LibTorchBackend::Prepare(const ir::Graph& graph, const BackendOptions& op
     return Status::Error(fmt::format("libtorch: {}", error.what()));
   }
   if (mode_ == Mode::kEager) {
-    return PrepareEagerSession(graph, device_, options.threads, session);
+    return PrepareEagerSession(graph, device_, options.threads, int8 ? &*int8 : nullptr, session);
   }
   std::string passes;
-  Status status = PrepareScriptSession(graph, device_, options.threads, session, passes);
+  Status status = PrepareScriptSession(graph, device_, options.threads, int8 ? &*int8 : nullptr,
+                                       session, passes);
   if (status.ok) passes_ = passes;
   return status;
 }

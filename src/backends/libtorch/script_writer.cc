@@ -46,9 +46,19 @@ std::string ScriptWriter::Write() {
   // The typed empty list IntList() names; unused ones cost nothing after freezing.
   out_ << "    no_ints: List[int] = []\n";
   line_nodes_.assign(2, "");
-  for (ir::NodeId id : graph_.ExecutionOrder()) Emit(graph_.node(id));
+  quantized_.assign(graph_.values().size(), false);
+  float_.assign(graph_.values().size(), true);
+  for (ir::NodeId id : graph_.ExecutionOrder()) {
+    if (int8_ != nullptr && (EmitInt8(id) || EmitQuantizedMaxPool(id))) continue;
+    const ir::Node& node = graph_.node(id);
+    for (ir::ValueId input : node.inputs) EnsureFloat(node, input);
+    Emit(node);
+  }
   std::vector<std::string> results;
-  for (ir::ValueId id : graph_.outputs()) results.push_back(Name(id));
+  for (ir::ValueId id : graph_.outputs()) {
+    if (!float_[static_cast<size_t>(id)]) EnsureFloat(graph_.node(graph_.value(id).producer), id);
+    results.push_back(Name(id));
+  }
   if (results.size() == 1) {
     out_ << fmt::format("    return {}\n", results.front());
   } else {

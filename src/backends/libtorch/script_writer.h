@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "backends/libtorch/int8_plan.h"
 #include "ir/graph.h"
 
 namespace edgebench::backends::libtorch {
@@ -18,7 +19,12 @@ namespace edgebench::backends::libtorch {
 /// tensors of gathers and resizes) buffers "d<id>" / "d<id>_<k>".
 class ScriptWriter {
  public:
-  explicit ScriptWriter(const ir::Graph& graph) : graph_(graph) {}
+  /// With an `int8` plan (which must outlive the writer), its layers run on LibTorch's
+  /// quantized operators (see int8_plan.h): the source then calls `quantized.<op>`, which
+  /// the compiling resolver maps to the quantized:: operator namespace, and reads each
+  /// layer's packed weights from the module attribute the plan names.
+  explicit ScriptWriter(const ir::Graph& graph, const Int8Plan* int8 = nullptr)
+      : graph_(graph), int8_(int8) {}
 
   /// A buffer the source refers to beyond the weights: f32 `data`, or int64 `indices`
   /// when `index` is set (index_select wants int64).
@@ -68,7 +74,26 @@ class ScriptWriter {
   void EmitResize(const ir::Node& node, const std::string& y);
   void EmitLayerNorm(const ir::Node& node, const std::string& y);
 
+  // The int8 layers (script_writer_int8.cc).
+  /// Writes `id` if the int8 plan computes it (the layer itself; nothing for the BatchNorm
+  /// or activation it absorbed) and says whether it did.
+  bool EmitInt8(ir::NodeId id);
+  void EmitInt8Layer(const Int8Layer& layer);
+  /// Writes a 2-D max pooling with native padding on the quantized form of its input
+  /// when one exists (the maxima of quantized values, in their parameters: exact), and
+  /// says whether it did.
+  bool EmitQuantizedMaxPool(ir::NodeId id);
+  /// The quint8 form of `value` for `reader`: an int8 layer's own output, or a
+  /// quantize_per_tensor of the fp32 value with `quant`, its calibrated parameters (once).
+  std::string QuantizedInput(const ir::Node& reader, ir::ValueId value,
+                             const ActivationQuant& quant);
+  /// Makes the fp32 local of an int8 layer's output exist before `reader` reads it.
+  void EnsureFloat(const ir::Node& reader, ir::ValueId value);
+
   const ir::Graph& graph_;
+  const Int8Plan* int8_;
+  std::vector<bool> quantized_;  // per value: a quint8 local "q<id>" exists
+  std::vector<bool> float_;      // per value: the fp32 local "v<id>" exists (int8 only)
   std::ostringstream out_;
   std::vector<Buffer> buffers_;
   std::vector<std::string> line_nodes_;

@@ -6,8 +6,10 @@
 
 #include <chrono>
 #include <limits>
+#include <optional>
 #include <variant>
 
+#include "backends/libtorch/eager_int8.h"
 #include "backends/libtorch/eager_modern_ops.h"
 #include "backends/libtorch/lowering.h"
 #include "backends/libtorch/sessions.h"
@@ -18,6 +20,7 @@ namespace {
 
 // One node, with everything about it decided at Prepare time.
 struct Step {
+  ir::NodeId id = ir::kNoId;
   ir::Node node;  // a copy: the session does not keep the graph
   ir::Shape output_shape;
   size_t spatial_rank = 0;  // of the first input, for 2-D vs 3-D operators
@@ -35,9 +38,12 @@ class EagerSession final : public TorchSession {
         input_ids_(graph.inputs()),
         output_ids_(graph.outputs()) {}
 
-  Status Init(const ir::Graph& graph) {
+  /// With an int8 plan, its layers run quantized (eager_int8.h).
+  Status Init(const ir::Graph& graph, const Int8Plan* int8) {
     Status status = ConvertWeights(graph, device(), tensors_);
     if (!status.ok) return status;
+    quantized_.assign(tensors_.size(), at::Tensor());
+    if (int8 != nullptr) int8_.emplace(graph, *int8);
     const std::vector<ir::NodeId> order = graph.ExecutionOrder();
     // Last step reading each value, so activations are dropped as soon as they are dead
     // (as Python's reference counting does in an eager forward()).
@@ -50,7 +56,8 @@ class EagerSession final : public TorchSession {
     for (ir::ValueId id : output_ids_) last_use[static_cast<size_t>(id)] = -1;
     for (size_t s = 0; s < order.size(); ++s) {
       const ir::Node& node = graph.node(order[s]);
-      Step step{.node = node, .output_shape = graph.value(node.outputs.front()).shape};
+      Step step{
+          .id = order[s], .node = node, .output_shape = graph.value(node.outputs.front()).shape};
       const ir::Shape& input_shape = graph.value(node.inputs.front()).shape;
       step.spatial_rank = input_shape.size() >= 2 ? input_shape.size() - 2 : 0;
       if (node.op == ir::OpKind::kConv) {
@@ -84,7 +91,12 @@ class EagerSession final : public TorchSession {
     for (const Step& step : steps_) {
       try {
         const auto start = std::chrono::steady_clock::now();
-        tensors_[static_cast<size_t>(step.node.outputs.front())] = Execute(step);
+        if (int8_ && int8_->Covers(step.id)) {
+          int8_->Run(step.id, tensors_, quantized_);
+        } else {
+          for (ir::ValueId id : step.node.inputs) EagerInt8::EnsureFloat(id, tensors_, quantized_);
+          tensors_[static_cast<size_t>(step.node.outputs.front())] = Execute(step);
+        }
         if (profiling_) {
           // CPU kernels return complete; a device backend would synchronize here.
           profile_.push_back(
@@ -98,11 +110,31 @@ class EagerSession final : public TorchSession {
         return Status::Error(fmt::format("node '{}' ({}): {}", step.node.name,
                                          ir::OpName(step.node.op), Describe(error)));
       }
-      for (ir::ValueId id : step.release) tensors_[static_cast<size_t>(id)].reset();
+      for (ir::ValueId id : step.release) {
+        tensors_[static_cast<size_t>(id)].reset();
+        quantized_[static_cast<size_t>(id)].reset();
+      }
     }
-    for (ir::ValueId id : output_ids_) outputs.push_back(tensors_[static_cast<size_t>(id)]);
+    for (ir::ValueId id : output_ids_) {
+      EagerInt8::EnsureFloat(id, tensors_, quantized_);
+      outputs.push_back(tensors_[static_cast<size_t>(id)]);
+    }
     for (ir::ValueId id : output_ids_) tensors_[static_cast<size_t>(id)].reset();
     for (ir::ValueId id : input_ids_) tensors_[static_cast<size_t>(id)].reset();
+    // Quantized forms of the inputs, and of values no step released, are this Run's.
+    for (at::Tensor& q : quantized_) q.reset();
+    return Status::Ok();
+  }
+
+ public:
+  Status Kernels(std::vector<KernelUse>& kernels) const noexcept override {
+    kernels.clear();
+    if (!int8_) return Status::Error("libtorch-eager reports its kernels for int8 jobs only");
+    try {
+      kernels = int8_->kernels();
+    } catch (const std::exception& error) {
+      return Status::Error(error.what());
+    }
     return Status::Ok();
   }
 
@@ -280,15 +312,17 @@ class EagerSession final : public TorchSession {
   std::vector<LayerTime> profile_;  // of the last Run() with profiling on
   // Indexed by ValueId: weights for the session's lifetime, activations during a Run.
   std::vector<at::Tensor> tensors_;
+  std::vector<at::Tensor> quantized_;  // int8: the quint8 form of activations, when made
+  std::optional<EagerInt8> int8_;
 };
 
 }  // namespace
 
 Status PrepareEagerSession(const ir::Graph& graph, const c10::Device& device, int threads,
-                           std::unique_ptr<Session>& session) noexcept {
+                           const Int8Plan* int8, std::unique_ptr<Session>& session) noexcept {
   try {
     auto eager = std::make_unique<EagerSession>(graph, device, threads);
-    Status status = eager->Init(graph);
+    Status status = eager->Init(graph, int8);
     if (!status.ok) return status;
     session = std::move(eager);
   } catch (const std::exception& error) {

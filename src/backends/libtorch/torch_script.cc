@@ -6,10 +6,14 @@
 
 #include <torch/csrc/autograd/profiler_legacy.h>
 #include <torch/csrc/jit/api/module.h>
+#include <torch/csrc/jit/frontend/resolver.h>
+#include <torch/csrc/jit/frontend/sugared_value.h>
 #include <torch/script.h>
 
 #include <cstdlib>
+#include <optional>
 
+#include "backends/libtorch/quantized_layers.h"
 #include "backends/libtorch/script_profile.h"
 #include "backends/libtorch/script_writer.h"
 #include "backends/libtorch/sessions.h"
@@ -76,13 +80,46 @@ std::vector<std::vector<std::string>> KindsByLine(const torch::jit::Graph& graph
   return kinds;
 }
 
+// Resolves the generated source's `quantized.<op>` to the quantized:: operators (the
+// native resolver knows only `torch`, i.e. aten::); everything else as the native one.
+class QuantizedOpsResolver final : public torch::jit::Resolver {
+ public:
+  std::shared_ptr<torch::jit::SugaredValue> resolveValue(
+      const std::string& name, torch::jit::GraphFunction& function,
+      const torch::jit::SourceRange& loc) override {
+    if (name == "quantized") return std::make_shared<torch::jit::BuiltinModule>("quantized");
+    return native_->resolveValue(name, function, loc);
+  }
+  c10::TypePtr resolveType(const std::string& name, const torch::jit::SourceRange& loc) override {
+    return native_->resolveType(name, loc);
+  }
+
+ private:
+  std::shared_ptr<torch::jit::Resolver> native_ = torch::jit::nativeResolver();
+};
+
 class ScriptSession final : public TorchSession {
  public:
   ScriptSession(const ir::Graph& graph, const c10::Device& device, int threads,
-                torch::jit::Module module, ScriptProfileLayout layout)
+                torch::jit::Module module, ScriptProfileLayout layout,
+                std::optional<std::vector<KernelUse>> kernels)
       : TorchSession(graph, device, threads),
         module_(std::move(module)),
-        layout_(std::move(layout)) {}
+        layout_(std::move(layout)),
+        kernels_(std::move(kernels)) {}
+
+  // Known for int8 sessions, whose plan chose each layer's operator; an fp32 module's
+  // convolutions are whatever optimize_for_inference rewrote them into.
+  Status Kernels(std::vector<KernelUse>& kernels) const noexcept override {
+    kernels.clear();
+    if (!kernels_) return Status::Error("libtorch-script reports its kernels for int8 jobs only");
+    try {
+      kernels = *kernels_;
+    } catch (const std::exception& error) {
+      return Status::Error(error.what());
+    }
+    return Status::Ok();
+  }
 
   // LibTorch's own profiler, with stacks: each aten operator of the frozen graph carries
   // the line of our source it came from, and so its IR node (script_profile.h).
@@ -137,6 +174,7 @@ class ScriptSession final : public TorchSession {
 
   torch::jit::Module module_;
   ScriptProfileLayout layout_;
+  std::optional<std::vector<KernelUse>> kernels_;
   bool profiling_ = false;
   std::vector<LayerTime> profile_;
 };
@@ -144,13 +182,14 @@ class ScriptSession final : public TorchSession {
 }  // namespace
 
 Status PrepareScriptSession(const ir::Graph& graph, const c10::Device& device, int threads,
-                            std::unique_ptr<Session>& session, std::string& passes) noexcept {
+                            const Int8Plan* int8, std::unique_ptr<Session>& session,
+                            std::string& passes) noexcept {
   std::string source;
   try {
     std::vector<at::Tensor> weights;
     Status status = ConvertWeights(graph, device, weights);
     if (!status.ok) return status;
-    ScriptWriter writer(graph);
+    ScriptWriter writer(graph, int8);
     source = writer.Write();
 
     torch::jit::Module module("edgebench_model");
@@ -164,7 +203,18 @@ Status PrepareScriptSession(const ir::Graph& graph, const c10::Device& device, i
                                               ? IndexTensorFromHost(buffer.indices, device)
                                               : TensorFromHost(buffer.data, buffer.shape, device));
     }
-    module.define(source);
+    if (int8 != nullptr) {
+      // The packed weights are attributes of the quantized-params class types, which
+      // freeze() folds into constants like the fp32 weights; optimize_for_inference leaves
+      // the quantized:: calls alone (LibTorch 1.13: both passes run on these graphs, and
+      // a failing one is skipped below and named in the version string).
+      const std::vector<c10::IValue> packed = PackInt8Layers(graph, *int8);
+      for (size_t i = 0; i < packed.size(); ++i) {
+        if (int8->layers[i].IsAdd()) continue;
+        module.register_attribute(int8->layers[i].packed_name, packed[i].type(), packed[i]);
+      }
+    }
+    module.define(source, std::make_shared<QuantizedOpsResolver>());
     // freeze() requires eval mode: the IR is inference-only, and so must the module be.
     module.eval();
     torch::jit::Module frozen = torch::jit::freeze(module);
@@ -183,8 +233,10 @@ Status PrepareScriptSession(const ir::Graph& graph, const c10::Device& device, i
     ScriptProfileLayout layout = MakeScriptProfileLayout(graph, writer.line_nodes());
     layout.line_kinds =
         KindsByLine(*frozen.get_method("forward").graph(), layout.line_nodes.size());
+    std::optional<std::vector<KernelUse>> kernels;
+    if (int8 != nullptr) kernels = int8->kernels;
     session = std::make_unique<ScriptSession>(graph, device, threads, std::move(frozen),
-                                              std::move(layout));
+                                              std::move(layout), std::move(kernels));
   } catch (const std::exception& error) {
     return Status::Error(fmt::format("libtorch-script prepare failed: {}", Describe(error)));
   }
