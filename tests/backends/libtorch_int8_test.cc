@@ -200,4 +200,25 @@ TEST(LibTorchInt8Test, Fp32AfterInt8IsExact) {
 }
 
 }  // namespace
+// Not int8, but the same plugin surface: what fusion buys in TorchScript is measured
+// against the module as scripted, which must compute the same fp32 result.
+TEST(LibTorchFusionToggleTest, ScriptWithoutFusionRunsUnfrozenAndAgreesWithTheReference) {
+  const ir::Graph graph = testing::SmallQuantizableModel(/*calibrate=*/false);
+  Backend& script = Torch("libtorch-script");
+  const testing::PrecisionRun plain =
+      testing::RunAtPrecision(script, graph, {.threads = 1, .toggles = {"no-fusion"}});
+  ASSERT_TRUE(plain.prepared.ok) << plain.prepared.message;
+  EXPECT_LE(plain.rel_l2, harness::ToleranceFor("fp32"));
+  EXPECT_NE(script.Version().find("none (no-fusion)"), std::string::npos) << script.Version();
+  EXPECT_EQ(script.Version().find("freeze"), std::string::npos) << script.Version();
+  const testing::PrecisionRun fused = testing::RunAtPrecision(script, graph, {.threads = 1});
+  ASSERT_TRUE(fused.prepared.ok) << fused.prepared.message;
+  EXPECT_LE(fused.rel_l2, harness::ToleranceFor("fp32"));
+  EXPECT_NE(script.Version().find("freeze"), std::string::npos) << script.Version();
+  // Eager mode has nothing to fuse: the toggle is refused up front, naming what it has.
+  const Support eager = CheckToggleSupport(Torch("libtorch-eager"), {"no-fusion"});
+  EXPECT_FALSE(eager.supported);
+  EXPECT_NE(eager.reason.find("qnnpack"), std::string::npos) << eager.reason;
+}
+
 }  // namespace edgebench::backends

@@ -109,8 +109,16 @@ Support LibTorchBackend::Supports(const ir::Graph& graph, const ir::Node& node) 
 }
 
 std::vector<OptimizationToggle> LibTorchBackend::Toggles() const {
-  return {{kQnnpackEngine,
-           "int8 layers run on LibTorch's QNNPACK engine (the ARM default) instead of oneDNN's"}};
+  std::vector<OptimizationToggle> toggles = {
+      {kQnnpackEngine,
+       "int8 layers run on LibTorch's QNNPACK engine (the ARM default) instead of oneDNN's"}};
+  if (mode_ == Mode::kScript) {
+    toggles.push_back({kNoFusion,
+                       "the scripted module runs as written: no freeze (weights stay "
+                       "parameters), no optimize_for_inference (no conv-bn-relu fusion, no "
+                       "oneDNN layout conversion)"});
+  }
+  return toggles;
 }
 
 Status LibTorchBackend::PlanInt8Job(const ir::Graph& graph, const BackendOptions& options,
@@ -174,7 +182,7 @@ Status LibTorchBackend::Prepare(const ir::Graph& graph, const BackendOptions& op
   }
   std::string passes;
   Status status = PrepareScriptSession(graph, device_, options.threads, int8 ? &*int8 : nullptr,
-                                       session, passes);
+                                       !options.Has(kNoFusion), session, passes);
   if (status.ok) passes_ = passes;
   return status;
 }

@@ -40,7 +40,8 @@ class LibTorchBackend final : public Backend {
   Status Prepare(const ir::Graph& graph, const BackendOptions& options,
                  std::unique_ptr<Session>& session) noexcept override;
   /// "qnnpack": an int8 job's layers on LibTorch's QNNPACK engine (the
-  /// ARM default) instead of oneDNN's.
+  /// ARM default) instead of oneDNN's. Script mode adds "no-fusion": no freeze and no
+  /// optimize_for_inference.
   std::vector<OptimizationToggle> Toggles() const override;
   /// The session holds its own copy of the weights (packed into framework tensors).
   bool SessionKeepsGraph() const noexcept override { return false; }

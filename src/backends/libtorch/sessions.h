@@ -23,12 +23,13 @@ Status PrepareEagerSession(const ir::Graph& graph, const c10::Device& device, in
 
 /// PyTorch's static graph: the IR becomes TorchScript source defining forward() of a
 /// torch::jit::Module whose parameters are the weights; the module is frozen and passed
-/// through torch::jit::optimize_for_inference. `passes` receives which of those ran.
+/// through torch::jit::optimize_for_inference, unless `optimize` is false (the no-fusion
+/// toggle: the scripted module runs as written). `passes` receives which of those ran.
 /// With an `int8` plan its layers run on LibTorch's quantized operators, with weights
 /// packed for the quantized engine selected now (SelectQuantizedEngine), and the session
 /// reports the plan's kernels.
 Status PrepareScriptSession(const ir::Graph& graph, const c10::Device& device, int threads,
-                            const Int8Plan* int8, std::unique_ptr<Session>& session,
+                            const Int8Plan* int8, bool optimize, std::unique_ptr<Session>& session,
                             std::string& passes) noexcept;
 
 }  // namespace edgebench::backends::libtorch

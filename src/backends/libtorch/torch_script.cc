@@ -179,10 +179,23 @@ class ScriptSession final : public TorchSession {
   std::vector<LayerTime> profile_;
 };
 
+// The session around the module that will run (frozen and optimized, or as scripted).
+Status FinishScriptSession(const ir::Graph& graph, const c10::Device& device, int threads,
+                           const Int8Plan* int8, const ScriptWriter& writer,
+                           torch::jit::Module module, std::unique_ptr<Session>& session) {
+  ScriptProfileLayout layout = MakeScriptProfileLayout(graph, writer.line_nodes());
+  layout.line_kinds = KindsByLine(*module.get_method("forward").graph(), layout.line_nodes.size());
+  std::optional<std::vector<KernelUse>> kernels;
+  if (int8 != nullptr) kernels = int8->kernels;
+  session = std::make_unique<ScriptSession>(graph, device, threads, std::move(module),
+                                            std::move(layout), std::move(kernels));
+  return Status::Ok();
+}
+
 }  // namespace
 
 Status PrepareScriptSession(const ir::Graph& graph, const c10::Device& device, int threads,
-                            const Int8Plan* int8, std::unique_ptr<Session>& session,
+                            const Int8Plan* int8, bool optimize, std::unique_ptr<Session>& session,
                             std::string& passes) noexcept {
   std::string source;
   try {
@@ -217,6 +230,12 @@ Status PrepareScriptSession(const ir::Graph& graph, const c10::Device& device, i
     module.define(source, std::make_shared<QuantizedOpsResolver>());
     // freeze() requires eval mode: the IR is inference-only, and so must the module be.
     module.eval();
+    if (!optimize) {
+      // What fusion buys is measured against the module as scripted: no constant folding
+      // of the weights, no conv-bn-relu fusion, no oneDNN layout conversion.
+      passes = "none (no-fusion)";
+      return FinishScriptSession(graph, device, threads, int8, writer, std::move(module), session);
+    }
     torch::jit::Module frozen = torch::jit::freeze(module);
     passes = "freeze";
     try {
@@ -230,13 +249,7 @@ Status PrepareScriptSession(const ir::Graph& graph, const c10::Device& device, i
       frozen = torch::jit::freeze(module);
       passes += fmt::format(" (optimize_for_inference failed: {})", Describe(error));
     }
-    ScriptProfileLayout layout = MakeScriptProfileLayout(graph, writer.line_nodes());
-    layout.line_kinds =
-        KindsByLine(*frozen.get_method("forward").graph(), layout.line_nodes.size());
-    std::optional<std::vector<KernelUse>> kernels;
-    if (int8 != nullptr) kernels = int8->kernels;
-    session = std::make_unique<ScriptSession>(graph, device, threads, std::move(frozen),
-                                              std::move(layout), std::move(kernels));
+    return FinishScriptSession(graph, device, threads, int8, writer, std::move(frozen), session);
   } catch (const std::exception& error) {
     return Status::Error(fmt::format("libtorch-script prepare failed: {}", Describe(error)));
   }
