@@ -199,6 +199,11 @@ std::map<int64_t, int64_t> CopyRows(Db from, Db to, const Copy& copy, int64_t& c
 }  // namespace
 
 ResultsStore::MergeCounts ResultsStore::MergeFrom(const ResultsStore& source) {
+  if (remote_) {
+    throw StoreError(
+        "merge: cannot merge into a PostgreSQL server; upload each file with `edgebench push "
+        "FILE URL` instead");
+  }
   Db from = source.db_.get();
   Db to = db_.get();
   MergeCounts counts;
