@@ -3,9 +3,10 @@
 #include <fmt/format.h>
 
 #include <chrono>
+#include <cstdlib>
+#include <optional>
 #include <iostream>
 
-#include "cli/option_checks.h"
 #include "store/pg_url.h"
 #include "store/postgres_store.h"
 
@@ -13,13 +14,33 @@ namespace edgebench::cli {
 namespace {
 
 struct PushOptions {
+  std::vector<std::string> arguments;  // FILE... [URL]
   std::vector<std::string> files;
   std::string url;
 };
 
-int RunPush(const PushOptions& options) {
-  if (!store::IsPostgresUrl(options.url)) {
-    std::cerr << fmt::format("edgebench push: '{}' is not a postgresql:// URL\n", options.url);
+// Splits FILE... URL; without a URL last, the server is $EDGEBENCH_DB.
+std::optional<std::string> SplitArguments(PushOptions& options) {
+  options.files = options.arguments;
+  if (!options.files.empty() && store::IsPostgresUrl(options.files.back())) {
+    options.url = options.files.back();
+    options.files.pop_back();
+  } else if (const char* url = std::getenv("EDGEBENCH_DB"); url && store::IsPostgresUrl(url)) {
+    options.url = url;
+  } else {
+    return "name the server last: edgebench push FILE.db... postgresql://[user@]host/db (or "
+           "set EDGEBENCH_DB)";
+  }
+  if (options.files.empty()) return "name at least one SQLite results file to push";
+  for (const std::string& file : options.files) {
+    if (store::IsPostgresUrl(file)) return fmt::format("'{}': push one server at a time", file);
+  }
+  return store::PostgresUrlProblem(options.url);
+}
+
+int RunPush(PushOptions& options) {
+  if (const std::optional<std::string> problem = SplitArguments(options)) {
+    std::cerr << "edgebench push: " << *problem << "\n";
     return kExitUsage;
   }
   try {
@@ -52,15 +73,11 @@ Command AddPushCommand(CLI::App& app) {
       "Upload SQLite results databases (a board that measured offline, or the local file a "
       "run kept when its server was lost) to a PostgreSQL results database; runs keep their "
       "device labels and environments, and pushing twice adds nothing");
-  cmd->add_option("files", options->files, "SQLite results databases to upload")
-      ->required()
-      ->check(CLI::ExistingFile);
-  cmd->add_option("url", options->url,
+  cmd->add_option("FILE... URL", options->arguments,
+                  "SQLite results databases to upload, then the server: "
                   "postgresql://[user@]host[:port]/database (password from PGPASSWORD or "
-                  "~/.pgpass; env EDGEBENCH_DB)")
-      ->envname("EDGEBENCH_DB")
-      ->required()
-      ->check(DatabaseFile());
+                  "~/.pgpass; default $EDGEBENCH_DB)")
+      ->required();
   return {cmd, [options] { return RunPush(*options); }};
 }
 
