@@ -4,8 +4,8 @@
 
 #include <chrono>
 #include <cstdlib>
-#include <optional>
 #include <iostream>
+#include <optional>
 
 #include "store/pg_url.h"
 #include "store/postgres_store.h"

@@ -79,6 +79,29 @@ std::string CreateIndex(const TableSchema& table, const IndexSchema& index) {
                      Quoted(index.name), Quoted(table.name), columns);
 }
 
+// pg_advisory_lock for the object's lifetime (released by the server if the connection
+// drops).
+class SessionLock {
+ public:
+  SessionLock(PgConnection& connection, int64_t key) : connection_(connection), key_(key) {
+    connection_.Exec(fmt::format("SELECT pg_advisory_lock({})", key_));
+  }
+  ~SessionLock() {
+    if (connection_.Broken()) return;
+    try {
+      connection_.Exec(fmt::format("SELECT pg_advisory_unlock({})", key_));
+    } catch (const StoreError&) {
+      // Released when the connection closes.
+    }
+  }
+  SessionLock(const SessionLock&) = delete;
+  SessionLock& operator=(const SessionLock&) = delete;
+
+ private:
+  PgConnection& connection_;
+  int64_t key_;
+};
+
 }  // namespace
 
 std::string Quoted(const std::string& name) {
@@ -212,8 +235,11 @@ void EnsureServerSchema(PgConnection& connection) {
   const int seen = ServerSchemaVersion(connection);
   check_newer(seen);
   if (seen == kSchemaVersion) return;
+  // A session lock, taken before the transaction begins: a transaction caches the
+  // catalog as it was when it started, so one begun before the lock was granted would not
+  // see the tables the previous holder created.
+  SessionLock lock(connection, kSchemaLockKey);
   PgTransaction transaction(connection);
-  connection.Exec(fmt::format("SELECT pg_advisory_xact_lock({})", kSchemaLockKey));
   // Re-read under the lock: another board may have created or upgraded it meanwhile.
   const int version = ServerSchemaVersion(connection);
   check_newer(version);

@@ -338,8 +338,8 @@ TEST_F(ResultsStoreTest, SchemaTwoFilesGainTheInputShapeColumn) {
     store.RecordJob(store.BeginRun(SampleRunInfo()), FullResult());
   }
   // What a schema-2 build wrote: no input_shape column.
-  RawExec(path, std::string(kUndoSchemaTen) + kUndoSchemaNine + kUndoSchemaEight + kUndoSchemaSeven +
-                    kUndoSchemaSix + kUndoSchemaFive + kUndoSchemaFour +
+  RawExec(path, std::string(kUndoSchemaTen) + kUndoSchemaNine + kUndoSchemaEight +
+                    kUndoSchemaSeven + kUndoSchemaSix + kUndoSchemaFive + kUndoSchemaFour +
                     "ALTER TABLE jobs DROP COLUMN input_shape; PRAGMA user_version = 2");
   {
     ResultsStore reader = ResultsStore::OpenReadOnly(path);  // upgraded in memory only
@@ -405,8 +405,9 @@ TEST_F(ResultsStoreTest, SchemaThreeFilesGainTogglesAndThePeakTable) {
     ResultsStore store = ResultsStore::Open(path);
     store.RecordJob(store.BeginRun(SampleRunInfo()), FullResult());
   }
-  RawExec(path, std::string(kUndoSchemaTen) + kUndoSchemaNine + kUndoSchemaEight + kUndoSchemaSeven +
-                    kUndoSchemaSix + kUndoSchemaFive + kUndoSchemaFour + "PRAGMA user_version = 3");
+  RawExec(path, std::string(kUndoSchemaTen) + kUndoSchemaNine + kUndoSchemaEight +
+                    kUndoSchemaSeven + kUndoSchemaSix + kUndoSchemaFive + kUndoSchemaFour +
+                    "PRAGMA user_version = 3");
   {
     ResultsStore reader = ResultsStore::OpenReadOnly(path);
     ASSERT_EQ(reader.Jobs(std::nullopt).size(), 1u);
@@ -479,8 +480,9 @@ TEST_F(ResultsStoreTest, GraphPassRecordsAreStoredBesideTheirJob) {
     ResultsStore store = ResultsStore::Open(path);
     store.RecordJob(store.BeginRun(SampleRunInfo()), FullResult());
   }
-  RawExec(path, std::string(kUndoSchemaTen) + kUndoSchemaNine + kUndoSchemaEight + kUndoSchemaSeven +
-                    kUndoSchemaSix + kUndoSchemaFive + "PRAGMA user_version = 4");
+  RawExec(path, std::string(kUndoSchemaTen) + kUndoSchemaNine + kUndoSchemaEight +
+                    kUndoSchemaSeven + kUndoSchemaSix + kUndoSchemaFive +
+                    "PRAGMA user_version = 4");
   ResultsStore store = ResultsStore::Open(path);
   EXPECT_EQ(RawQuery(path, "PRAGMA user_version"), std::to_string(kSchemaVersion));
   JobResult pruned = FullResult();
