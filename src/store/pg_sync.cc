@@ -7,78 +7,19 @@
 #include <cstdlib>
 #include <set>
 
+#include "store/pg_rows.h"
 #include "store/pg_schema.h"
 #include "store/results_store.h"
 
 namespace edgebench::store {
 namespace {
 
+using pg_rows::ColumnList;
+using pg_rows::LocalQuery;
 using Row = std::vector<PgParam>;
 
 // PostgreSQL takes at most 65535 parameters per statement.
 constexpr size_t kMaxParams = 30000;
-
-[[noreturn]] void Fail(sqlite3* db, const std::string& what) {
-  throw StoreError(fmt::format("{}: {}", what, sqlite3_errmsg(db)));
-}
-
-class LocalQuery {
- public:
-  LocalQuery(sqlite3* db, const std::string& sql) : db_(db) {
-    if (sqlite3_prepare_v2(db, sql.c_str(), -1, &stmt_, nullptr) != SQLITE_OK) {
-      Fail(db, "cannot prepare " + sql.substr(0, 80));
-    }
-  }
-  ~LocalQuery() { sqlite3_finalize(stmt_); }
-  LocalQuery(const LocalQuery&) = delete;
-  LocalQuery& operator=(const LocalQuery&) = delete;
-  LocalQuery& Bind(int64_t value) {
-    sqlite3_bind_int64(stmt_, ++params_, value);
-    return *this;
-  }
-  bool Step() {
-    const int rc = sqlite3_step(stmt_);
-    if (rc == SQLITE_ROW) return true;
-    if (rc != SQLITE_DONE) Fail(db_, fmt::format("cannot run {}", sqlite3_sql(stmt_)));
-    return false;
-  }
-  void Reset() {
-    sqlite3_reset(stmt_);
-    sqlite3_clear_bindings(stmt_);
-    params_ = 0;
-  }
-  sqlite3_stmt* get() { return stmt_; }
-  int64_t Int(int column) { return sqlite3_column_int64(stmt_, column); }
-  // A value as text PostgreSQL converts to the column's type; nullopt for NULL.
-  PgParam Value(int column) {
-    switch (sqlite3_column_type(stmt_, column)) {
-      case SQLITE_NULL:
-        return std::nullopt;
-      case SQLITE_INTEGER:
-        return std::to_string(sqlite3_column_int64(stmt_, column));
-      case SQLITE_FLOAT:
-        // Shortest text that reads back as the same double.
-        return fmt::format("{}", sqlite3_column_double(stmt_, column));
-      case SQLITE_BLOB: {
-        const auto* bytes = static_cast<const unsigned char*>(sqlite3_column_blob(stmt_, column));
-        std::string hex = "\\x";
-        for (int i = 0; i < sqlite3_column_bytes(stmt_, column); ++i) {
-          hex += fmt::format("{:02x}", bytes[i]);
-        }
-        return hex;
-      }
-      default: {
-        const auto* text = reinterpret_cast<const char*>(sqlite3_column_text(stmt_, column));
-        return std::string(text, static_cast<size_t>(sqlite3_column_bytes(stmt_, column)));
-      }
-    }
-  }
-
- private:
-  sqlite3* db_;
-  sqlite3_stmt* stmt_ = nullptr;
-  int params_ = 0;
-};
 
 const TableSchema& Table(const std::string& name) {
   for (const TableSchema& table : CurrentSchema()) {
@@ -96,13 +37,6 @@ std::vector<std::string> CopiedColumns(const TableSchema& table) {
   return columns;
 }
 
-std::string ColumnList(const std::vector<std::string>& columns) {
-  std::string list;
-  for (const std::string& column : columns) list += (list.empty() ? "" : ", ") + Quoted(column);
-  return list;
-}
-
-// Rows of `table` (its CopiedColumns) whose `key` column is `id`.
 std::vector<Row> LocalRows(sqlite3* local, const TableSchema& table, const std::string& key,
                            int64_t id) {
   const std::vector<std::string> columns = CopiedColumns(table);
@@ -164,56 +98,6 @@ int64_t CopyOwnedRows(PgConnection& server, sqlite3* local, const std::string& o
 }
 
 // Binds a server value to a local statement by the column's declared type.
-void BindServerValue(sqlite3_stmt* stmt, int param, const ColumnSchema& column,
-                     const PgResult& result, int row, int field) {
-  if (result.IsNull(row, field)) {
-    sqlite3_bind_null(stmt, param);
-    return;
-  }
-  const std::string text(result.Text(row, field));
-  if (column.type == "INTEGER") {
-    sqlite3_bind_int64(stmt, param, std::strtoll(text.c_str(), nullptr, 10));
-  } else if (column.type == "REAL") {
-    sqlite3_bind_double(stmt, param, std::strtod(text.c_str(), nullptr));
-  } else {
-    sqlite3_bind_text(stmt, param, text.data(), static_cast<int>(text.size()), SQLITE_TRANSIENT);
-  }
-}
-
-// Copies the server rows of `table` matching `where` into `local`, ids kept.
-void MirrorTable(PgConnection& server, sqlite3* local, const TableSchema& table,
-                 const std::string& where, const std::vector<PgParam>& params) {
-  const std::set<std::string> present = ServerColumns(server, table.name);
-  if (present.empty()) return;  // a table newer than the server's schema
-  std::vector<const ColumnSchema*> columns;
-  std::vector<std::string> names;
-  for (const ColumnSchema& column : table.columns) {
-    if (!present.contains(column.name)) continue;
-    columns.push_back(&column);
-    names.push_back(column.name);
-  }
-  const PgResult result = server.Exec(
-      fmt::format("SELECT {} FROM {} {}", ColumnList(names), Quoted(table.name), where), params);
-  std::string values = "?";
-  for (size_t i = 1; i < names.size(); ++i) values += ", ?";
-  LocalQuery insert(local, fmt::format("INSERT INTO {} ({}) VALUES ({})", Quoted(table.name),
-                                       ColumnList(names), values));
-  for (int row = 0; row < result.rows(); ++row) {
-    insert.Reset();
-    for (size_t c = 0; c < columns.size(); ++c) {
-      BindServerValue(insert.get(), static_cast<int>(c) + 1, *columns[c], result, row,
-                      static_cast<int>(c));
-    }
-    insert.Step();
-  }
-}
-
-void LocalExec(sqlite3* local, const char* sql) {
-  if (sqlite3_exec(local, sql, nullptr, nullptr, nullptr) != SQLITE_OK) {
-    Fail(local, std::string("cannot execute ") + sql);
-  }
-}
-
 }  // namespace
 
 ServerWriter::ServerWriter(PgConnection& server, sqlite3* local, PushCounts& counts)
@@ -345,58 +229,6 @@ PushCounts PushDatabase(PgConnection& server, sqlite3* local) {
   writer.UnownedRows();
   transaction.Commit();
   return counts;
-}
-
-void MirrorServer(PgConnection& server, sqlite3* local) {
-  PgTransaction snapshot(server, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
-  LocalExec(local, "BEGIN");
-  try {
-    for (const TableSchema& table : CurrentSchema()) {
-      const std::string order = table.own_id ? "ORDER BY id" : "";
-      MirrorTable(server, local, table, order, {});
-    }
-    LocalExec(local, "COMMIT");
-  } catch (...) {
-    sqlite3_exec(local, "ROLLBACK", nullptr, nullptr, nullptr);
-    throw;
-  }
-}
-
-void MirrorServerUnowned(PgConnection& server, sqlite3* local) {
-  PgTransaction snapshot(server, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
-  LocalExec(local, "BEGIN");
-  try {
-    for (const TableSchema& table : CurrentSchema()) {
-      if (table.name == "runs" || !table.Owner().empty()) continue;
-      MirrorTable(server, local, table, table.own_id ? "ORDER BY id" : "", {});
-    }
-    LocalExec(local, "COMMIT");
-  } catch (...) {
-    sqlite3_exec(local, "ROLLBACK", nullptr, nullptr, nullptr);
-    throw;
-  }
-}
-
-void MirrorServerRun(PgConnection& server, sqlite3* local, int64_t run_id) {
-  PgTransaction snapshot(server, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
-  const std::vector<PgParam> id = {std::to_string(run_id)};
-  LocalExec(local, "BEGIN");
-  try {
-    for (const TableSchema& table : CurrentSchema()) {
-      const std::string owner = table.name == "runs" ? "id" : table.Owner();
-      if (owner == "job_id") {
-        MirrorTable(server, local, table, "WHERE job_id IN (SELECT id FROM jobs WHERE run_id = $1)",
-                    id);
-      } else if (!owner.empty()) {
-        MirrorTable(server, local, table, fmt::format("WHERE {} = $1 ORDER BY 1", Quoted(owner)),
-                    id);
-      }
-    }
-    LocalExec(local, "COMMIT");
-  } catch (...) {
-    sqlite3_exec(local, "ROLLBACK", nullptr, nullptr, nullptr);
-    throw;
-  }
 }
 
 }  // namespace edgebench::store
