@@ -145,6 +145,31 @@ grep -q "PGPASSWORD or ~/.pgpass" "$work/pw.err" || fail "says to use PGPASSWORD
 [ "$(q "SELECT count(*) FROM runs WHERE command_line LIKE '%s3cret%' OR environment_json \
         LIKE '%s3cret%'")" = 0 ] || fail "no stored password"
 
+# 7. The server goes down mid-run: the board measures on into its staging file, exits 1
+# naming the file and the push command; once the server is back, that push completes it.
+"$bin" run --db "$url" --models cifarnet,vgg-s-32 --backends reference --repetitions 2 \
+  --device-label board-5 --min-time 1 --max-time 2 --min-runs 3 --max-runs 100000 \
+  --warmup-runs 1 --warmup-time 0 --cache-dir "$work/cache" >/dev/null 2>"$work/err5" &
+offline=$!
+for _ in $(seq 1 600); do
+  on_server=$(q "SELECT count(*) FROM jobs JOIN runs ON runs.id = jobs.run_id WHERE \
+                 device_label = 'board-5'")
+  [ "${on_server:-0}" -ge 1 ] && break
+  sleep 0.1
+done
+"${as_server[@]}" "$pgbin/pg_ctl" -D "$work/pg" -m immediate -w stop >/dev/null 2>&1
+wait "$offline"
+[ $? = 1 ] || fail "a run that lost its server exits 1"
+staged=$(grep -o "edgebench push [^ ]* " "$work/err5" | awk '{print $3}')
+[ -n "$staged" ] && [ -f "$staged" ] || fail "the run names its local file: $(cat "$work/err5")"
+"${as_server[@]}" "$pgbin/pg_ctl" -D "$work/pg" -l "$work/server.log" -w \
+  -o "-k $work -c listen_addresses='' -c fsync=off" start >/dev/null || fail "restart"
+"$bin" push "$staged" "$url" >"$work/push5" 2>&1 || fail "push of the staged file: $(cat "$work/push5")"
+[ "$(q "SELECT count(*) FROM jobs JOIN runs ON runs.id = jobs.run_id WHERE \
+        device_label = 'board-5'")" = 4 ] || fail "after the push the server has board-5's 4 jobs"
+[ "$(q "SELECT count(*) FROM runs WHERE device_label = 'board-5' AND finished_at IS NOT NULL")" \
+  = 1 ] || fail "board-5's run is finished on the server"
+
 echo "four boards, kill and resume: ${elapsed} s; $(q "SELECT count(*) FROM jobs") jobs, \
 $(q "SELECT count(*) FROM samples") samples on the server"
 if [ "$failures" -gt 0 ]; then
