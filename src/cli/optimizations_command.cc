@@ -287,7 +287,8 @@ Command AddOptimizationsCommand(CLI::App& app) {
   sub->add_option("--order-seed", options->order_seed, "Seed of the interleaved job order")
       ->transform(Seed())
       ->capture_default_str();
-  sub->add_option("--db", options->db, "Results database: an SQLite file or a postgresql:// URL (env EDGEBENCH_DB)")
+  sub->add_option("--db", options->db,
+                  "Results database: an SQLite file or a postgresql:// URL (env EDGEBENCH_DB)")
       ->envname("EDGEBENCH_DB")
       ->check(DatabaseFile())
       ->capture_default_str();

@@ -296,7 +296,8 @@ Command AddSoakCommand(CLI::App& app) {
   sub->add_option("--threads", options->threads, "Threads for the backend")
       ->transform(WholeNumber(1, 4096, "a thread count"))
       ->capture_default_str();
-  sub->add_option("--db", options->db, "Results database: an SQLite file or a postgresql:// URL (env EDGEBENCH_DB)")
+  sub->add_option("--db", options->db,
+                  "Results database: an SQLite file or a postgresql:// URL (env EDGEBENCH_DB)")
       ->envname("EDGEBENCH_DB")
       ->check(DatabaseFile())
       ->capture_default_str();
