@@ -49,7 +49,9 @@ PgTestServer* PgTestServer::Get() {
   return server.get();
 }
 
-const std::string& PgTestServer::SkipReason() { return Reason(); }
+const std::string& PgTestServer::Problem() { return Reason(); }
+
+bool PgTestServer::Installed() { return !NewestBinDir().empty(); }
 
 bool PgTestServer::Start(std::string& error) {
   bin_ = NewestBinDir();

@@ -11,9 +11,12 @@ namespace edgebench::store::testing {
 class PgTestServer {
  public:
   /// The process's server, started on first use; nullptr when it cannot run here, with
-  /// the reason in SkipReason().
+  /// the reason in Problem().
   static PgTestServer* Get();
-  static const std::string& SkipReason();
+  static const std::string& Problem();
+  /// Whether Debian's postgresql is installed at all: tests skip only where it is not,
+  /// and fail where it is but the server does not start.
+  static bool Installed();
 
   /// A new, empty database on the server; its postgresql:// URL (no password: trust).
   std::string NewDatabase();

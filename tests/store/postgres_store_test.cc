@@ -48,7 +48,11 @@ class PostgresStoreTest : public ::testing::Test {
  protected:
   void SetUp() override {
     server_ = PgTestServer::Get();
-    if (server_ == nullptr) GTEST_SKIP() << "no PostgreSQL server: " << PgTestServer::SkipReason();
+    if (server_ == nullptr && !PgTestServer::Installed()) {
+      GTEST_SKIP() << "no PostgreSQL server: " << PgTestServer::Problem();
+    }
+    ASSERT_NE(server_, nullptr) << "PostgreSQL is installed but its server did not start: "
+                                << PgTestServer::Problem();
     dir_ = fs::temp_directory_path() / ("pg_store_test_" + std::to_string(::getpid()));
     fs::create_directories(dir_);
     // Staging files of writing stores land here, not in the user's home.
