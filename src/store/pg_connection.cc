@@ -91,7 +91,14 @@ PgConnection::PgConnection(const std::string& url) : conn_(nullptr, PQfinish) {
   // Notices (e.g. "relation already exists, skipping") are not for the user.
   PQsetNoticeProcessor(
       conn_.get(), [](void*, const char*) {}, nullptr);
-  Exec("SET client_min_messages = warning");
+  // Text as UTF-8 whatever the database's encoding, and doubles printed so they read back
+  // exactly (3: shortest exact form since PostgreSQL 12, all 17 digits before), whatever
+  // the server's defaults.
+  if (PQsetClientEncoding(conn_.get(), "UTF8") != 0) {
+    throw StoreError(
+        fmt::format("{}: cannot use UTF-8: {}", name_, Trimmed(PQerrorMessage(conn_.get()))));
+  }
+  Exec("SET client_min_messages = warning; SET extra_float_digits = 3");
 }
 
 PgConnection::PgConnection(PgConnection&&) noexcept = default;
