@@ -98,7 +98,8 @@ PgConnection::PgConnection(const std::string& url) : conn_(nullptr, PQfinish) {
     throw StoreError(
         fmt::format("{}: cannot use UTF-8: {}", name_, Trimmed(PQerrorMessage(conn_.get()))));
   }
-  Exec("SET client_min_messages = warning; SET extra_float_digits = 3");
+  Exec("SET client_min_messages = warning");
+  Exec("SET extra_float_digits = 3");
 }
 
 PgConnection::PgConnection(PgConnection&&) noexcept = default;
