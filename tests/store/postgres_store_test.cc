@@ -146,6 +146,32 @@ TEST_F(PostgresStoreTest, ASchemaCreatedByANewerEdgebenchIsRefused) {
   }
 }
 
+TEST_F(PostgresStoreTest, AnOlderServerSchemaGainsWhatThisVersionAdds) {
+  { ResultsStore store = ResultsStore::Open(url_); }
+  {
+    // What a server written by the previous version lacks: the jobs' uid and its index.
+    PgConnection server(url_);
+    server.Exec("DROP INDEX jobs_by_uid");
+    server.Exec("ALTER TABLE jobs DROP COLUMN uid");
+    server.Exec("DROP TABLE tune_trials");
+    server.Exec("DELETE FROM edgebench_schema");
+    server.Exec("INSERT INTO edgebench_schema (version) VALUES (" +
+                std::to_string(kSchemaVersion - 1) + ")");
+  }
+  {
+    // Reading does not upgrade: it reads what is there.
+    const ResultsStore reader = ResultsStore::OpenReadOnly(url_);
+    EXPECT_TRUE(reader.Runs().empty());
+  }
+  EXPECT_EQ(Count("SELECT max(version) FROM edgebench_schema"), kSchemaVersion - 1);
+  ResultsStore store = ResultsStore::Open(url_);
+  store.RecordJob(store.BeginRun(Board("rpi4")), Job(0));
+  EXPECT_EQ(Count("SELECT max(version) FROM edgebench_schema"), kSchemaVersion);
+  EXPECT_EQ(Count("SELECT count(*) FROM jobs WHERE length(uid) = 32"), 1);
+  EXPECT_EQ(Count("SELECT count(*) FROM pg_indexes WHERE indexname = 'jobs_by_uid'"), 1);
+  EXPECT_EQ(Count("SELECT count(*) FROM pg_tables WHERE tablename = 'tune_trials'"), 1);
+}
+
 TEST_F(PostgresStoreTest, ReadingAnEmptyServerSaysSoAndWritesNothing) {
   try {
     ResultsStore::OpenReadOnly(url_);
