@@ -751,6 +751,8 @@ ResultsStore::ResultsStore(ResultsStore&&) noexcept = default;
 ResultsStore& ResultsStore::operator=(ResultsStore&&) noexcept = default;
 ResultsStore::~ResultsStore() = default;
 
+namespace {
+
 // 128 random bits as hex: a job's identity across databases.
 std::string NewJobUid() {
   static thread_local std::random_device device;
@@ -758,6 +760,8 @@ std::string NewJobUid() {
   for (int i = 0; i < 4; ++i) uid += fmt::format("{:08x}", static_cast<uint32_t>(device()));
   return uid;
 }
+
+}  // namespace
 
 ResultsStore ResultsStore::Open(const std::string& path) {
   if (IsPostgresUrl(path)) return OpenPostgres(path);
