@@ -210,8 +210,9 @@ class ResultsStore {
   /// of the tables keyed by job_id or run_id (ids renumbered), the jobs (by uid) its
   /// present runs lack, and the rows of unkeyed tables (machine peaks) it lacks. A run is
   /// the same run when its start time, device label and command line match, so merging a
-  /// file twice adds nothing; device labels are kept. One transaction: on error nothing is added. Both stores are at this
-  /// build's schema (Open and OpenReadOnly upgrade older files; newer ones are refused).
+  /// file twice adds nothing; device labels are kept. One transaction: on error nothing
+  /// is added. Both stores are at this build's schema (Open and OpenReadOnly upgrade older
+  /// files; newer ones are refused).
   MergeCounts MergeFrom(const ResultsStore& source);
   /// Stores what the parent measured around job `job_id` (energy_store.cc): the per-source
   /// figures, the thermal record and the sensor traces, in one transaction.
