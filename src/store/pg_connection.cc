@@ -85,8 +85,12 @@ PgConnection::PgConnection(const std::string& url) : conn_(nullptr, PQfinish) {
                       host.empty() ? "localhost" : host, text(PQport(conn_.get())),
                       text(PQdb(conn_.get())));
   if (PQstatus(conn_.get()) != CONNECTION_OK) {
-    throw StoreError(
-        fmt::format("cannot connect to {}: {}", name_, Trimmed(PQerrorMessage(conn_.get()))));
+    const std::string error = Trimmed(PQerrorMessage(conn_.get()));
+    const bool password = error.find("password") != std::string::npos;
+    throw StoreError(fmt::format("cannot connect to {}: {}{}", name_, error,
+                                 password ? " (libpq reads the password from PGPASSWORD or "
+                                            "~/.pgpass; see the README)"
+                                          : ""));
   }
   // Notices (e.g. "relation already exists, skipping") are not for the user.
   PQsetNoticeProcessor(
