@@ -134,6 +134,8 @@ const JobField kJobFields[] = {
     EB_INT(worker_pid, worker_pid, int64_t),
     EB_TEXT(worker_namespaces, worker_namespaces),
     EB_TEXT(new_namespaces, new_namespaces),
+    // Schema 10.
+    EB_TEXT(kernels, kernels),
 };
 
 #undef EB_TEXT

@@ -170,7 +170,6 @@ json ToJson(const JobResult& r) {
   }
   if (r.layer_profile) j["layer_profile"] = ToJson(*r.layer_profile);
   if (r.graph_passes) j["graph_passes"] = ToJson(*r.graph_passes);
-  if (!r.kernels.empty()) j["kernels"] = r.kernels;
   return j;
 }
 
@@ -191,7 +190,6 @@ JobResult JobResultFromJson(const json& j) {
   }
   if (j.contains("layer_profile")) r.layer_profile = LayerProfileFromJson(j.at("layer_profile"));
   if (j.contains("graph_passes")) r.graph_passes = GraphPassResultFromJson(j.at("graph_passes"));
-  if (j.contains("kernels")) r.kernels = j.at("kernels").get<std::string>();
   return r;
 }
 

@@ -184,8 +184,8 @@ struct JobResult {
   /// Set when the job's toggles include graph passes.
   std::optional<GraphPassResult> graph_passes;
   /// The kernels the backend ran its convolutions and fully connected layers with, by its
-  /// own report (precision_for_job.h, KernelSummary); empty when it gives none. In the
-  /// job's JSON, not yet a store column.
+  /// own report (precision_for_job.h, KernelSummary); empty when it gives none. Stored with
+  /// the job (schema 10).
   std::string kernels;
   /// Shared libraries the backend loaded (list-libraries workers only; not stored).
   std::vector<std::string> loaded_libraries;

@@ -302,10 +302,15 @@ ALTER TABLE jobs ADD COLUMN worker_pid INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE jobs ADD COLUMN worker_namespaces TEXT NOT NULL DEFAULT '';
 ALTER TABLE jobs ADD COLUMN new_namespaces TEXT NOT NULL DEFAULT '';
 )sql"},
-    // Version 10: a job's uid, random at record time, so copies of it (merge, push to
+    // Version 10: the kernels the backend reported running (JobResult::kernels), so an int8
+    // or fp16 job's label can be checked against what really ran, from the database alone.
+    {10, R"sql(
+ALTER TABLE jobs ADD COLUMN kernels TEXT NOT NULL DEFAULT '';
+)sql"},
+    // Version 11: a job's uid, random at record time, so copies of it (merge, push to
     // PostgreSQL) are recognised wherever they land; jobs recorded before get a text
     // made of their run's start time, device and their id, unique within their file.
-    {10, R"sql(
+    {11, R"sql(
 ALTER TABLE jobs ADD COLUMN uid TEXT;
 UPDATE jobs SET uid = 'legacy:' || (SELECT runs.started_at || '|' || runs.device_label FROM runs
                                     WHERE runs.id = jobs.run_id) || '|' || jobs.id;

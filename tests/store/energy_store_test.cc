@@ -190,6 +190,7 @@ TEST_F(EnergyStoreTest, SchemaFourFilesGainTheEnergyTables) {
       sqlite3_exec(
           db,
           "DROP INDEX jobs_by_uid; ALTER TABLE jobs DROP COLUMN uid; "
+          "ALTER TABLE jobs DROP COLUMN kernels; "
           "ALTER TABLE jobs DROP COLUMN wrapper; ALTER TABLE jobs DROP COLUMN worker_pid; "
           "ALTER TABLE jobs DROP COLUMN worker_namespaces; "
           "ALTER TABLE jobs DROP COLUMN new_namespaces; "
