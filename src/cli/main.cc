@@ -18,6 +18,7 @@
 #include "cli/optimizations_command.h"
 #include "cli/peak_command.h"
 #include "cli/profile_command.h"
+#include "cli/push_command.h"
 #include "cli/report_command.h"
 #include "cli/results_command.h"
 #include "cli/run_command.h"
@@ -61,6 +62,7 @@ int main(int argc, char** argv) {
   commands.push_back(AddSensorsCommand(app));
   commands.push_back(AddReportCommand(app));
   commands.push_back(AddMergeCommand(app));
+  commands.push_back(AddPushCommand(app));
   commands.push_back(AddSoakCommand(app));
   commands.push_back(AddProfileCommand(app));
   commands.push_back(AddTuneCommand(app));

@@ -15,6 +15,7 @@
 #include "formats/input_shapes.h"
 #include "formats/model_source.h"
 #include "report/compatibility_matrix.h"
+#include "store/pg_url.h"
 #include "store/results_store.h"
 
 namespace edgebench::cli {
@@ -56,7 +57,7 @@ Compatibility StateOf(const harness::JobResult& result) {
 // toggles), from every run in `db`; nothing when the file does not exist.
 std::map<std::pair<std::string, std::string>, MatrixEntry> StoredOutcomes(const std::string& db) {
   std::map<std::pair<std::string, std::string>, MatrixEntry> outcomes;
-  if (!std::filesystem::exists(db)) return outcomes;
+  if (!store::IsPostgresUrl(db) && !std::filesystem::exists(db)) return outcomes;
   const store::ResultsStore store = store::ResultsStore::OpenReadOnly(db);
   for (const store::StoredJob& job : store.Jobs(std::nullopt)) {
     const harness::JobResult& r = job.result;
@@ -188,7 +189,8 @@ int RunMatrix(const MatrixOptions& options) {
   std::cout << fmt::format(
       "\n✓: every node passes the backend's support check; ✓ verified: a stored run matched "
       "the reference ({}). Verify all: edgebench verify --models all --backends all\n",
-      std::filesystem::exists(options.db) ? options.db : "no database yet");
+      store::IsPostgresUrl(options.db) || std::filesystem::exists(options.db) ? options.db
+                                                                              : "no database yet");
   return kExitOk;
 }
 
@@ -211,6 +213,7 @@ Command AddMatrixCommand(CLI::App& app) {
   sub->add_option("--db", options->db,
                   "Results database whose stored outcomes (verified, failed) override the "
                   "support checks; only read, and not needed")
+      ->envname("EDGEBENCH_DB")
       ->check(DatabaseFile())
       ->capture_default_str();
   sub->add_option("--format", options->format,

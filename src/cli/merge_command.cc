@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <iostream>
 
+#include "store/pg_url.h"
 #include "store/results_store.h"
 
 namespace edgebench::cli {
@@ -17,6 +18,12 @@ struct MergeOptions {
 
 int RunMerge(const MergeOptions& options) {
   namespace fs = std::filesystem;
+  if (store::IsPostgresUrl(options.output)) {
+    std::cerr << "edgebench merge: merge writes SQLite files; upload to a PostgreSQL server "
+                 "with `edgebench push FILE... "
+              << options.output << "`\n";
+    return kExitUsage;
+  }
   try {
     store::ResultsStore target = store::ResultsStore::Open(options.output);
     for (const std::string& input : options.inputs) {

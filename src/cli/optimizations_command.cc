@@ -20,6 +20,7 @@
 #include "harness/reference_cache.h"
 #include "passes/graph_pass_toggles.h"
 #include "report/optimization_table.h"
+#include "store/pg_url.h"
 #include "zoo/seeded_weights.h"
 
 namespace edgebench::cli {
@@ -130,9 +131,24 @@ int RunOptimizations(const OptimizationsOptions& options, const backends::Backen
     return kExitFailure;
   }
   store::ResultsStore& store = *opened;
+  // Writing to a PostgreSQL server, the store holds only this process's results: what any
+  // board measured before (and the tune searches) is read from the server itself. Once
+  // the server is lost, the local results are all there is.
+  std::optional<store::ResultsStore> server_view;
+  const auto reads = [&]() -> const store::ResultsStore& {
+    server_view.reset();
+    if (store::IsPostgresUrl(options.db) && !options.no_run && store.UnpushedNotice().empty()) {
+      try {
+        server_view.emplace(store::ResultsStore::OpenReadOnly(options.db));
+      } catch (const store::StoreError& error) {
+        std::cerr << "edgebench: " << error.what() << "\n";
+      }
+    }
+    return server_view ? *server_view : store;
+  };
   std::set<std::string> keys;
   for (const harness::JobConfig& c : wanted) keys.insert(harness::ConfigKey(c));
-  std::map<std::string, harness::PooledJob> stored = StoredJobs(store, keys);
+  std::map<std::string, harness::PooledJob> stored = StoredJobs(reads(), keys);
   std::vector<harness::JobConfig> missing;
   for (const harness::JobConfig& c : wanted) {
     if (!stored.contains(harness::ConfigKey(c))) missing.push_back(c);
@@ -155,7 +171,7 @@ int RunOptimizations(const OptimizationsOptions& options, const backends::Backen
                                                      {"order_seed", schedule.order_seed}}));
     failures = static_cast<int>(RunJobBatch(store, run_id, launcher, missing, schedule).failures);
     store.FinishRun(run_id);
-    stored = StoredJobs(store, keys);
+    stored = StoredJobs(reads(), keys);
   }
   const auto find = [&](const harness::JobConfig& config) -> const harness::PooledJob* {
     const auto it = stored.find(harness::ConfigKey(config));
@@ -179,7 +195,7 @@ int RunOptimizations(const OptimizationsOptions& options, const backends::Backen
       for (const report::OptimizationColumn& column : columns) {
         Cell cell;
         if (column.key == "auto_tuning") {
-          cell = AutoTuningCell(store, model, backend);
+          cell = AutoTuningCell(server_view ? *server_view : store, model, backend);
         } else if (column.key == "dynamic_graph") {
           if (backend != kEager && backend != kScript) {
             cell = {.state = State::kUnsupported,
@@ -287,7 +303,9 @@ Command AddOptimizationsCommand(CLI::App& app) {
   sub->add_option("--order-seed", options->order_seed, "Seed of the interleaved job order")
       ->transform(Seed())
       ->capture_default_str();
-  sub->add_option("--db", options->db, "Results database (SQLite file)")
+  sub->add_option("--db", options->db,
+                  "Results database: an SQLite file or a postgresql:// URL (env EDGEBENCH_DB)")
+      ->envname("EDGEBENCH_DB")
       ->check(DatabaseFile())
       ->capture_default_str();
   sub->add_option("--format", options->format, "Output format: table, csv, json or md")

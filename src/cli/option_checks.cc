@@ -20,6 +20,7 @@
 #include "harness/precision_toggles.h"
 #include "passes/graph_pass_toggles.h"
 #include "sensors/sysfs_file.h"
+#include "store/pg_url.h"
 
 namespace edgebench::cli {
 namespace {
@@ -227,6 +228,10 @@ CLI::Validator DatabaseFile() {
   return CLI::Validator(
       [](std::string& text) -> std::string {
         if (text.empty()) return "must name a database file";
+        if (store::IsPostgresUrl(text)) {
+          const std::optional<std::string> problem = store::PostgresUrlProblem(text);
+          return problem ? *problem : std::string();
+        }
         if (text == ":memory:") {
           return "must name a database file (':memory:' would keep the results in memory and "
                  "lose them at exit)";

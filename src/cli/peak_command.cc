@@ -135,6 +135,7 @@ Command AddPeakCommand(CLI::App& app) {
   sub->add_option("--db", options->db,
                   "Results database the ceilings are stored in, for the %-of-peak columns of "
                   "later runs on this machine")
+      ->envname("EDGEBENCH_DB")
       ->check(DatabaseFile())
       ->capture_default_str();
   sub->add_flag("--no-store", options->no_store, "Only print the ceilings");

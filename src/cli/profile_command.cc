@@ -212,7 +212,9 @@ Command AddProfileCommand(CLI::App& app) {
   sub->add_option("--timeout", options->timeout, "Per-job time-out in seconds")
       ->check(Seconds(/*positive=*/true))
       ->capture_default_str();
-  sub->add_option("--db", options->db, "Results database (SQLite file)")
+  sub->add_option("--db", options->db,
+                  "Results database: an SQLite file or a postgresql:// URL (env EDGEBENCH_DB)")
+      ->envname("EDGEBENCH_DB")
       ->check(DatabaseFile())
       ->capture_default_str();
   sub->add_option("--format", options->format, "Output format: table, csv, json or md")

@@ -6,9 +6,11 @@
 #include <filesystem>
 #include <iostream>
 
+#include "cli/option_checks.h"
 #include "report/html_report.h"
 #include "report/report_data.h"
 #include "report/report_figures.h"
+#include "store/pg_url.h"
 #include "store/results_store.h"
 
 namespace edgebench::cli {
@@ -25,9 +27,12 @@ struct ReportOptions {
 
 int RunReport(const ReportOptions& options) {
   std::vector<std::string> databases = options.databases;
-  if (databases.empty()) databases.push_back("edgebench.db");
+  if (databases.empty()) {
+    const char* from_environment = std::getenv("EDGEBENCH_DB");
+    databases.push_back(from_environment && *from_environment ? from_environment : "edgebench.db");
+  }
   for (const std::string& db : databases) {
-    if (!std::filesystem::exists(db)) {
+    if (!store::IsPostgresUrl(db) && !std::filesystem::exists(db)) {
       std::cerr << "edgebench report: " << db
                 << ": no such results database (run `edgebench run --db " << db << "` first)\n";
       return kExitFailure;
@@ -69,7 +74,9 @@ Command AddReportCommand(CLI::App& app) {
       "Write the study's figures from results databases: an offline HTML report with SVG "
       "images and CSV/Markdown tables");
   cmd->add_option("--db", options->databases,
-                  "Results database(s) to draw from (repeatable; default edgebench.db)");
+                  "Results database(s) to draw from: SQLite files or postgresql:// URLs "
+                  "(repeatable; default $EDGEBENCH_DB, else edgebench.db)")
+      ->check(DatabaseFile());
   cmd->add_option("-o,--output", options->output, "Directory to write the report into")
       ->capture_default_str();
   cmd->add_flag("--no-reference", options->no_reference,

@@ -15,6 +15,7 @@
 #include "report/pooled_table.h"
 #include "report/results_table.h"
 #include "report/roofline.h"
+#include "store/pg_url.h"
 #include "store/pooled_jobs.h"
 #include "store/results_store.h"
 
@@ -33,7 +34,7 @@ struct ResultsOptions {
 // Opens an existing database read-only: reading results must never create or change a
 // file, and must work on read-only media.
 std::optional<store::ResultsStore> OpenExisting(const std::string& path) {
-  if (!std::filesystem::exists(path)) {
+  if (!store::IsPostgresUrl(path) && !std::filesystem::exists(path)) {
     std::cerr << "edgebench: no results database at " << path
               << " (run 'edgebench run' first or pass --db)\n";
     return std::nullopt;
@@ -200,7 +201,10 @@ int RunExport(const ResultsOptions& options) {
 }
 
 void AddDbOption(CLI::App* sub, ResultsOptions& options) {
-  sub->add_option("--db", options.db, "Results database (SQLite file; only read)")
+  sub->add_option(
+         "--db", options.db,
+         "Results database, only read: an SQLite file or a postgresql:// URL (env EDGEBENCH_DB)")
+      ->envname("EDGEBENCH_DB")
       ->check(DatabaseFile())
       ->capture_default_str();
 }

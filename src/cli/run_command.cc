@@ -229,9 +229,19 @@ int Orchestrate(RunOptions options, harness::WorkerRequest::Mode mode) {
         options.db, options.db);
   }
 
-  // --resume continues the latest run: its finished jobs stay part of it, so `results`
-  // shows the whole campaign.
-  std::optional<int64_t> run_id = options.resume ? store->LatestRunId() : std::nullopt;
+  // --resume continues the latest run (on a PostgreSQL server, the latest of this device):
+  // its finished jobs stay part of it, so `results` shows the whole campaign.
+  const std::string device_label =
+      options.device_label.empty() ? environment.hostname : options.device_label;
+  std::optional<int64_t> run_id;
+  if (options.resume) {
+    try {
+      run_id = store->ResumableRunId(device_label);
+    } catch (const store::StoreError& error) {
+      std::cerr << "edgebench: " << error.what() << "\n";
+      return kExitFailure;
+    }
+  }
   if (run_id) ResumeSchedule(StoredSchedule(*store, *run_id), options);
   harness::ScheduleOptions schedule{
       .repetitions = timing ? options.repetitions : 1,
@@ -263,7 +273,7 @@ int Orchestrate(RunOptions options, harness::WorkerRequest::Mode mode) {
       if (!jobs[slot.job].wrapper.empty()) order.back()["wrapper"] = jobs[slot.job].wrapper;
     }
     run_id = store->BeginRun(
-        {.device_label = options.device_label.empty() ? environment.hostname : options.device_label,
+        {.device_label = device_label,
          .command_line = options.command_line,
          .environment_json = JsonText(environment_json),
          .build_revision = std::string(BuildRevision()) + (BuildDirty() ? "-dirty" : ""),
@@ -357,7 +367,10 @@ int Orchestrate(RunOptions options, harness::WorkerRequest::Mode mode) {
     }
   }
   for (const std::string& problem : log_problems) std::cerr << "edgebench: " << problem << "\n";
-  return outcome.failures == 0 && log_problems.empty() ? kExitOk : kExitFailure;
+  // A server lost mid-run: the store says at exit which file to push; the run did not
+  // reach its database, so it did not succeed.
+  const bool unpushed = !store->UnpushedNotice().empty();
+  return outcome.failures == 0 && log_problems.empty() && !unpushed ? kExitOk : kExitFailure;
 }
 
 void AddCommonOptions(CLI::App* sub, RunOptions& options) {
@@ -398,7 +411,9 @@ void AddCommonOptions(CLI::App* sub, RunOptions& options) {
   sub->add_option("--mem-limit", options.mem_limit,
                   "Memory cap per worker, e.g. 1G (emulates a small board): resident memory "
                   "through a cgroup where one can be made, else address space");
-  sub->add_option("--db", options.db, "Results database (SQLite file)")
+  sub->add_option("--db", options.db,
+                  "Results database: an SQLite file or a postgresql:// URL (env EDGEBENCH_DB)")
+      ->envname("EDGEBENCH_DB")
       ->check(DatabaseFile())
       ->capture_default_str();
   sub->add_option("--format", options.format, "Output format: table, csv, json or md")

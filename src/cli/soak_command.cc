@@ -296,7 +296,9 @@ Command AddSoakCommand(CLI::App& app) {
   sub->add_option("--threads", options->threads, "Threads for the backend")
       ->transform(WholeNumber(1, 4096, "a thread count"))
       ->capture_default_str();
-  sub->add_option("--db", options->db, "Results database (SQLite file)")
+  sub->add_option("--db", options->db,
+                  "Results database: an SQLite file or a postgresql:// URL (env EDGEBENCH_DB)")
+      ->envname("EDGEBENCH_DB")
       ->check(DatabaseFile())
       ->capture_default_str();
   sub->add_option("--format", options->format, "Output format: table, csv, json or md")

@@ -328,7 +328,9 @@ Command AddTuneCommand(CLI::App& app) {
   sub->add_option("--order-seed", options->order_seed, "Seed of each round's interleaved order")
       ->transform(Seed())
       ->capture_default_str();
-  sub->add_option("--db", options->db, "Results database (SQLite file)")
+  sub->add_option("--db", options->db,
+                  "Results database: an SQLite file or a postgresql:// URL (env EDGEBENCH_DB)")
+      ->envname("EDGEBENCH_DB")
       ->check(DatabaseFile())
       ->capture_default_str();
   sub->add_option("--format", options->format, "Output format: table, csv, json or md")

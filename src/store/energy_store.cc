@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "store/energy_rows.h"
+#include "store/remote_writer.h"
 #include "store/results_store.h"
 
 namespace edgebench::store {
@@ -126,6 +127,7 @@ void ResultsStore::AddEnergyFigures(int64_t job_id, double window_seconds, int64
     sqlite3_exec(db, "ROLLBACK", nullptr, nullptr, nullptr);
     throw;
   }
+  if (remote_) remote_->OwnedRowsChanged(db, "job_id", job_id);
 }
 
 void WriteJobEnergy(sqlite3* db, const std::string& path, int64_t job_id,
@@ -163,6 +165,7 @@ void ResultsStore::RecordJobEnergy(int64_t job_id, const harness::JobEnergy& ene
     sqlite3_exec(db, "ROLLBACK", nullptr, nullptr, nullptr);
     throw;
   }
+  if (remote_) remote_->OwnedRowsChanged(db, "job_id", job_id);
 }
 
 std::optional<harness::JobEnergy> ResultsStore::JobEnergyOf(int64_t job_id,

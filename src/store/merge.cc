@@ -119,6 +119,9 @@ struct Copy {
   bool skip_present = false;
   /// `key` is the table's own rowid key, used to pick rows; the copies get new ids.
   bool key_is_own_id = false;
+  /// Rows whose value in this column the target already holds are skipped (a job's uid:
+  /// the job was merged before, into a run present in both).
+  std::string skip_if_held;
 };
 
 // Copies the rows; returns old -> new rowid key of each copied row (the table's
@@ -167,10 +170,22 @@ std::map<int64_t, int64_t> CopyRows(Db from, Db to, const Copy& copy, int64_t& c
   Stmt read(from, select);
   Stmt write(to, insert);
   Stmt exists(to, names.empty() ? "SELECT 0 WHERE 0" : present + " LIMIT 1");
+  int held_column = -1;  // in the SELECT
+  for (size_t i = 0; i < names.size(); ++i) {
+    if (names[i] == copy.skip_if_held) held_column = static_cast<int>(i) + 1;
+  }
+  Stmt held(to, held_column < 0 ? std::string("SELECT 0 WHERE 0")
+                                : fmt::format("SELECT 1 FROM \"{}\" WHERE \"{}\" = ?1", copy.table,
+                                              copy.skip_if_held));
   std::map<int64_t, int64_t> renumbered;
   while (read.Step()) {
     if (key_column >= 0 && !copy.ids->contains(sqlite3_column_int64(read.get(), key_column))) {
       continue;
+    }
+    if (held_column >= 0) {
+      held.Reset();
+      sqlite3_bind_value(held.get(), 1, sqlite3_column_value(read.get(), held_column));
+      if (held.Step()) continue;
     }
     write.Reset();
     exists.Reset();
@@ -199,6 +214,11 @@ std::map<int64_t, int64_t> CopyRows(Db from, Db to, const Copy& copy, int64_t& c
 }  // namespace
 
 ResultsStore::MergeCounts ResultsStore::MergeFrom(const ResultsStore& source) {
+  if (remote_) {
+    throw StoreError(
+        "merge: cannot merge into a PostgreSQL server; upload each file with `edgebench push "
+        "FILE URL` instead");
+  }
   Db from = source.db_.get();
   Db to = db_.get();
   MergeCounts counts;
@@ -206,12 +226,14 @@ ResultsStore::MergeCounts ResultsStore::MergeFrom(const ResultsStore& source) {
   try {
     // Tables are copied in name order, not in the order their foreign keys need.
     Exec(to, "PRAGMA defer_foreign_keys = ON");
-    // The runs this database lacks, by identity (start time, device, command line).
+    // The runs this database lacks, by identity (start time, device, command line), and
+    // those it holds already (source id -> this database's).
     std::map<int64_t, int64_t> missing;
+    std::map<int64_t, int64_t> present;
     {
       Stmt runs(from, "SELECT id, started_at, device_label, command_line FROM runs ORDER BY id");
       Stmt known(to,
-                 "SELECT 1 FROM runs WHERE started_at IS ?1 AND device_label IS ?2 AND "
+                 "SELECT id FROM runs WHERE started_at IS ?1 AND device_label IS ?2 AND "
                  "command_line IS ?3");
       while (runs.Step()) {
         known.Reset();
@@ -221,6 +243,7 @@ ResultsStore::MergeCounts ResultsStore::MergeFrom(const ResultsStore& source) {
         const int64_t id = sqlite3_column_int64(runs.get(), 0);
         if (known.Step()) {
           ++counts.runs_present;
+          present[id] = sqlite3_column_int64(known.get(), 0);
         } else {
           missing[id] = id;
         }
@@ -228,8 +251,12 @@ ResultsStore::MergeCounts ResultsStore::MergeFrom(const ResultsStore& source) {
     }
     const std::map<int64_t, int64_t> runs =
         CopyRows(from, to, {"runs", "id", &missing, false, true}, counts.runs_added);
+    // Jobs of new runs, and the jobs a present run lacks (one continued after an earlier
+    // merge): a job already here, by uid, is not copied again.
+    std::map<int64_t, int64_t> job_runs = runs;
+    job_runs.insert(present.begin(), present.end());
     const std::map<int64_t, int64_t> jobs =
-        CopyRows(from, to, {"jobs", "run_id", &runs, false}, counts.jobs_added);
+        CopyRows(from, to, {"jobs", "run_id", &job_runs, false, false, "uid"}, counts.jobs_added);
     for (const std::string& table : Tables(from)) {
       if (table == "runs" || table == "jobs") continue;
       const std::vector<Column> columns = Columns(from, table);

@@ -13,12 +13,15 @@
 #include <fstream>
 #include <limits>
 #include <map>
+#include <random>
 #include <string_view>
 #include <unordered_map>
 #include <utility>
 
 #include "harness/job_fields.h"
 #include "store/energy_rows.h"
+#include "store/pg_url.h"
+#include "store/remote_writer.h"
 
 namespace edgebench::store {
 namespace {
@@ -303,6 +306,15 @@ ALTER TABLE jobs ADD COLUMN new_namespaces TEXT NOT NULL DEFAULT '';
     // or fp16 job's label can be checked against what really ran, from the database alone.
     {10, R"sql(
 ALTER TABLE jobs ADD COLUMN kernels TEXT NOT NULL DEFAULT '';
+)sql"},
+    // Version 11: a job's uid, random at record time, so copies of it (merge, push to
+    // PostgreSQL) are recognised wherever they land; jobs recorded before get a text
+    // made of their run's start time, device and their id, unique within their file.
+    {11, R"sql(
+ALTER TABLE jobs ADD COLUMN uid TEXT;
+UPDATE jobs SET uid = 'legacy:' || (SELECT runs.started_at || '|' || runs.device_label FROM runs
+                                    WHERE runs.id = jobs.run_id) || '|' || jobs.id;
+CREATE UNIQUE INDEX jobs_by_uid ON jobs (uid);
 )sql"},
 };
 
@@ -744,7 +756,20 @@ ResultsStore::ResultsStore(ResultsStore&&) noexcept = default;
 ResultsStore& ResultsStore::operator=(ResultsStore&&) noexcept = default;
 ResultsStore::~ResultsStore() = default;
 
+namespace {
+
+// 128 random bits as hex: a job's identity across databases.
+std::string NewJobUid() {
+  static thread_local std::random_device device;
+  std::string uid;
+  for (int i = 0; i < 4; ++i) uid += fmt::format("{:08x}", static_cast<uint32_t>(device()));
+  return uid;
+}
+
+}  // namespace
+
 ResultsStore ResultsStore::Open(const std::string& path) {
+  if (IsPostgresUrl(path)) return OpenPostgres(path);
   std::error_code error;
   const fs::file_status status = fs::status(path, error);
   if (status.type() != fs::file_type::not_found) {
@@ -789,7 +814,16 @@ ResultsStore ResultsStore::Open(const std::string& path) {
   return ResultsStore(path, std::unique_ptr<sqlite3, DbCloser>(db.release()));
 }
 
+ResultsStore ResultsStore::OpenInMemory() {
+  const std::string path = ":memory:";
+  DbPtr db = OpenConnection(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
+  Migrate(db.get(), path);
+  Exec(db.get(), path, "PRAGMA foreign_keys = ON");
+  return ResultsStore(path, std::unique_ptr<sqlite3, DbCloser>(db.release()));
+}
+
 ResultsStore ResultsStore::OpenReadOnly(const std::string& path) {
+  if (IsPostgresUrl(path)) return OpenPostgresReadOnly(path);
   std::error_code error;
   const fs::file_status status = fs::status(path, error);
   if (status.type() == fs::file_type::not_found) {
@@ -875,7 +909,8 @@ int64_t ResultsStore::BeginRun(const RunInfo& info) {
   insert.BindText(info.environment_json).BindText(info.build_revision);
   insert.BindText(info.tool_version).BindText(info.schedule_json);
   insert.Run();
-  return sqlite3_last_insert_rowid(db_.get());
+  const int64_t run_id = sqlite3_last_insert_rowid(db_.get());
+  return remote_ ? remote_->RunBegun(db_.get(), run_id) : run_id;
 }
 
 void ResultsStore::FinishRun(int64_t run_id) {
@@ -885,6 +920,7 @@ void ResultsStore::FinishRun(int64_t run_id) {
   if (sqlite3_changes(db_.get()) != 1) {
     throw StoreError(fmt::format("{}: cannot finish run {}: no such run", path_, run_id));
   }
+  if (remote_) remote_->RunFinished(db_.get(), run_id);
 }
 
 int64_t ResultsStore::RecordJob(int64_t run_id, const JobResult& result,
@@ -893,11 +929,13 @@ int64_t ResultsStore::RecordJob(int64_t run_id, const JobResult& result,
   Transaction transaction(db, path_);
 
   const std::string columns = JobColumns();
-  Statement job(db, path_,
-                fmt::format("INSERT INTO jobs (run_id, config_key, {}, finished_at) VALUES (?, ?, "
-                            "{}, {})",
-                            columns, Placeholders(columns), kNowSql));
+  Statement job(
+      db, path_,
+      fmt::format("INSERT INTO jobs (run_id, config_key, {}, uid, finished_at) VALUES (?, "
+                  "?, {}, ?, {})",
+                  columns, Placeholders(columns), kNowSql));
   BindJob(job, run_id, result);
+  job.BindText(NewJobUid());
   try {
     job.Run();
   } catch (const StoreError&) {
@@ -941,6 +979,9 @@ int64_t ResultsStore::RecordJob(int64_t run_id, const JobResult& result,
   }
   if (energy) WriteJobEnergy(db, path_, job_id, *energy);
 
+  // The server's transaction commits before the local one: a process killed in between
+  // leaves the job on the server, where --resume looks.
+  if (remote_) remote_->JobRecorded(db, job_id, run_id);
   transaction.Commit();
   return job_id;
 }
@@ -1056,7 +1097,18 @@ int64_t ResultsStore::RecordMachinePeak(const StoredMachinePeak& peak) {
                                kNowSql));
   insert.BindText(peak.hostname).BindText(peak.cpu_model).BindText(peak.isa);
   insert.BindText(peak.peak_json).Run();
-  return sqlite3_last_insert_rowid(db_.get());
+  const int64_t id = sqlite3_last_insert_rowid(db_.get());
+  if (remote_) remote_->UnownedRowsChanged(db_.get());
+  return id;
+}
+
+std::optional<int64_t> ResultsStore::ResumableRunId(const std::string& device_label) {
+  if (remote_) return remote_->PullLatestRun(db_.get(), device_label);
+  return LatestRunId();
+}
+
+std::string ResultsStore::UnpushedNotice() const {
+  return remote_ ? remote_->UnpushedNotice() : std::string();
 }
 
 std::optional<StoredMachinePeak> ResultsStore::LatestMachinePeak(

@@ -16,9 +16,11 @@ struct sqlite3;
 
 namespace edgebench::store {
 
+class RemoteWriter;
+
 /// Schema version this build writes and understands (stored in PRAGMA user_version).
 /// Each version has one migration step in results_store.cc.
-inline constexpr int kSchemaVersion = 10;
+inline constexpr int kSchemaVersion = 11;
 
 /// PRAGMA application_id of every edgebench results database ("EDGB" in ASCII), so a
 /// foreign SQLite file is recognised before anything is written to it.
@@ -105,6 +107,14 @@ using harness::ConfigKey;
 /// samples and verification. Every job is written in its own transaction and synced, so
 /// a crash (even SIGKILL or power loss) loses at most the job being recorded.
 ///
+/// A database may also be a PostgreSQL server, named by a postgresql:// URL (a lab's
+/// boards writing into one place; postgres_store.cc). Reading mirrors the server into a
+/// private in-memory SQLite copy, so every reader works unchanged (at the cost of
+/// reading the whole server once). Writing goes to a local staging SQLite file and each
+/// write is copied to the server in one server transaction (run and job ids are the
+/// server's); if the server becomes unreachable the store keeps writing locally and
+/// says at the end which file to `edgebench push`.
+///
 /// Several processes may open the same file (SQLite WAL: readers do not block the
 /// writer). One ResultsStore must not be used from two threads at once. A NaN statistic
 /// or sample is stored as SQL NULL and reads back as NaN.
@@ -115,6 +125,8 @@ class ResultsStore {
   /// SQLite file of another application, or was written by a newer edgebench.
   /// Before anything is written, an existing file must pass PRAGMA quick_check: a damaged
   /// file is refused (StoreError saying how to recover) rather than appended to.
+  /// A postgresql:// URL opens the server for writing (creating or upgrading its schema)
+  /// with a new staging file under $XDG_STATE_HOME/edgebench (or ~/.local/state/edgebench).
   static ResultsStore Open(const std::string& path);
 
   /// Opens an existing database for reading only (results, export, reports): no row is
@@ -124,7 +136,10 @@ class ResultsStore {
   /// upgraded in a private in-memory copy. Every writing method then throws StoreError.
   /// Throws StoreError for a missing, foreign, newer-schema or unreadable file. Reads
   /// that hit a damaged page throw StoreError saying so.
+  /// A postgresql:// URL reads the server (never writing to it).
   static ResultsStore OpenReadOnly(const std::string& path);
+  /// An empty store at this build's schema, in memory (schema introspection, tests).
+  static ResultsStore OpenInMemory();
 
   /// A moved-from store may only be assigned to or destroyed.
   ResultsStore(ResultsStore&&) noexcept;
@@ -167,6 +182,16 @@ class ResultsStore {
   std::vector<double> Samples(int64_t job_id) const;
   /// The most recently begun run, or nullopt for an empty database.
   std::optional<int64_t> LatestRunId() const;
+  /// The run `run --resume` continues: the latest run of an SQLite file; on PostgreSQL,
+  /// where many boards write, the latest run of this board (`device_label`), copied from
+  /// the server with everything it holds so far.
+  std::optional<int64_t> ResumableRunId(const std::string& device_label);
+  /// For a store writing to PostgreSQL that lost its server: which local file holds the
+  /// results the server lacks and how to push them. "" otherwise.
+  std::string UnpushedNotice() const;
+  /// The SQLite connection (the file, the staging file of a PostgreSQL store, or the
+  /// in-memory mirror of a server), for the store's own engines and for tests.
+  sqlite3* sqlite_handle() const { return db_.get(); }
 
   /// Stores a machine's measured ceilings; returns the row id.
   int64_t RecordMachinePeak(const StoredMachinePeak& peak);
@@ -182,11 +207,12 @@ class ResultsStore {
     int64_t rows_added = 0;  // rows of every other table (samples, verifications, ...)
   };
   /// Copies every run of `source` that this database lacks, with its jobs and every row
-  /// of the tables keyed by job_id or run_id (ids renumbered), and the rows of unkeyed
-  /// tables (machine peaks) it lacks. A run is the same run when its start time, device
-  /// label and command line match, so merging a file twice adds nothing; device labels
-  /// are kept. One transaction: on error nothing is added. Both stores are at this
-  /// build's schema (Open and OpenReadOnly upgrade older files; newer ones are refused).
+  /// of the tables keyed by job_id or run_id (ids renumbered), the jobs (by uid) its
+  /// present runs lack, and the rows of unkeyed tables (machine peaks) it lacks. A run is
+  /// the same run when its start time, device label and command line match, so merging a
+  /// file twice adds nothing; device labels are kept. One transaction: on error nothing
+  /// is added. Both stores are at this build's schema (Open and OpenReadOnly upgrade older
+  /// files; newer ones are refused).
   MergeCounts MergeFrom(const ResultsStore& source);
   /// Stores what the parent measured around job `job_id` (energy_store.cc): the per-source
   /// figures, the thermal record and the sensor traces, in one transaction.
@@ -222,8 +248,14 @@ class ResultsStore {
   ResultsStore(std::string path, std::unique_ptr<sqlite3, DbCloser> db);
   /// Attaches the graph-pass records (table graph_passes) of the jobs that have them.
   void ReadGraphPasses(std::vector<StoredJob>& jobs) const;
+  /// postgres_store.cc.
+  static ResultsStore OpenPostgres(const std::string& url);
+  static ResultsStore OpenPostgresReadOnly(const std::string& url);
 
   std::string path_;
+  /// Set when the database is a PostgreSQL server. Declared before db_ so that the
+  /// staging file is closed before the link may remove it.
+  std::shared_ptr<RemoteWriter> remote_;
   std::unique_ptr<sqlite3, DbCloser> db_;
   std::function<void(int64_t)> sample_written_hook_;
 };

@@ -7,6 +7,7 @@
 #include <limits>
 #include <nlohmann/json.hpp>
 
+#include "store/remote_writer.h"
 #include "store/results_store.h"
 
 namespace edgebench::store {
@@ -154,6 +155,7 @@ void ResultsStore::RecordTuneSearch(const StoredTuneSearch& search) {
     sqlite3_exec(db, "ROLLBACK", nullptr, nullptr, nullptr);
     throw;
   }
+  if (remote_) remote_->OwnedRowsChanged(db, "run_id", search.run_id);
 }
 
 std::vector<StoredTuneSearch> ResultsStore::TuneSearches(const std::string& model) const {

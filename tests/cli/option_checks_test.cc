@@ -171,6 +171,13 @@ TEST(OptionChecksTest, DatabaseFileMustBeAFile) {
   }
   EXPECT_EQ(Parse(db, DatabaseFile(), false, {"results.db"}), "");
   EXPECT_EQ(Parse(db, DatabaseFile(), false, {"./:memory:"}), "");
+#ifdef EDGEBENCH_HAVE_POSTGRES
+  // A PostgreSQL server, but never with a password in the URL.
+  EXPECT_EQ(Parse(db, DatabaseFile(), false, {"postgresql://lab@db.lab/edgebench"}), "");
+  EXPECT_NE(Parse(db, DatabaseFile(), false, {"postgresql://lab:pw@db.lab/edgebench"})
+                .find("PGPASSWORD or ~/.pgpass"),
+            std::string::npos);
+#endif
 }
 
 TEST(OptionChecksTest, InputShapesAreCheckedAndStoredCanonically) {

@@ -189,6 +189,7 @@ TEST_F(EnergyStoreTest, SchemaFourFilesGainTheEnergyTables) {
   ASSERT_EQ(
       sqlite3_exec(
           db,
+          "DROP INDEX jobs_by_uid; ALTER TABLE jobs DROP COLUMN uid; "
           "ALTER TABLE jobs DROP COLUMN kernels; "
           "ALTER TABLE jobs DROP COLUMN wrapper; ALTER TABLE jobs DROP COLUMN worker_pid; "
           "ALTER TABLE jobs DROP COLUMN worker_namespaces; "

@@ -90,6 +90,33 @@ TEST_F(MergeTest, CopiesEverythingWithLabelsAndIsIdempotent) {
   EXPECT_EQ(fleet.Jobs(std::nullopt).size(), 5u);
 }
 
+TEST_F(MergeTest, ARunContinuedAfterAMergeBringsOnlyItsNewJobs) {
+  const std::string a = Board("a.db", "board-a", 2);
+  ResultsStore fleet = ResultsStore::Open(Path("fleet.db"));
+  fleet.MergeFrom(ResultsStore::OpenReadOnly(a));
+  {
+    // The board resumes its run after the merge and records one more job.
+    ResultsStore board = ResultsStore::Open(a);
+    JobResult r;
+    r.config = {.model = "model-late", .backend = "reference", .threads = 1};
+    r.status = JobStatus::kOk;
+    r.samples = {0.5, 0.6};
+    r.summary.count = 2;
+    board.RecordJob(board.Runs().at(0).id, r);
+  }
+  const ResultsStore::MergeCounts again = fleet.MergeFrom(ResultsStore::OpenReadOnly(a));
+  EXPECT_EQ(again.runs_added, 0);
+  EXPECT_EQ(again.runs_present, 1);
+  EXPECT_EQ(again.jobs_added, 1);
+  EXPECT_EQ(again.rows_added, 2);  // its two samples
+  ASSERT_EQ(fleet.Runs().size(), 1u);
+  const std::vector<StoredJob> jobs = fleet.Jobs(fleet.Runs()[0].id);
+  ASSERT_EQ(jobs.size(), 3u);
+  EXPECT_EQ(jobs[2].result.config.model, "model-late");
+  EXPECT_EQ(fleet.Samples(jobs[2].id), (std::vector<double>{0.5, 0.6}));
+  EXPECT_EQ(fleet.MergeFrom(ResultsStore::OpenReadOnly(a)).jobs_added, 0);
+}
+
 TEST_F(MergeTest, AFileThatIsNoResultsDatabaseIsRefusedAndNothingChanges) {
   const std::string a = Board("a.db", "board-a", 1);
   { std::ofstream(Path("notes.db")) << "not sqlite at all, just text that is long enough......"; }

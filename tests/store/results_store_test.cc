@@ -113,6 +113,8 @@ JobConfig Config(const std::string& model, int threads = 1) {
 constexpr const char* kUndoSchemaTen = "ALTER TABLE jobs DROP COLUMN kernels; ";
 constexpr const char* kUndoSchemaEight = "DROP TABLE tune_trials; DROP TABLE tune_searches; ";
 constexpr const char* kUndoSchemaSeven = "DROP TABLE graph_passes; ";
+constexpr const char* kUndoSchemaEleven =
+    "DROP INDEX jobs_by_uid; ALTER TABLE jobs DROP COLUMN uid; ";
 constexpr const char* kUndoSchemaNine =
     "ALTER TABLE jobs DROP COLUMN wrapper; ALTER TABLE jobs DROP COLUMN worker_pid; "
     "ALTER TABLE jobs DROP COLUMN worker_namespaces; ALTER TABLE jobs DROP COLUMN new_namespaces; ";
@@ -339,8 +341,9 @@ TEST_F(ResultsStoreTest, SchemaTwoFilesGainTheInputShapeColumn) {
     store.RecordJob(store.BeginRun(SampleRunInfo()), FullResult());
   }
   // What a schema-2 build wrote: no input_shape column.
-  RawExec(path, std::string(kUndoSchemaTen) + kUndoSchemaNine + kUndoSchemaEight +
-                    kUndoSchemaSeven + kUndoSchemaSix + kUndoSchemaFive + kUndoSchemaFour +
+  RawExec(path, std::string(kUndoSchemaEleven) + kUndoSchemaTen + kUndoSchemaNine +
+                    kUndoSchemaEight + kUndoSchemaSeven + kUndoSchemaSix + kUndoSchemaFive +
+                    kUndoSchemaFour +
                     "ALTER TABLE jobs DROP COLUMN input_shape; PRAGMA user_version = 2");
   {
     ResultsStore reader = ResultsStore::OpenReadOnly(path);  // upgraded in memory only
@@ -406,9 +409,9 @@ TEST_F(ResultsStoreTest, SchemaThreeFilesGainTogglesAndThePeakTable) {
     ResultsStore store = ResultsStore::Open(path);
     store.RecordJob(store.BeginRun(SampleRunInfo()), FullResult());
   }
-  RawExec(path, std::string(kUndoSchemaTen) + kUndoSchemaNine + kUndoSchemaEight +
-                    kUndoSchemaSeven + kUndoSchemaSix + kUndoSchemaFive + kUndoSchemaFour +
-                    "PRAGMA user_version = 3");
+  RawExec(path, std::string(kUndoSchemaEleven) + kUndoSchemaTen + kUndoSchemaNine +
+                    kUndoSchemaEight + kUndoSchemaSeven + kUndoSchemaSix + kUndoSchemaFive +
+                    kUndoSchemaFour + "PRAGMA user_version = 3");
   {
     ResultsStore reader = ResultsStore::OpenReadOnly(path);
     ASSERT_EQ(reader.Jobs(std::nullopt).size(), 1u);
@@ -422,6 +425,29 @@ TEST_F(ResultsStoreTest, SchemaThreeFilesGainTogglesAndThePeakTable) {
   EXPECT_TRUE(store.HasCompletedJob(FullResult().config));
 }
 
+TEST_F(ResultsStoreTest, JobsGetUidsAndOlderFilesDeterministicOnes) {
+  const std::string path = PathOf("results.db");
+  {
+    ResultsStore store = ResultsStore::Open(path);
+    const int64_t run = store.BeginRun(SampleRunInfo());
+    store.RecordJob(run, FullResult());
+    store.RecordJob(run, FullResult());
+  }
+  // Fresh jobs: 32 hex digits, different from each other.
+  const std::string fresh = RawQuery(path, "SELECT group_concat(uid, ' ') FROM jobs");
+  ASSERT_EQ(fresh.size(), 65u) << fresh;
+  EXPECT_NE(fresh.substr(0, 32), fresh.substr(33));
+  EXPECT_EQ(fresh.find_first_not_of("0123456789abcdef "), std::string::npos) << fresh;
+  // A schema-10 file: its jobs get a uid from their run and their id, the same on every
+  // upgrade of the same file, unique within it.
+  const std::string started = RawQuery(path, "SELECT started_at FROM runs");
+  RawExec(path, std::string(kUndoSchemaEleven) + "PRAGMA user_version = 10");
+  ResultsStore store = ResultsStore::Open(path);
+  EXPECT_EQ(RawQuery(path, "SELECT group_concat(uid, ' ') FROM jobs"),
+            "legacy:" + started + "|rpi4-a|1 legacy:" + started + "|rpi4-a|2");
+  EXPECT_EQ(RawQuery(path, "PRAGMA user_version"), std::to_string(kSchemaVersion));
+}
+
 TEST_F(ResultsStoreTest, WrappedJobsKeepTheirLauncherAndNamespacesApartFromBareOnes) {
   const std::string path = PathOf("results.db");
   {
@@ -429,7 +455,8 @@ TEST_F(ResultsStoreTest, WrappedJobsKeepTheirLauncherAndNamespacesApartFromBareO
     store.RecordJob(store.BeginRun(SampleRunInfo()), FullResult());
   }
   // A schema-8 file gains the columns, empty for its jobs.
-  RawExec(path, std::string(kUndoSchemaTen) + kUndoSchemaNine + "PRAGMA user_version = 8");
+  RawExec(path, std::string(kUndoSchemaEleven) + kUndoSchemaTen + kUndoSchemaNine +
+                    "PRAGMA user_version = 8");
   ResultsStore store = ResultsStore::Open(path);
   EXPECT_EQ(
       RawQuery(path, "SELECT wrapper || '|' || worker_pid || '|' || new_namespaces FROM jobs"),
@@ -458,7 +485,7 @@ TEST_F(ResultsStoreTest, TheBackendsKernelReportIsStoredAndOlderFilesGainAnEmpty
     ResultsStore store = ResultsStore::Open(path);
     store.RecordJob(store.BeginRun(SampleRunInfo()), FullResult());
   }
-  RawExec(path, std::string(kUndoSchemaTen) + "PRAGMA user_version = 9");
+  RawExec(path, std::string(kUndoSchemaEleven) + kUndoSchemaTen + "PRAGMA user_version = 9");
   ResultsStore store = ResultsStore::Open(path);
   EXPECT_EQ(RawQuery(path, "SELECT '[' || kernels || ']' FROM jobs"), "[]");
   JobResult int8 = FullResult();
@@ -478,8 +505,8 @@ TEST_F(ResultsStoreTest, GraphPassRecordsAreStoredBesideTheirJob) {
     ResultsStore store = ResultsStore::Open(path);
     store.RecordJob(store.BeginRun(SampleRunInfo()), FullResult());
   }
-  RawExec(path, std::string(kUndoSchemaTen) + kUndoSchemaNine + kUndoSchemaEight +
-                    kUndoSchemaSeven + kUndoSchemaSix + kUndoSchemaFive +
+  RawExec(path, std::string(kUndoSchemaEleven) + kUndoSchemaTen + kUndoSchemaNine +
+                    kUndoSchemaEight + kUndoSchemaSeven + kUndoSchemaSix + kUndoSchemaFive +
                     "PRAGMA user_version = 4");
   ResultsStore store = ResultsStore::Open(path);
   EXPECT_EQ(RawQuery(path, "PRAGMA user_version"), std::to_string(kSchemaVersion));
