@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "common/json_text.h"
+#include "harness/fork_for_exec.h"
 #include "harness/memory_cap.h"
 #include "harness/monotonic_clock.h"
 #include "harness/worker.h"
@@ -189,7 +190,7 @@ JobResult RunJobInWorker(const WorkerRequest& request_in, const RunnerOptions& o
   argv.push_back(nullptr);
 
   const pid_t parent = getpid();
-  const pid_t pid = fork();
+  const pid_t pid = ForkForExec();
   if (pid < 0) {
     result.error = fmt::format("cannot fork a worker: {}", std::strerror(errno));
     return result;
