@@ -15,6 +15,7 @@
 #include "backends/reference/reference_backend.h"
 #include "backends/registry.h"
 #include "ir/shape_inference.h"
+#include "libtorch_test_backend.h"
 #include "zoo/model_zoo.h"
 #include "zoo/seeded_weights.h"
 
@@ -23,26 +24,6 @@ namespace {
 
 const std::string kPluginDir = EDGEBENCH_PLUGIN_DIR;
 const char* const kModes[] = {"libtorch-eager", "libtorch-script"};
-
-// One backend per mode for the whole binary. The handles are never destroyed on purpose:
-// unloading libtorch (dlclose) at exit while its OpenMP pool lives is not worth testing.
-Backend& TorchBackend(const std::string& id) {
-  static auto* registry = [] {
-    auto* r = new BackendRegistry(kPluginDir);
-    r->DeclarePlugin("libtorch-eager", "LibTorch eager", "libedgebench_libtorch.so");
-    r->DeclarePlugin("libtorch-script", "LibTorch TorchScript", "libedgebench_libtorch.so");
-    return r;
-  }();
-  static auto* eager = new BackendHandle();
-  static auto* script = new BackendHandle();
-  BackendHandle& handle = id == "libtorch-eager" ? *eager : *script;
-  if (!handle) {
-    std::string error;
-    handle = registry->Create(id, error);
-    if (!handle) ADD_FAILURE() << "cannot create " << id << ": " << error;
-  }
-  return *handle;
-}
 
 std::vector<HostTensor> SeededInputs(const ir::Graph& graph) {
   std::vector<HostTensor> inputs;
@@ -58,12 +39,13 @@ std::vector<HostTensor> SeededInputs(const ir::Graph& graph) {
 
 TEST(LibTorchPluginTest, ServesBothIdsAndRefusesOthers) {
   for (const char* mode : kModes) {
-    Backend& backend = TorchBackend(mode);
+    Backend& backend = testing::LibTorchBackend(mode);
     EXPECT_EQ(backend.Id(), mode);
     EXPECT_NE(backend.Version().find("LibTorch 1."), std::string::npos) << backend.Version();
     std::printf("[ version  ] %s: %s\n", mode, backend.Version().c_str());
   }
-  EXPECT_NE(TorchBackend("libtorch-script").Version().find("freeze"), std::string::npos);
+  EXPECT_NE(testing::LibTorchBackend("libtorch-script").Version().find("freeze"),
+            std::string::npos);
   BackendRegistry registry(kPluginDir);
   registry.DeclarePlugin("libtorch-gpu", "not served", "libedgebench_libtorch.so");
   std::string error;
@@ -72,7 +54,7 @@ TEST(LibTorchPluginTest, ServesBothIdsAndRefusesOthers) {
 }
 
 TEST(LibTorchPluginTest, LimitsOpenBlasToOneThreadPerCaller) {
-  TorchBackend("libtorch-eager");  // loading the plugin applies the limit
+  testing::LibTorchBackend("libtorch-eager");  // loading the plugin applies the limit
   const char* setting = std::getenv("OPENBLAS_NUM_THREADS");
   ASSERT_NE(setting, nullptr);
   void* blas = dlopen("libblas.so.3", RTLD_LAZY | RTLD_NOLOAD);
@@ -95,13 +77,13 @@ TEST(LibTorchPluginTest, RejectsOtherPrecisionsAndTypes) {
   for (const char* mode : kModes) {
     std::unique_ptr<Session> session;
     const Status status =
-        TorchBackend(mode).Prepare(graph, {.threads = 1, .precision = "fp16"}, session);
+        testing::LibTorchBackend(mode).Prepare(graph, {.threads = 1, .precision = "fp16"}, session);
     EXPECT_FALSE(status.ok);
     EXPECT_NE(status.message.find("fp16 unsupported on this backend"), std::string::npos)
         << status.message;
     // int8 (libtorch_int8_test.cc) needs a calibrated graph.
     const Status int8 =
-        TorchBackend(mode).Prepare(graph, {.threads = 1, .precision = "int8"}, session);
+        testing::LibTorchBackend(mode).Prepare(graph, {.threads = 1, .precision = "int8"}, session);
     EXPECT_FALSE(int8.ok);
     EXPECT_NE(int8.message.find("CalibrateInt8"), std::string::npos) << int8.message;
   }
@@ -110,7 +92,7 @@ TEST(LibTorchPluginTest, RejectsOtherPrecisionsAndTypes) {
   half.MarkOutput(half.AddNode("relu", ir::OpKind::kRelu, {}, {h}));
   ir::InferShapes(half);
   for (const char* mode : kModes) {
-    const Support support = CheckGraphSupport(TorchBackend(mode), half);
+    const Support support = CheckGraphSupport(testing::LibTorchBackend(mode), half);
     EXPECT_FALSE(support.supported);
     EXPECT_NE(support.reason.find("f32"), std::string::npos) << support.reason;
   }
@@ -120,7 +102,7 @@ TEST(LibTorchPluginTest, PrepareNamesWeightsWithoutData) {
   const ir::Graph graph = zoo::BuildModel("cifarnet");  // weights described, not materialized
   for (const char* mode : kModes) {
     std::unique_ptr<Session> session;
-    const Status status = TorchBackend(mode).Prepare(graph, {.threads = 1}, session);
+    const Status status = testing::LibTorchBackend(mode).Prepare(graph, {.threads = 1}, session);
     EXPECT_FALSE(status.ok) << mode;
     EXPECT_NE(status.message.find("not materialized"), std::string::npos) << status.message;
   }
@@ -132,7 +114,7 @@ TEST(LibTorchPluginTest, SessionChecksInputsAndReusesBuffers) {
   const std::vector<HostTensor> inputs = SeededInputs(graph);
   for (const char* mode : kModes) {
     std::unique_ptr<Session> session;
-    ASSERT_TRUE(TorchBackend(mode).Prepare(graph, {.threads = 1}, session).ok);
+    ASSERT_TRUE(testing::LibTorchBackend(mode).Prepare(graph, {.threads = 1}, session).ok);
     std::vector<HostTensor> outputs;
     EXPECT_FALSE(session->GetOutputs(outputs).ok);  // nothing has run yet
     EXPECT_FALSE(session->SetInputs({HostTensor({1, 3, 16, 16})}).ok);
@@ -162,7 +144,7 @@ TEST(LibTorchPluginTest, SessionOutlivesItsGraph) {
     {
       ir::Graph graph = zoo::BuildModel("cifarnet");
       zoo::MaterializeWeights(graph);
-      ASSERT_TRUE(TorchBackend(mode).Prepare(graph, {.threads = 1}, session).ok);
+      ASSERT_TRUE(testing::LibTorchBackend(mode).Prepare(graph, {.threads = 1}, session).ok);
     }
     std::vector<HostTensor> outputs;
     ASSERT_TRUE(session->SetInputs(inputs).ok);

@@ -12,6 +12,7 @@
 #include "backends/reference/reference_backend.h"
 #include "backends/registry.h"
 #include "harness/verification.h"
+#include "libtorch_test_backend.h"
 #include "passes/int8_calibration.h"
 #include "reduced_precision_checks.h"
 #include "zoo/graph_builder.h"
@@ -21,27 +22,6 @@
 namespace edgebench::backends {
 namespace {
 
-const std::string kPluginDir = EDGEBENCH_PLUGIN_DIR;
-
-// One backend per id for the whole binary, never destroyed (see libtorch_backend_test.cc).
-Backend& Torch(const std::string& id) {
-  static auto* registry = [] {
-    auto* r = new BackendRegistry(kPluginDir);
-    r->DeclarePlugin("libtorch-eager", "LibTorch eager", "libedgebench_libtorch.so");
-    r->DeclarePlugin("libtorch-script", "LibTorch TorchScript", "libedgebench_libtorch.so");
-    return r;
-  }();
-  static auto* eager = new BackendHandle();
-  static auto* script = new BackendHandle();
-  BackendHandle& handle = id == "libtorch-eager" ? *eager : *script;
-  if (!handle) {
-    std::string error;
-    handle = registry->Create(id, error);
-    if (!handle) ADD_FAILURE() << "cannot create " << id << ": " << error;
-  }
-  return *handle;
-}
-
 size_t CountKernelsStartingWith(const std::vector<KernelUse>& kernels, const std::string& prefix) {
   size_t count = 0;
   for (const KernelUse& kernel : kernels) count += kernel.kernel.rfind(prefix, 0) == 0 ? 1 : 0;
@@ -50,8 +30,8 @@ size_t CountKernelsStartingWith(const std::vector<KernelUse>& kernels, const std
 
 TEST(LibTorchInt8Test, SmallModelRunsQuantizedOperatorsWithinTheInt8Bound) {
   const ir::Graph graph = testing::SmallQuantizableModel(/*calibrate=*/true);
-  const testing::PrecisionRun run =
-      testing::RunAtPrecision(Torch("libtorch-script"), graph, {.threads = 1, .precision = "int8"});
+  const testing::PrecisionRun run = testing::RunAtPrecision(
+      testing::LibTorchBackend("libtorch-script"), graph, {.threads = 1, .precision = "int8"});
   ASSERT_TRUE(run.prepared.ok) << run.prepared.message;
   EXPECT_LE(run.rel_l2, harness::ToleranceFor("int8"));
   // Quantization changes the result: an fp32 run would be far closer than this.
@@ -61,7 +41,7 @@ TEST(LibTorchInt8Test, SmallModelRunsQuantizedOperatorsWithinTheInt8Bound) {
   // fp32.
   EXPECT_EQ(CountKernelsStartingWith(run.kernels, "quantized::conv2d_relu("), 3u);
   EXPECT_EQ(CountKernelsStartingWith(run.kernels, "quantized::linear_dynamic("), 1u);
-  const std::string version = Torch("libtorch-script").Version();
+  const std::string version = testing::LibTorchBackend("libtorch-script").Version();
   EXPECT_NE(version.find("quantized engine"), std::string::npos) << version;
   EXPECT_EQ(version.find("failed"), std::string::npos) << version;
 }
@@ -98,8 +78,8 @@ void ExpectOnlyQuantizedKernels(const testing::PrecisionRun& run) {
 TEST(LibTorchInt8Test, ResNet18RunsInt8WithinTheInt8Bound) {
   const ir::Graph& graph = CalibratedZooModel("resnet-18@64", 4);
   for (const char* mode : {"libtorch-script", "libtorch-eager"}) {
-    const testing::PrecisionRun run =
-        testing::RunAtPrecision(Torch(mode), graph, {.threads = 1, .precision = "int8"});
+    const testing::PrecisionRun run = testing::RunAtPrecision(testing::LibTorchBackend(mode), graph,
+                                                              {.threads = 1, .precision = "int8"});
     ASSERT_TRUE(run.prepared.ok) << mode << ": " << run.prepared.message;
     EXPECT_LE(run.rel_l2, harness::ToleranceFor("int8")) << mode;
     EXPECT_GT(run.rel_l2, 1e-5) << mode;
@@ -115,8 +95,8 @@ TEST(LibTorchInt8Test, ResNet18RunsInt8WithinTheInt8Bound) {
 // clip or scale gone wrong gives 0.15 to 0.9 here) are checked.
 TEST(LibTorchInt8Test, MobileNetV2RunsDepthwiseAndRelu6Int8) {
   const ir::Graph& graph = CalibratedZooModel("mobilenet-v2@64", 8);
-  const testing::PrecisionRun run =
-      testing::RunAtPrecision(Torch("libtorch-script"), graph, {.threads = 1, .precision = "int8"});
+  const testing::PrecisionRun run = testing::RunAtPrecision(
+      testing::LibTorchBackend("libtorch-script"), graph, {.threads = 1, .precision = "int8"});
   ASSERT_TRUE(run.prepared.ok) << run.prepared.message;
   EXPECT_LE(run.rel_l2, 2 * harness::ToleranceFor("int8"));
   EXPECT_GT(run.rel_l2, 1e-5);
@@ -130,8 +110,8 @@ TEST(LibTorchInt8Test, MobileNetV2RunsDepthwiseAndRelu6Int8) {
 TEST(LibTorchInt8Test, ALayerWithoutRangesStaysFp32AndIsReportedSo) {
   ir::Graph graph = testing::SmallQuantizableModel(/*calibrate=*/true);
   graph.mutable_value(graph.FindValue("relu2")).quant.reset();  // conv3's input
-  const testing::PrecisionRun run =
-      testing::RunAtPrecision(Torch("libtorch-script"), graph, {.threads = 1, .precision = "int8"});
+  const testing::PrecisionRun run = testing::RunAtPrecision(
+      testing::LibTorchBackend("libtorch-script"), graph, {.threads = 1, .precision = "int8"});
   ASSERT_TRUE(run.prepared.ok) << run.prepared.message;
   EXPECT_LE(run.rel_l2, harness::ToleranceFor("int8"));
   ASSERT_TRUE(run.kernels_status.ok) << run.kernels_status.message;
@@ -149,8 +129,9 @@ TEST(LibTorchInt8Test, ALayerWithoutRangesStaysFp32AndIsReportedSo) {
 // The ARM default engine, chosen by toggle on any CPU.
 TEST(LibTorchInt8Test, QnnpackToggleRunsTheLayersOnQnnpack) {
   const ir::Graph graph = testing::SmallQuantizableModel(/*calibrate=*/true);
-  const testing::PrecisionRun run = testing::RunAtPrecision(
-      Torch("libtorch-script"), graph, {.threads = 1, .precision = "int8", .toggles = {"qnnpack"}});
+  const testing::PrecisionRun run =
+      testing::RunAtPrecision(testing::LibTorchBackend("libtorch-script"), graph,
+                              {.threads = 1, .precision = "int8", .toggles = {"qnnpack"}});
   ASSERT_TRUE(run.prepared.ok) << run.prepared.message;
   EXPECT_LE(run.rel_l2, harness::ToleranceFor("int8"));
   EXPECT_GT(run.rel_l2, 1e-5);
@@ -159,8 +140,8 @@ TEST(LibTorchInt8Test, QnnpackToggleRunsTheLayersOnQnnpack) {
     EXPECT_NE(kernel.kernel.find("(qnnpack)"), std::string::npos) << kernel.kernel;  // 8-bit
   }
   std::unique_ptr<Session> session;
-  const Status fp32 =
-      Torch("libtorch-script").Prepare(graph, {.threads = 1, .toggles = {"qnnpack"}}, session);
+  const Status fp32 = testing::LibTorchBackend("libtorch-script")
+                          .Prepare(graph, {.threads = 1, .toggles = {"qnnpack"}}, session);
   EXPECT_FALSE(fp32.ok);
   EXPECT_NE(fp32.message.find("int8"), std::string::npos) << fp32.message;
 }
@@ -169,8 +150,8 @@ TEST(LibTorchInt8Test, RefusesUncalibratedGraphs) {
   const ir::Graph uncalibrated = testing::SmallQuantizableModel(/*calibrate=*/false);
   for (const char* mode : {"libtorch-eager", "libtorch-script"}) {
     std::unique_ptr<Session> session;
-    const Status status =
-        Torch(mode).Prepare(uncalibrated, {.threads = 1, .precision = "int8"}, session);
+    const Status status = testing::LibTorchBackend(mode).Prepare(
+        uncalibrated, {.threads = 1, .precision = "int8"}, session);
     EXPECT_FALSE(status.ok) << mode;
     EXPECT_NE(status.message.find("CalibrateInt8"), std::string::npos) << status.message;
   }
@@ -178,8 +159,8 @@ TEST(LibTorchInt8Test, RefusesUncalibratedGraphs) {
 
 TEST(LibTorchInt8Test, EagerRunsTheSmallModelQuantized) {
   const ir::Graph graph = testing::SmallQuantizableModel(/*calibrate=*/true);
-  const testing::PrecisionRun run =
-      testing::RunAtPrecision(Torch("libtorch-eager"), graph, {.threads = 1, .precision = "int8"});
+  const testing::PrecisionRun run = testing::RunAtPrecision(
+      testing::LibTorchBackend("libtorch-eager"), graph, {.threads = 1, .precision = "int8"});
   ASSERT_TRUE(run.prepared.ok) << run.prepared.message;
   EXPECT_LE(run.rel_l2, harness::ToleranceFor("int8"));
   EXPECT_GT(run.rel_l2, 1e-5);
@@ -190,11 +171,11 @@ TEST(LibTorchInt8Test, EagerRunsTheSmallModelQuantized) {
 // An fp32 session of the same backend after an int8 one is plain fp32 again.
 TEST(LibTorchInt8Test, Fp32AfterInt8IsExact) {
   const ir::Graph graph = testing::SmallQuantizableModel(/*calibrate=*/true);
-  ASSERT_TRUE(
-      testing::RunAtPrecision(Torch("libtorch-script"), graph, {.threads = 1, .precision = "int8"})
-          .prepared.ok);
+  ASSERT_TRUE(testing::RunAtPrecision(testing::LibTorchBackend("libtorch-script"), graph,
+                                      {.threads = 1, .precision = "int8"})
+                  .prepared.ok);
   const testing::PrecisionRun fp32 =
-      testing::RunAtPrecision(Torch("libtorch-script"), graph, {.threads = 1});
+      testing::RunAtPrecision(testing::LibTorchBackend("libtorch-script"), graph, {.threads = 1});
   ASSERT_TRUE(fp32.prepared.ok) << fp32.prepared.message;
   EXPECT_LE(fp32.rel_l2, harness::ToleranceFor("fp32"));
 }
@@ -204,7 +185,7 @@ TEST(LibTorchInt8Test, Fp32AfterInt8IsExact) {
 // against the module as scripted, which must compute the same fp32 result.
 TEST(LibTorchFusionToggleTest, ScriptWithoutFusionRunsUnfrozenAndAgreesWithTheReference) {
   const ir::Graph graph = testing::SmallQuantizableModel(/*calibrate=*/false);
-  Backend& script = Torch("libtorch-script");
+  Backend& script = testing::LibTorchBackend("libtorch-script");
   const testing::PrecisionRun plain =
       testing::RunAtPrecision(script, graph, {.threads = 1, .toggles = {"no-fusion"}});
   ASSERT_TRUE(plain.prepared.ok) << plain.prepared.message;
@@ -216,7 +197,8 @@ TEST(LibTorchFusionToggleTest, ScriptWithoutFusionRunsUnfrozenAndAgreesWithTheRe
   EXPECT_LE(fused.rel_l2, harness::ToleranceFor("fp32"));
   EXPECT_NE(script.Version().find("freeze"), std::string::npos) << script.Version();
   // Eager mode has nothing to fuse: the toggle is refused up front, naming what it has.
-  const Support eager = CheckToggleSupport(Torch("libtorch-eager"), {"no-fusion"});
+  const Support eager =
+      CheckToggleSupport(testing::LibTorchBackend("libtorch-eager"), {"no-fusion"});
   EXPECT_FALSE(eager.supported);
   EXPECT_NE(eager.reason.find("qnnpack"), std::string::npos) << eager.reason;
 }
