@@ -403,7 +403,8 @@ void AddCommonOptions(CLI::App* sub, RunOptions& options) {
       ->capture_default_str();
   sub->add_option("--pin", options.pin,
                   "Pin workers to these CPUs, e.g. 0-3, or to the big or little cores of a "
-                  "big.LITTLE CPU (available: " + AvailableCpusText() + ")")
+                  "big.LITTLE CPU (available: " +
+                      AvailableCpusText() + ")")
       ->transform(AvailableCpuList());
   sub->add_option("--timeout", options.timeout, "Per-job time-out in seconds")
       ->check(Seconds(/*positive=*/true))
