@@ -8,13 +8,8 @@
 set -u
 bin="$1"
 part="${2:-all}"
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-failures=0
-fail() {
-  echo "FAIL: $*"
-  failures=$((failures + 1))
-}
+# shellcheck source=lib.sh
+. "$(dirname "$0")/lib.sh"
 if ! command -v bwrap >/dev/null; then
   echo "SKIP: bubblewrap is not installed (Debian: apt-get install bubblewrap)"
   exit 77

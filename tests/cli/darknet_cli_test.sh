@@ -6,13 +6,8 @@
 # Usage: darknet_cli_test.sh EDGEBENCH
 set -u
 bin="$1"
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-failures=0
-fail() {
-  echo "FAIL: $*"
-  failures=$((failures + 1))
-}
+# shellcheck source=lib.sh
+. "$(dirname "$0")/lib.sh"
 common=(--cache-dir "$work/cache" --db "$work/results.db")
 
 cat >"$work/net.cfg" <<'CFG'

@@ -3,13 +3,8 @@
 # the pruned one with fewer MACs and its measured deviation stored; bad values exit 2.
 set -u
 bin="$1"
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-failures=0
-fail() {
-  echo "FAIL: $*"
-  failures=$((failures + 1))
-}
+# shellcheck source=lib.sh
+. "$(dirname "$0")/lib.sh"
 quick=(--min-time 0 --max-time 30 --min-runs 2 --max-runs 2 --warmup-runs 0 --warmup-time 0
        --cache-dir "$work/cache" --repetitions 1)
 

@@ -8,13 +8,8 @@
 set -u
 bin="$1"
 writer="$2"
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-failures=0
-fail() {
-  echo "FAIL: $*"
-  failures=$((failures + 1))
-}
+# shellcheck source=lib.sh
+. "$(dirname "$0")/lib.sh"
 cache=(--cache-dir "$work/cache")
 "$writer" "$work" || { echo "FAIL: cannot write the test models"; exit 1; }
 

@@ -5,13 +5,8 @@
 # role stood for; a machine with one core type refuses the roles with exit 2.
 set -u
 bin="$1"
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-failures=0
-fail() {
-  echo "FAIL: $*"
-  failures=$((failures + 1))
-}
+# shellcheck source=lib.sh
+. "$(dirname "$0")/lib.sh"
 quick=(--min-time 0 --max-time 30 --min-runs 2 --max-runs 2 --warmup-runs 0 --warmup-time 0
        --cache-dir "$work/cache" --repetitions 1)
 if [ "$(nproc)" -lt 2 ]; then

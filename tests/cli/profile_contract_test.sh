@@ -6,13 +6,8 @@
 # Usage: profile_contract_test.sh EDGEBENCH
 set -u
 bin="$1"
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-failures=0
-fail() {
-  echo "FAIL: $*"
-  failures=$((failures + 1))
-}
+# shellcheck source=lib.sh
+. "$(dirname "$0")/lib.sh"
 common=(--backends reference --runs 2 --min-runs 2 --max-time 0.5 --cache-dir "$work/cache"
         --db "$work/r.db")
 

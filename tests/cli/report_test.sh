@@ -10,13 +10,8 @@
 # Usage: report_test.sh EDGEBENCH
 set -u
 bin="$1"
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-failures=0
-fail() {
-  echo "FAIL: $*"
-  failures=$((failures + 1))
-}
+# shellcheck source=lib.sh
+. "$(dirname "$0")/lib.sh"
 # Two models the study also ran (the paper's devices appear beside them).
 quick=(--backends reference --repetitions 1 --min-runs 3 --min-time 0 --max-time 1
        --warmup-runs 0 --warmup-time 0 --target-ci 0 --cache-dir "$work/cache")

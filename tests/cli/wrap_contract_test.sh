@@ -4,13 +4,8 @@
 # working launcher is recorded with the job and keeps it apart from bare results.
 set -u
 bin="$1"
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-failures=0
-fail() {
-  echo "FAIL: $*"
-  failures=$((failures + 1))
-}
+# shellcheck source=lib.sh
+. "$(dirname "$0")/lib.sh"
 quick=(--models cifarnet --backends reference --min-time 0 --max-time 30 --min-runs 3
        --max-runs 3 --warmup-runs 0 --warmup-time 0 --cache-dir "$work/cache" --repetitions 1)
 sql() { sqlite3 "$work/w.db" "$1"; }
