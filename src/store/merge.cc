@@ -8,42 +8,17 @@
 #include <vector>
 
 #include "store/results_store.h"
+#include "store/sqlite_statement.h"
 
 namespace edgebench::store {
 namespace {
 
 using Db = sqlite3*;
 
-[[noreturn]] void Throw(Db db, const std::string& what) {
-  throw StoreError(fmt::format("merge: {}: {}", what, sqlite3_errmsg(db)));
-}
-
-// A prepared statement that finalizes itself.
-class Stmt {
+// merge's statements: errors start with "merge:".
+class Stmt : public SqliteStatement {
  public:
-  Stmt(Db db, const std::string& sql) : db_(db) {
-    if (sqlite3_prepare_v2(db, sql.c_str(), -1, &stmt_, nullptr) != SQLITE_OK) {
-      Throw(db, "cannot prepare " + sql.substr(0, 80));
-    }
-  }
-  ~Stmt() { sqlite3_finalize(stmt_); }
-  Stmt(const Stmt&) = delete;
-  Stmt& operator=(const Stmt&) = delete;
-  bool Step() {
-    const int rc = sqlite3_step(stmt_);
-    if (rc == SQLITE_ROW) return true;
-    if (rc != SQLITE_DONE) Throw(db_, fmt::format("cannot run {}", sqlite3_sql(stmt_)));
-    return false;
-  }
-  void Reset() {
-    sqlite3_reset(stmt_);
-    sqlite3_clear_bindings(stmt_);
-  }
-  sqlite3_stmt* get() { return stmt_; }
-
- private:
-  Db db_;
-  sqlite3_stmt* stmt_ = nullptr;
+  Stmt(Db db, const std::string& sql) : SqliteStatement(db, sql, "merge") {}
 };
 
 void Exec(Db db, const std::string& sql) {

@@ -11,6 +11,7 @@
 #include "store/pg_connection.h"
 #include "store/pg_schema.h"
 #include "store/results_store.h"
+#include "store/sqlite_statement.h"
 
 namespace edgebench::store::pg_rows {
 
@@ -18,34 +19,10 @@ namespace edgebench::store::pg_rows {
   throw StoreError(fmt::format("{}: {}", what, sqlite3_errmsg(db)));
 }
 
-// A prepared statement over the local database that finalizes itself.
-class LocalQuery {
+// A prepared statement over the local database, reading values as PostgreSQL parameters.
+class LocalQuery : public SqliteStatement {
  public:
-  LocalQuery(sqlite3* db, const std::string& sql) : db_(db) {
-    if (sqlite3_prepare_v2(db, sql.c_str(), -1, &stmt_, nullptr) != SQLITE_OK) {
-      Fail(db, "cannot prepare " + sql.substr(0, 80));
-    }
-  }
-  ~LocalQuery() { sqlite3_finalize(stmt_); }
-  LocalQuery(const LocalQuery&) = delete;
-  LocalQuery& operator=(const LocalQuery&) = delete;
-  LocalQuery& Bind(int64_t value) {
-    sqlite3_bind_int64(stmt_, ++params_, value);
-    return *this;
-  }
-  bool Step() {
-    const int rc = sqlite3_step(stmt_);
-    if (rc == SQLITE_ROW) return true;
-    if (rc != SQLITE_DONE) Fail(db_, fmt::format("cannot run {}", sqlite3_sql(stmt_)));
-    return false;
-  }
-  void Reset() {
-    sqlite3_reset(stmt_);
-    sqlite3_clear_bindings(stmt_);
-    params_ = 0;
-  }
-  sqlite3_stmt* get() { return stmt_; }
-  int64_t Int(int column) { return sqlite3_column_int64(stmt_, column); }
+  LocalQuery(sqlite3* db, const std::string& sql) : SqliteStatement(db, sql) {}
   // A value as text PostgreSQL converts to the column's type; nullopt for NULL.
   PgParam Value(int column) {
     switch (sqlite3_column_type(stmt_, column)) {
@@ -70,11 +47,6 @@ class LocalQuery {
       }
     }
   }
-
- private:
-  sqlite3* db_;
-  sqlite3_stmt* stmt_ = nullptr;
-  int params_ = 0;
 };
 
 inline std::string ColumnList(const std::vector<std::string>& columns) {
